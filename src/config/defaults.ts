@@ -1,0 +1,79 @@
+import { parse } from 'yaml';
+import { decodeConfig } from './schema.js';
+import type { Config } from './types.js';
+
+/**
+ * The built-in configuration, written as a config file so it doubles as the
+ * reference users copy from. It is the single source of the default values:
+ * `defaultConfig` below is decoded from it.
+ */
+export const DEFAULT_CONFIG_YAML = `\
+# cairn configuration: the built-in defaults.
+#
+# Every key is optional. A config file only needs the keys it changes; the
+# rest keep the values shown here, and an empty section (\`receivers:\`) keeps
+# all of its defaults. Unknown keys are rejected so typos do not go unnoticed.
+#
+# Sizes: a byte count or a number with a unit, binary KiB MiB GiB TiB
+#   (powers of 1024) or decimal kB MB GB TB (powers of 1000), e.g. 16MiB.
+# Durations: milliseconds or numbers with units us ms s m h d, which may be
+#   combined, e.g. 500ms, 10s, 1h30m.
+# Environment: \${VAR} or \${VAR:-default} anywhere outside full-line
+#   comments is replaced before parsing; $$ stands for a literal $.
+
+receivers:
+  otlp:
+    grpc:
+      enabled: true
+      # host:port. Loopback by default so that accepting telemetry from other
+      # machines is a deliberate choice (0.0.0.0:4317, or "[::]:4317" quoted
+      # since YAML reads a leading [ as a list). Port 0 picks a free port.
+      endpoint: 127.0.0.1:4317
+      # Largest single gRPC message accepted.
+      max_recv_msg_bytes: 16MiB
+    http:
+      enabled: true
+      endpoint: 127.0.0.1:4318
+      # Largest single HTTP request body accepted.
+      max_request_bytes: 16MiB
+
+limits:
+  # Request bytes being decoded or stored at once, across all receivers.
+  # Beyond it clients are told to retry later rather than the agent growing
+  # without bound.
+  max_inflight_bytes: 64MiB
+  # Delay suggested to refused clients (gRPC RetryInfo, HTTP Retry-After).
+  retry_after: 1s
+  # Longest attribute key or value accepted; points carrying a longer one
+  # are rejected.
+  max_attribute_bytes: 16KiB
+  # Most attributes in one set (resource, scope or point); points with more
+  # are rejected.
+  max_attributes: 128
+
+workers:
+  # Decoding threads, 0 to 256. 0 means one less than the number of cores
+  # (at least 1), leaving one for the main thread.
+  threads: 0
+
+log:
+  # One of: debug, info, warn, error.
+  level: info
+
+shutdown:
+  # How long in-flight work may take to finish after a stop signal before
+  # the agent exits anyway.
+  timeout: 10s
+`;
+
+function decodeDefaults(): Config {
+  const result = decodeConfig(parse(DEFAULT_CONFIG_YAML), undefined);
+  if ('problems' in result) {
+    // Only reachable through an edit to this file; tests load it on every run.
+    throw new Error(`built-in default configuration is invalid: ${JSON.stringify(result.problems)}`);
+  }
+  return result.config;
+}
+
+/** The resolved built-in configuration. */
+export const defaultConfig: Config = decodeDefaults();

@@ -1,0 +1,53 @@
+/** Declarative description of one configuration key. */
+
+/** A byte size; see parseBytes. Sizes that bound a buffer set `positive`. */
+export interface BytesField {
+  readonly kind: 'bytes';
+  readonly positive?: boolean;
+}
+/** A duration in milliseconds; see parseDuration. */
+export interface DurationField {
+  readonly kind: 'duration';
+}
+/** A `host:port` listen address; see parseEndpoint. */
+export interface EndpointField {
+  readonly kind: 'endpoint';
+}
+/** An integer in `[min, max]`; no `max` means unbounded above. */
+export interface IntField {
+  readonly kind: 'int';
+  readonly min: number;
+  readonly max?: number;
+}
+export interface BoolField {
+  readonly kind: 'bool';
+}
+export interface EnumField<T extends string = string> {
+  readonly kind: 'enum';
+  readonly values: readonly T[];
+}
+/** A mapping; absent or `null` means "all defaults". */
+export interface SectionField {
+  readonly kind: 'section';
+  readonly fields: Readonly<Record<string, Field>>;
+}
+
+export type LeafField = BytesField | DurationField | EndpointField | IntField | BoolField | EnumField;
+export type Field = LeafField | SectionField;
+
+/**
+ * The field shapes allowed to describe a value of type T. Typing the schema
+ * table as `FieldFor<Config>` makes the compiler reject a table that misses a
+ * key, invents one, or gives a key a kind producing the wrong type — which is
+ * what makes the single cast from decoded data to Config sound.
+ * (Tuples stop `boolean` and string unions from distributing.)
+ */
+export type FieldFor<T> = [T] extends [boolean]
+  ? BoolField
+  : [T] extends [number]
+    ? BytesField | DurationField | IntField
+    : [T] extends [string]
+      ? string extends T
+        ? EndpointField
+        : EnumField<T & string>
+      : { readonly kind: 'section'; readonly fields: { readonly [K in keyof T]-?: FieldFor<T[K]> } };

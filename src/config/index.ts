@@ -1,0 +1,16 @@
+export type { Config, LogLevel } from './types.js';
+export type { ConfigProblem } from './problem.js';
+export type { Endpoint } from './endpoint.js';
+export type { Environment, ExpandResult } from './env.js';
+export type { LoadOptions } from './load.js';
+export type { DecodeResult } from './schema.js';
+export type { Field, FieldFor, LeafField, SectionField } from './field.js';
+export { loadConfig } from './load.js';
+export { validate } from './validate.js';
+export { ConfigError } from './errors.js';
+export { DEFAULT_CONFIG_YAML, defaultConfig } from './defaults.js';
+export { configSchema } from './schema.js';
+export { parseBytes, parseDuration } from './units.js';
+export { parseEndpoint } from './endpoint.js';
+export { expandEnv } from './env.js';
+export { resolveThreads } from './threads.js';

@@ -1,0 +1,63 @@
+import { parseEndpoint } from './endpoint.js';
+import type { LeafField } from './field.js';
+import { parseBytes, parseDuration } from './units.js';
+
+// Node's timers silently turn delays above 2^31-1 ms into 1 ms, so a longer
+// duration would fire immediately instead of "practically never".
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const BYTE_UNITS_HINT = 'units B, KiB, MiB, GiB, TiB, kB, MB, GB, TB';
+
+/** The value a leaf key resolves to, or `undefined` if `raw` is not acceptable. */
+export function parseLeaf(field: LeafField, raw: unknown): number | string | boolean | undefined {
+  switch (field.kind) {
+    case 'bytes': {
+      const bytes = parseBytes(raw);
+      return bytes === undefined || (field.positive === true && bytes === 0) ? undefined : bytes;
+    }
+    case 'duration': {
+      const ms = parseDuration(raw);
+      return ms === undefined || ms > MAX_TIMER_MS ? undefined : ms;
+    }
+    case 'endpoint':
+      return typeof raw === 'string' && parseEndpoint(raw) !== undefined ? raw : undefined;
+    case 'int':
+      return typeof raw === 'number' &&
+        Number.isInteger(raw) &&
+        raw >= field.min &&
+        (field.max === undefined || raw <= field.max)
+        ? raw
+        : undefined;
+    case 'bool':
+      return typeof raw === 'boolean' ? raw : undefined;
+    case 'enum':
+      return typeof raw === 'string' && field.values.includes(raw) ? raw : undefined;
+    default:
+      return assertNever(field);
+  }
+}
+
+/** What a leaf key accepts, phrased to follow "expected". */
+export function describeLeaf(field: LeafField): string {
+  switch (field.kind) {
+    case 'bytes':
+      return `a size like 16MiB (${field.positive === true ? 'greater than 0; ' : ''}${BYTE_UNITS_HINT})`;
+    case 'duration':
+      return 'a duration like 10s, 500ms or 1h30m (at most 24d)';
+    case 'endpoint':
+      return 'host:port with port 0-65535, host an IPv4 address, a name or a quoted "[IPv6]"';
+    case 'int':
+      return field.max === undefined
+        ? `an integer of at least ${field.min}`
+        : `an integer between ${field.min} and ${field.max}`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of: ${field.values.join(', ')}`;
+    default:
+      return assertNever(field);
+  }
+}
+
+function assertNever(field: never): never {
+  throw new Error(`unhandled config field kind: ${JSON.stringify(field)}`);
+}

@@ -1,0 +1,56 @@
+import { decodeSection } from './decode.js';
+import type { BytesField, DurationField, FieldFor } from './field.js';
+import type { ConfigProblem } from './problem.js';
+import type { Config } from './types.js';
+
+// Every size in the config bounds a buffer, where 0 would refuse all traffic.
+const size: BytesField = { kind: 'bytes', positive: true };
+const duration: DurationField = { kind: 'duration' };
+
+/** Every configuration key and what it accepts; defaults live in defaults.ts. */
+export const configSchema: FieldFor<Config> = {
+  kind: 'section',
+  fields: {
+    receivers: {
+      kind: 'section',
+      fields: {
+        otlp: {
+          kind: 'section',
+          fields: {
+            grpc: {
+              kind: 'section',
+              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_recv_msg_bytes: size },
+            },
+            http: {
+              kind: 'section',
+              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_request_bytes: size },
+            },
+          },
+        },
+      },
+    },
+    limits: {
+      kind: 'section',
+      fields: {
+        max_inflight_bytes: size,
+        retry_after: duration,
+        max_attribute_bytes: size,
+        max_attributes: { kind: 'int', min: 1 },
+      },
+    },
+    workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 } } },
+    log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
+    shutdown: { kind: 'section', fields: { timeout: duration } },
+  },
+};
+
+export type DecodeResult = { readonly config: Config } | { readonly problems: readonly ConfigProblem[] };
+
+/** Decodes parsed YAML into a Config, filling gaps from `base` (none: every key required). */
+export function decodeConfig(raw: unknown, base: Config | undefined): DecodeResult {
+  const problems: ConfigProblem[] = [];
+  const decoded = decodeSection(configSchema, raw, base, '', problems);
+  // Sound because configSchema is checked against Config (see FieldFor) and
+  // decodeSection resolves every schema key when it reports no problem.
+  return problems.length > 0 ? { problems } : { config: decoded as unknown as Config };
+}

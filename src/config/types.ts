@@ -1,0 +1,27 @@
+/** The agent's resolved configuration: every field present, sizes in bytes, durations in ms. */
+export interface Config {
+  readonly receivers: {
+    readonly otlp: {
+      readonly grpc: { readonly enabled: boolean; readonly endpoint: string; readonly max_recv_msg_bytes: number };
+      readonly http: { readonly enabled: boolean; readonly endpoint: string; readonly max_request_bytes: number };
+    };
+  };
+  readonly limits: {
+    /** Budget of request bytes being decoded/stored at once, across all receivers. */
+    readonly max_inflight_bytes: number;
+    /** Delay suggested to refused clients (gRPC RetryInfo, HTTP Retry-After). */
+    readonly retry_after: number;
+    /** Longest attribute key or value accepted; points carrying a longer one are rejected. */
+    readonly max_attribute_bytes: number;
+    /** Most attributes in one set (resource, scope or point); more and the points are rejected. */
+    readonly max_attributes: number;
+  };
+  readonly workers: {
+    /** 0 means one less than the number of cores, at least 1. */
+    readonly threads: number;
+  };
+  readonly log: { readonly level: LogLevel };
+  readonly shutdown: { readonly timeout: number };
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,0 +1,24 @@
+/**
+ * Errors with a stable `code` that callers match on (never on the message).
+ * Codes are part of the public surface: once published, never renamed.
+ */
+export class CairnError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'CairnError';
+  }
+}
+
+export const ErrorCodes = {
+  CONFIG_INVALID: 'CAIRN_ERR_CONFIG_INVALID',
+  CONFIG_READ: 'CAIRN_ERR_CONFIG_READ',
+  DECODE: 'CAIRN_ERR_DECODE',
+  TOO_LARGE: 'CAIRN_ERR_TOO_LARGE',
+  OVERLOADED: 'CAIRN_ERR_OVERLOADED',
+  WORKER_LOST: 'CAIRN_ERR_WORKER_LOST',
+  STORE_UNAVAILABLE: 'CAIRN_ERR_STORE_UNAVAILABLE',
+  SHUTTING_DOWN: 'CAIRN_ERR_SHUTTING_DOWN',
+} as const;
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,128 @@
+import type { Batch, BatchColumns } from '../model/index.js';
+import { seriesKey } from '../model/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../log/index.js';
+import type { Counter, Registry } from '../telemetry/index.js';
+import type { AttributeLimits, DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
+import { decodeSeriesParts, identify, SOURCE_STRIDE } from '../workers/index.js';
+import { Admission } from './admission.js';
+import type { Format, IngestOutcome } from './outcome.js';
+
+export interface IngestOptions {
+  readonly pool: WorkerPool;
+  readonly store: Store;
+  readonly admission: Admission;
+  readonly limits: AttributeLimits;
+  readonly retryAfterMs: number;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+/** A share of the in-flight budget held for one request. */
+export interface Ticket {
+  bytes: number;
+}
+
+/**
+ * The path every export request takes after its receiver has the body: decode in a worker,
+ * fill in definitions of series new to the store, append, and say how it went.
+ */
+export class IngestPipeline {
+  readonly #o: IngestOptions;
+  readonly #accepted: Counter;
+  readonly #rejected: Counter;
+  readonly #refused: Counter;
+  readonly #exemplars: Counter;
+  #closed = false;
+
+  constructor(options: IngestOptions) {
+    this.#o = options;
+    const r = options.registry;
+    this.#accepted = r.counter('cairn_receiver_accepted_points_total', 'Points decoded and stored.');
+    this.#rejected = r.counter('cairn_receiver_rejected_points_total', 'Points that failed validation (reported as partial success).');
+    this.#refused = r.counter('cairn_receiver_refused_requests_total', 'Requests answered with a retryable refusal, by reason.');
+    this.#exemplars = r.counter('cairn_receiver_dropped_exemplars_total', 'Exemplars received and not kept.');
+  }
+
+  /** Takes budget for a request of `bytes`, or answers with the refusal to send instead. */
+  admit(bytes: number, receiver: string): Ticket | IngestOutcome {
+    if (this.#closed) return this.#unavailable('the agent is shutting down', receiver, 'shutdown');
+    if (!this.#o.admission.tryAcquire(bytes)) {
+      this.#refused.add(1, { receiver, reason: 'inflight_bytes' });
+      return { status: 'refused', message: `the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, retryAfterMs: this.#o.retryAfterMs };
+    }
+    return { bytes };
+  }
+
+  release(ticket: Ticket): void {
+    this.#o.admission.release(ticket.bytes);
+    ticket.bytes = 0;
+  }
+
+  /** Grows a ticket when a streamed body turns out bigger than first announced. */
+  grow(ticket: Ticket, bytes: number): boolean {
+    if (!this.#o.admission.tryAcquire(bytes)) return false;
+    ticket.bytes += bytes;
+    return true;
+  }
+
+  async process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
+    let reply: DecodeReply;
+    try {
+      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
+      reply = await this.#o.pool.run<DecodeRequest, DecodeReply>(
+        { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength },
+        [owned.buffer as ArrayBuffer],
+      );
+    } catch (err) {
+      this.#o.logger.warn('decode failed', { component: 'pipeline', receiver, error: (err as Error).message });
+      return this.#unavailable((err as Error).message, receiver, 'worker_lost');
+    }
+    if (reply.status !== 'ok') return reply.status === 'internal' ? { status: 'internal', message: reply.message } : { status: reply.status, message: reply.message };
+    if (reply.decodedBytes > ticket.bytes) {
+      this.#o.admission.grow(reply.decodedBytes - ticket.bytes);
+      ticket.bytes = reply.decodedBytes;
+    }
+    const batch = this.#toBatch(reply);
+    if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
+    if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
+    if (batch.pointCount > 0) {
+      try {
+        await this.#o.store.append(batch);
+      } catch (err) {
+        this.#o.logger.warn('store append failed', { component: 'pipeline', receiver, error: (err as Error).message });
+        return this.#unavailable(`the store cannot take data now: ${(err as Error).message}`, receiver, 'store');
+      }
+      this.#accepted.add(batch.pointCount, { receiver });
+    }
+    return { status: 'ok', accepted: reply.accepted, rejected: reply.rejected, errorMessage: reply.errorMessage };
+  }
+
+  /** Stop admitting; requests already admitted finish. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #toBatch(reply: Extract<DecodeReply, { status: 'ok' }>): Batch {
+    const c: BatchColumns = reply.columns;
+    const store = this.#o.store;
+    const definitions: Batch['definitions'] = new Array(c.seriesCount);
+    for (let i = 0; i < c.seriesCount; i++) {
+      const hi = c.seriesHashes[2 * i]!;
+      const lo = c.seriesHashes[2 * i + 1]!;
+      if (store.hasSeries(seriesKey(hi, lo))) continue;
+      if (reply.definitions !== null) definitions[i] = reply.definitions[i];
+      else {
+        // New to the store: decode its strings from the request bytes the worker handed back.
+        const id = identify(decodeSeriesParts(reply.body, reply.sources, i * SOURCE_STRIDE), this.#o.limits);
+        if (id.ok) definitions[i] = id.def;
+      }
+    }
+    return { ...c, definitions };
+  }
+
+  #unavailable(message: string, receiver: string, reason: string): IngestOutcome {
+    this.#refused.add(1, { receiver, reason });
+    return { status: 'unavailable', message, retryAfterMs: this.#o.retryAfterMs };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Batch, SeriesDefinition } from '../model/index.js';
+import { PointFlag, seriesKey } from '../model/index.js';
+import type { Store } from './store.js';
+
+/** One point as read back from the memory store (for tests and inspection). */
+export interface StoredPoint {
+  readonly series: SeriesDefinition;
+  readonly timeMs: number;
+  readonly startMs: number;
+  readonly value: number;
+  readonly flags: number;
+  /** The compound payload of histograms and summaries, copied out. */
+  readonly extra: readonly number[] | null;
+}
+
+export interface NonDurableMemoryStoreOptions {
+  /** Oldest batches are dropped once more points than this are held. */
+  readonly maxPoints: number;
+}
+
+/**
+ * A stand-in Store that keeps batches in memory and loses them on exit. It exists so the
+ * ingest edge can run before the on-disk store does; its name says it is not durable.
+ */
+export class NonDurableMemoryStore implements Store {
+  readonly #series = new Map<number, SeriesDefinition>();
+  readonly #batches: Batch[] = [];
+  readonly #maxPoints: number;
+  #points = 0;
+  droppedPoints = 0;
+
+  constructor(options: NonDurableMemoryStoreOptions) {
+    this.#maxPoints = options.maxPoints;
+  }
+
+  get seriesCount(): number {
+    return this.#series.size;
+  }
+
+  hasSeries(key: number): boolean {
+    return this.#series.has(key);
+  }
+
+  async append(batch: Batch): Promise<void> {
+    for (let i = 0; i < batch.seriesCount; i++) {
+      const def = batch.definitions[i];
+      if (def === undefined) continue;
+      const key = seriesKey(def.hashHi, def.hashLo);
+      if (!this.#series.has(key)) this.#series.set(key, def);
+    }
+    this.#batches.push(batch);
+    this.#points += batch.pointCount;
+    while (this.#points > this.#maxPoints && this.#batches.length > 1) {
+      const old = this.#batches.shift()!;
+      this.#points -= old.pointCount;
+      this.droppedPoints += old.pointCount;
+    }
+  }
+
+  /** Every point held, oldest batch first. */
+  *points(): Generator<StoredPoint> {
+    for (const b of this.#batches) {
+      for (let i = 0; i < b.pointCount; i++) {
+        const local = b.series[i]!;
+        const def = this.#series.get(seriesKey(b.seriesHashes[2 * local]!, b.seriesHashes[2 * local + 1]!));
+        if (def === undefined) continue;
+        const flags = b.flags[i]!;
+        let extra: number[] | null = null;
+        if (flags & PointFlag.COMPOUND) extra = Array.from(b.extra.subarray(b.extraOffset[i]!, nextExtra(b, i)));
+        yield { series: def, timeMs: b.timeMs[i]!, startMs: b.startMs[i]!, value: b.values[i]!, flags, extra };
+      }
+    }
+  }
+
+  async start(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+/** Where point i's compound payload ends: the next compound point's offset, or the end. */
+function nextExtra(b: Batch, i: number): number {
+  for (let j = i + 1; j < b.pointCount; j++) if (b.flags[j]! & PointFlag.COMPOUND) return b.extraOffset[j]!;
+  return b.extraLength;
+}

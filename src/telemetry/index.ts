@@ -1,0 +1,2 @@
+export type { Counter, Sample } from './registry.js';
+export { Registry } from './registry.js';

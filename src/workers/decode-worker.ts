@@ -1,0 +1,53 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import { batchTransferList } from '../model/index.js';
+import { DecodeError } from './decode/decode-error.js';
+import { decodeOtlpJson } from './decode/otlp-json.js';
+import { OtlpProtoDecoder } from './decode/otlp-proto.js';
+import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
+
+// Entry point of a decode worker thread: decompress, decode, normalize, reply with columns.
+const data = workerData as DecodeWorkerData;
+const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes };
+const protoDecoder = new OtlpProtoDecoder(limits);
+const port = parentPort!;
+
+port.on('message', (req: DecodeRequest) => {
+  const reply = handle(req);
+  if (reply.status !== 'ok') {
+    port.postMessage(reply);
+    return;
+  }
+  const transfer = [...batchTransferList(reply.columns), reply.sources.buffer as ArrayBuffer];
+  if (reply.body.byteLength > 0) transfer.push(reply.body.buffer as ArrayBuffer);
+  port.postMessage(reply, transfer);
+});
+
+function handle(req: DecodeRequest): DecodeReply {
+  let body: Uint8Array = new Uint8Array(req.body, req.offset, req.length);
+  if (req.gzip) {
+    try {
+      const inflated = gunzipSync(body, { maxOutputLength: req.maxBytes });
+      // A fresh buffer we own whole, so it can be transferred back.
+      body = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        return { id: req.id, status: 'too_large', message: `request body is larger than ${req.maxBytes} bytes once decompressed` };
+      }
+      return { id: req.id, status: 'invalid', message: `invalid gzip body: ${(err as Error).message}` };
+    }
+  }
+  try {
+    if (req.format === 'json') {
+      const out = decodeOtlpJson(body, limits);
+      return { id: req.id, status: 'ok', columns: out.batch, body: new Uint8Array(0), sources: out.sources, definitions: out.definitions, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
+    }
+    const out = protoDecoder.decode(body);
+    const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    return { id: req.id, status: 'ok', columns: out.batch, body: whole ? body : body.slice(), sources: out.sources, definitions: null, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
+  } catch (err) {
+    if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
+    // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.
+    return { id: req.id, status: 'internal', message: `decoder failed: ${(err as Error).message}` };
+  }
+}

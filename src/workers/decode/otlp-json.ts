@@ -1,0 +1,190 @@
+import type { SeriesDefinition } from '../../model/index.js';
+import { BatchBuilder, PointFlag, seriesKey, TEMPORALITY_BY_WIRE } from '../../model/index.js';
+import type { AnyValue } from './any-value.js';
+import { renderAnyValue } from './any-value.js';
+import { DecodeError } from './decode-error.js';
+import type { DecodeOutcome } from './otlp-proto.js';
+import { KIND_CODES } from './proto-definition.js';
+import type { AttributeLimits, SeriesParts } from './series-identity.js';
+import { identify } from './series-identity.js';
+import { JsonCursor } from './json-cursor.js';
+
+/** JSON names of each kind's field in Metric, by kind code. */
+const KIND_FIELDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+const TEMPORALITY_NAMES: Record<string, number> = {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
+  AGGREGATION_TEMPORALITY_DELTA: 1,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
+};
+
+export interface JsonDecodeOutcome extends DecodeOutcome {
+  readonly definitions: SeriesDefinition[];
+}
+
+/**
+ * Decodes an OTLP/JSON ExportMetricsServiceRequest (lowerCamelCase keys, snake_case accepted,
+ * int64 as strings or numbers, enums as integers or names, unknown fields ignored) into the
+ * same batch form as the protobuf walker, with the same series identities.
+ */
+export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits): JsonDecodeOutcome {
+  let root: unknown;
+  try {
+    root = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch (err) {
+    throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
+  }
+  const builder = new BatchBuilder();
+  const definitions: SeriesDefinition[] = [];
+  const locals = new Map<number, number>();
+  const reasons: string[] = [];
+  let rejected = 0;
+  let exemplars = 0;
+  const reject = (why: string): void => {
+    rejected++;
+    if (reasons.length < 8 && !reasons.includes(why)) reasons.push(why);
+  };
+
+  const req = JsonCursor.root(root);
+  for (const rm of req.list('resourceMetrics', 'resource_metrics')) {
+    const resource = attributes(rm.obj('resource').list('attributes'));
+    for (const sm of rm.list('scopeMetrics', 'scope_metrics')) {
+      const scope = sm.obj('scope');
+      const scopeName = scope.str('name');
+      const scopeVersion = scope.str('version');
+      for (const m of sm.list('metrics')) {
+        const kindCode = KIND_FIELDS.findLastIndex((k) => m.has(k, snake(k)));
+        if (kindCode < 0) continue;
+        const data = m.obj(KIND_FIELDS[kindCode]!, snake(KIND_FIELDS[kindCode]!));
+        const temporality = kindCode >= 1 && kindCode <= 3 ? data.enumValue(TEMPORALITY_NAMES, 'aggregationTemporality', 'aggregation_temporality') : 0;
+        const base = {
+          name: m.str('name'),
+          kind: KIND_CODES[kindCode]!,
+          temporality: TEMPORALITY_BY_WIRE[temporality] ?? 'unspecified',
+          monotonic: kindCode === 1 && data.bool('isMonotonic', 'is_monotonic'),
+          unit: m.str('unit'),
+          description: m.str('description'),
+          resource,
+          scopeName,
+          scopeVersion,
+        } as const;
+        const metricError =
+          base.name === '' ? 'metric name is empty'
+          : kindCode >= 1 && kindCode <= 3 && temporality !== 1 && temporality !== 2 ? `metric aggregation_temporality ${temporality} is not delta (1) or cumulative (2)`
+          : null;
+        for (const p of data.list('dataPoints', 'data_points')) {
+          exemplars += p.list('exemplars').length;
+          if (metricError !== null) {
+            reject(metricError);
+            continue;
+          }
+          const parts: SeriesParts = { ...base, attributes: attributes(p.list('attributes')) };
+          const id = identify(parts, limits);
+          if (!id.ok) {
+            reject(id.error);
+            continue;
+          }
+          const problem = readPoint(p, kindCode, builder, () => {
+            const key = seriesKey(id.def.hashHi, id.def.hashLo);
+            let local = locals.get(key);
+            if (local === undefined) {
+              local = builder.addSeries(id.def.hashHi, id.def.hashLo);
+              locals.set(key, local);
+              definitions.push(id.def);
+            }
+            return local;
+          });
+          if (problem !== null) reject(problem);
+        }
+      }
+    }
+  }
+  const batch = builder.finish();
+  const more = reasons.length - 1;
+  return {
+    batch,
+    sources: new Uint32Array(0),
+    definitions,
+    accepted: batch.pointCount,
+    rejected,
+    errorMessage: more > 0 ? `${reasons[0]} (and ${more} other reasons)` : (reasons[0] ?? ''),
+    exemplarsDropped: exemplars,
+  };
+}
+
+function snake(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function attributes(list: readonly JsonCursor[]): [string, string][] {
+  return list.map((kv) => [kv.str('key'), renderAnyValue(anyValue(kv.obj('value')))]);
+}
+
+function anyValue(v: JsonCursor): AnyValue {
+  if (v.has('stringValue', 'string_value')) return { kind: 'string', v: v.str('stringValue', 'string_value') };
+  if (v.has('boolValue', 'bool_value')) return { kind: 'bool', v: v.bool('boolValue', 'bool_value') };
+  if (v.has('intValue', 'int_value')) return { kind: 'int', v: v.int64('intValue', 'int_value') };
+  if (v.has('doubleValue', 'double_value')) return { kind: 'double', v: v.double('doubleValue', 'double_value') };
+  if (v.has('bytesValue', 'bytes_value')) return { kind: 'bytes', v: v.bytes('bytesValue', 'bytes_value') };
+  if (v.has('arrayValue', 'array_value')) {
+    return { kind: 'array', v: v.obj('arrayValue', 'array_value').list('values').map(anyValue) };
+  }
+  if (v.has('kvlistValue', 'kvlist_value')) {
+    const pairs = v.obj('kvlistValue', 'kvlist_value').list('values');
+    return { kind: 'kvlist', v: pairs.map((kv) => [kv.str('key'), anyValue(kv.obj('value'))] as const) };
+  }
+  return { kind: 'empty' };
+}
+
+/** Appends one point (asking for its series index only if valid); returns why it was rejected, or null. */
+function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, local: () => number): string | null {
+  const time = p.nanosToMillis('timeUnixNano', 'time_unix_nano');
+  const start = p.nanosToMillis('startTimeUnixNano', 'start_time_unix_nano');
+  const flags = p.uint('flags');
+  if (time === 0) return 'data point has no time_unix_nano';
+  if ((flags & PointFlag.NO_RECORDED_VALUE) !== 0) {
+    b.addPoint(local(), start, time, NaN, PointFlag.NO_RECORDED_VALUE);
+    return null;
+  }
+  if (kindCode <= 1) {
+    if (p.has('asDouble', 'as_double')) b.addPoint(local(), start, time, p.double('asDouble', 'as_double'), 0);
+    else if (p.has('asInt', 'as_int')) b.addPoint(local(), start, time, Number(p.int64('asInt', 'as_int')), PointFlag.INT);
+    else return 'number data point has neither as_double nor as_int';
+    return null;
+  }
+  const count = p.uint64('count');
+  const sum = p.has('sum') ? p.double('sum') : NaN;
+  const extra: number[] = [count, sum];
+  if (kindCode === 2) {
+    const bounds = p.list('explicitBounds', 'explicit_bounds').map((c) => c.asDouble());
+    const counts = p.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
+    if (counts.length !== 0 && counts.length !== bounds.length + 1) {
+      return `histogram has ${counts.length} bucket_counts for ${bounds.length} explicit_bounds (expected ${bounds.length + 1})`;
+    }
+    if (bounds.some((x, i) => Number.isNaN(x) || (i > 0 && !(x > bounds[i - 1]!)))) return 'histogram explicit_bounds are not strictly increasing';
+    extra.push(optDouble(p, 'min'), optDouble(p, 'max'), counts.length, ...(counts.length > 0 ? bounds : []), ...counts);
+  } else if (kindCode === 3) {
+    extra.push(optDouble(p, 'min'), optDouble(p, 'max'), p.int('scale'), p.uint64('zeroCount', 'zero_count'));
+    extra.push(p.has('zeroThreshold', 'zero_threshold') ? p.double('zeroThreshold', 'zero_threshold') : 0);
+    for (const side of [p.obj('positive'), p.obj('negative')]) {
+      const counts = side.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
+      extra.push(side.int('offset'), counts.length, ...counts);
+    }
+  } else {
+    const qs = p.list('quantileValues', 'quantile_values');
+    extra.push(qs.length);
+    for (const q of qs) {
+      const quantile = q.has('quantile') ? q.double('quantile') : 0;
+      if (!(quantile >= 0 && quantile <= 1)) return `summary quantile ${quantile} is outside [0, 1]`;
+      extra.push(quantile, q.has('value') ? q.double('value') : 0);
+    }
+  }
+  const offset = b.beginExtra();
+  for (const v of extra) b.pushExtra(v);
+  b.addPoint(local(), start, time, count, PointFlag.COMPOUND);
+  b.setExtraOffset(b.pointCount - 1, offset);
+  return null;
+}
+
+function optDouble(p: JsonCursor, key: string): number {
+  return p.has(key) ? p.double(key) : NaN;
+}

@@ -1,0 +1,265 @@
+import type { Batch } from '../../model/index.js';
+import { BatchBuilder, hashBytes, hashOut, hashWord, seriesKey } from '../../model/index.js';
+import { decodeSeriesParts, METRIC_DATA_FIELD, SOURCE_STRIDE } from './proto-definition.js';
+import { ProtoReader, readTag, Wire } from './proto-reader.js';
+import { PointReader } from './proto-points.js';
+import type { SeriesEntry } from './series-cache.js';
+import { SeriesCache } from './series-cache.js';
+import type { AttributeLimits } from './series-identity.js';
+import { identify } from './series-identity.js';
+
+/** The outcome of decoding one ExportMetricsServiceRequest. */
+export interface DecodeOutcome {
+  readonly batch: Batch;
+  /** Per local series, where its parts are in the request bytes (see SOURCE_STRIDE); empty for JSON. */
+  readonly sources: Uint32Array;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** The first rejection reason, with how many other reasons followed. */
+  readonly errorMessage: string;
+  readonly exemplarsDropped: number;
+}
+
+const KIND_BY_FIELD = new Map<number, number>(METRIC_DATA_FIELD.map((f, code) => [f, code]));
+const SEED_HI = 0x2f0b3c4d;
+const SEED_LO = 0x7a1e9d55;
+
+/**
+ * Walks the protobuf bytes of an ExportMetricsServiceRequest straight into a columnar batch.
+ * The hot path never builds strings: a point's series is found by hashing its raw attribute
+ * bytes together with its resource, scope and metric; strings are decoded only the first
+ * time a worker meets a series. Malformed input throws DecodeError.
+ */
+export class OtlpProtoDecoder {
+  readonly #cache: SeriesCache;
+  readonly #limits: AttributeLimits;
+  readonly #builder = new BatchBuilder();
+  readonly #points = new PointReader();
+  #stamp = 0;
+  #sources = new Uint32Array(SOURCE_STRIDE * 256);
+  #r = new ProtoReader(new Uint8Array(0));
+  // The resource, scope and metric being walked: byte ranges and their combined raw hash.
+  #res0 = 0;
+  #res1 = 0;
+  #scope0 = 0;
+  #scope1 = 0;
+  #metric0 = 0;
+  #metric1 = 0;
+  #kindCode = 0;
+  #ctxHi = 0;
+  #ctxLo = 0;
+  #rejected = 0;
+  #reasons: string[] = [];
+
+  constructor(limits: AttributeLimits, cacheEntries = 1 << 20) {
+    this.#limits = limits;
+    this.#cache = new SeriesCache(cacheEntries);
+  }
+
+  decode(buf: Uint8Array): DecodeOutcome {
+    const r = (this.#r = new ProtoReader(buf));
+    this.#stamp++;
+    this.#rejected = 0;
+    this.#reasons = [];
+    this.#points.reset(r);
+    const end = buf.length;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      if (tag >>> 3 === 1) {
+        r.expect(tag & 7, Wire.LEN, 'ExportMetricsServiceRequest', 'resource_metrics');
+        const stop = r.lenEnd(end);
+        this.#resourceMetrics(r.pos, stop);
+        r.pos = stop;
+      } else r.skip(tag & 7, end, tag >>> 3);
+    }
+    const seriesCount = this.#builder.seriesCount;
+    const sources = this.#sources.slice(0, seriesCount * SOURCE_STRIDE);
+    const batch = this.#builder.finish();
+    const first = this.#reasons[0] ?? '';
+    const more = this.#reasons.length - 1;
+    return {
+      batch,
+      sources,
+      accepted: batch.pointCount,
+      rejected: this.#rejected,
+      errorMessage: more > 0 ? `${first} (and ${more} other reasons)` : first,
+      exemplarsDropped: this.#points.exemplars,
+    };
+  }
+
+  #resourceMetrics(start: number, end: number): void {
+    const r = this.#r;
+    this.#res0 = this.#res1 = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      if (tag >>> 3 === 1) {
+        r.expect(tag & 7, Wire.LEN, 'ResourceMetrics', 'resource');
+        this.#res1 = r.lenEnd(end);
+        this.#res0 = r.pos;
+        r.pos = this.#res1;
+      } else r.skip(tag & 7, end, tag >>> 3);
+    }
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      if (tag >>> 3 === 2) {
+        r.expect(tag & 7, Wire.LEN, 'ResourceMetrics', 'scope_metrics');
+        const stop = r.lenEnd(end);
+        this.#scopeMetrics(r.pos, stop);
+        r.pos = stop;
+      } else r.skip(tag & 7, end, tag >>> 3);
+    }
+  }
+
+  #scopeMetrics(start: number, end: number): void {
+    const r = this.#r;
+    this.#scope0 = this.#scope1 = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      if (tag >>> 3 === 1) {
+        r.expect(tag & 7, Wire.LEN, 'ScopeMetrics', 'scope');
+        this.#scope1 = r.lenEnd(end);
+        this.#scope0 = r.pos;
+        r.pos = this.#scope1;
+      } else r.skip(tag & 7, end, tag >>> 3);
+    }
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      if (tag >>> 3 === 2) {
+        r.expect(tag & 7, Wire.LEN, 'ScopeMetrics', 'metrics');
+        const stop = r.lenEnd(end);
+        this.#metric(r.pos, stop);
+        r.pos = stop;
+      } else r.skip(tag & 7, end, tag >>> 3);
+    }
+  }
+
+  #metric(start: number, end: number): void {
+    const r = this.#r;
+    let name0 = 0;
+    let name1 = 0;
+    let unit0 = 0;
+    let unit1 = 0;
+    let data0 = -1;
+    let data1 = 0;
+    let kindCode = -1;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = readTag(r, end);
+      const field = tag >>> 3;
+      const code = KIND_BY_FIELD.get(field);
+      if (field === 1 || field === 3 || code !== undefined) {
+        r.expect(tag & 7, Wire.LEN, 'Metric', field === 1 ? 'name' : field === 3 ? 'unit' : 'data');
+        const stop = r.lenEnd(end);
+        if (field === 1) (name0 = r.pos), (name1 = stop);
+        else if (field === 3) (unit0 = r.pos), (unit1 = stop);
+        else (data0 = r.pos), (data1 = stop), (kindCode = code!);
+        r.pos = stop;
+      } else r.skip(tag & 7, end, field);
+    }
+    if (kindCode < 0) return; // a metric with no data carries no points to keep or reject
+    // Temporality and monotonicity follow the points on the wire; read them first.
+    let temporality = 0;
+    let monotonic = 0;
+    r.pos = data0;
+    while (r.pos < data1) {
+      const tag = readTag(r, data1);
+      const field = tag >>> 3;
+      if (field === 2 && kindCode >= 1 && kindCode <= 3) {
+        r.expect(tag & 7, Wire.VARINT, 'Metric', 'aggregation_temporality');
+        temporality = r.uint32(data1);
+      } else if (field === 3 && kindCode === 1) {
+        r.expect(tag & 7, Wire.VARINT, 'Sum', 'is_monotonic');
+        monotonic = r.uint32(data1) ? 1 : 0;
+      } else r.skip(tag & 7, data1, field);
+    }
+    this.#metric0 = start;
+    this.#metric1 = end;
+    this.#kindCode = kindCode;
+    hashBytes(r.buf, this.#res0, this.#res1, SEED_HI, SEED_LO);
+    hashBytes(r.buf, this.#scope0, this.#scope1, hashOut.hi, hashOut.lo);
+    hashBytes(r.buf, name0, name1, hashOut.hi, hashOut.lo);
+    hashBytes(r.buf, unit0, unit1, hashOut.hi, hashOut.lo);
+    hashWord(hashOut.hi, hashOut.lo, kindCode | (temporality << 4) | (monotonic << 8));
+    this.#ctxHi = hashOut.hi;
+    this.#ctxLo = hashOut.lo;
+    const metricError =
+      name0 === name1 ? 'metric name is empty'
+      : kindCode >= 1 && kindCode <= 3 && temporality !== 1 && temporality !== 2 ? `metric aggregation_temporality ${temporality} is not delta (1) or cumulative (2)`
+      : null;
+    const points = this.#points;
+    r.pos = data0;
+    while (r.pos < data1) {
+      const tag = readTag(r, data1);
+      if (tag >>> 3 !== 1) {
+        r.skip(tag & 7, data1, tag >>> 3);
+        continue;
+      }
+      r.expect(tag & 7, Wire.LEN, 'Metric', 'data_points');
+      const stop = r.lenEnd(data1);
+      const p0 = r.pos;
+      points.read(kindCode, p0, stop, this.#ctxHi, this.#ctxLo);
+      r.pos = stop;
+      if (metricError !== null) {
+        this.#reject(metricError);
+        continue;
+      }
+      const entry = this.#series(p0, stop);
+      if (entry.error !== null) this.#reject(entry.error);
+      else {
+        const problem = points.problem();
+        if (problem !== null) this.#reject(problem);
+        else points.emit(this.#builder, this.#local(entry, p0, stop));
+      }
+    }
+  }
+
+  /** Finds the series of the point just read, decoding its strings only on a cache miss. */
+  #series(p0: number, p1: number): SeriesEntry {
+    const points = this.#points;
+    const rawKey = seriesKey(points.attrHashHi, points.attrHashLo);
+    const hit = this.#cache.get(rawKey);
+    if (hit !== undefined) return hit;
+    this.#recordSources(this.#builder.seriesCount, p0, p1);
+    const parts = decodeSeriesParts(this.#r.buf, this.#sources, this.#builder.seriesCount * SOURCE_STRIDE);
+    return this.#cache.add(rawKey, identify(parts, this.#limits));
+  }
+
+  #local(entry: SeriesEntry, p0: number, p1: number): number {
+    if (entry.stamp === this.#stamp) return entry.local;
+    const local = this.#builder.seriesCount;
+    this.#recordSources(local, p0, p1);
+    this.#builder.addSeries(entry.hashHi, entry.hashLo);
+    entry.stamp = this.#stamp;
+    entry.local = local;
+    return local;
+  }
+
+  #recordSources(local: number, p0: number, p1: number): void {
+    const at = local * SOURCE_STRIDE;
+    if (at + SOURCE_STRIDE > this.#sources.length) {
+      const bigger = new Uint32Array(this.#sources.length * 2);
+      bigger.set(this.#sources);
+      this.#sources = bigger;
+    }
+    const s = this.#sources;
+    s[at] = this.#res0;
+    s[at + 1] = this.#res1;
+    s[at + 2] = this.#scope0;
+    s[at + 3] = this.#scope1;
+    s[at + 4] = this.#metric0;
+    s[at + 5] = this.#metric1;
+    s[at + 6] = p0;
+    s[at + 7] = p1;
+    s[at + 8] = this.#kindCode;
+  }
+
+  #reject(reason: string): void {
+    this.#rejected++;
+    if (this.#reasons.length < 8 && !this.#reasons.includes(reason)) this.#reasons.push(reason);
+  }
+}
+

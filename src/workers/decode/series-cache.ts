@@ -1,0 +1,54 @@
+import { seriesKey } from '../../model/index.js';
+import type { IdentityResult } from './series-identity.js';
+
+/** What a worker remembers about one raw attribute encoding it has seen before. */
+export interface SeriesEntry {
+  readonly hashHi: number;
+  readonly hashLo: number;
+  /** Why points of this series are rejected, or null when they are accepted. */
+  readonly error: string | null;
+  /** Batch number this entry last got a local index in, and that index. */
+  stamp: number;
+  local: number;
+}
+
+/**
+ * Maps a hash of the raw encoded attribute bytes (plus resource, scope and metric) to the
+ * series' canonical identity, so the hot path hashes bytes instead of decoding strings.
+ * Two encodings of one series (attributes reordered, JSON vs protobuf) share one entry.
+ * Bounded: when full it starts over, which costs one decode per live series.
+ */
+export class SeriesCache {
+  readonly #byRaw = new Map<number, SeriesEntry>();
+  readonly #byCanonical = new Map<number, SeriesEntry>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get size(): number {
+    return this.#byRaw.size;
+  }
+
+  get(rawKey: number): SeriesEntry | undefined {
+    return this.#byRaw.get(rawKey);
+  }
+
+  add(rawKey: number, identity: IdentityResult): SeriesEntry {
+    if (this.#byRaw.size >= this.#maxEntries) {
+      this.#byRaw.clear();
+      this.#byCanonical.clear();
+    }
+    let entry: SeriesEntry;
+    if (identity.ok) {
+      const key = seriesKey(identity.def.hashHi, identity.def.hashLo);
+      entry = this.#byCanonical.get(key) ?? { hashHi: identity.def.hashHi, hashLo: identity.def.hashLo, error: null, stamp: -1, local: 0 };
+      this.#byCanonical.set(key, entry);
+    } else {
+      entry = { hashHi: 0, hashLo: 0, error: identity.error, stamp: -1, local: 0 };
+    }
+    this.#byRaw.set(rawKey, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,13 @@
+export type { WorkerPool, WorkerPoolOptions, WorkerPoolStats } from './pool.js';
+import { workerScript } from './pool.js';
+export { createWorkerPool, WorkerLostError, workerScript } from './pool.js';
+export type { DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
+export { decodeSeriesParts, SOURCE_STRIDE } from './decode/proto-definition.js';
+export { identify } from './decode/series-identity.js';
+export type { AttributeLimits } from './decode/series-identity.js';
+export { DecodeError } from './decode/decode-error.js';
+export { OtlpProtoDecoder } from './decode/otlp-proto.js';
+export { decodeOtlpJson } from './decode/otlp-json.js';
+
+/** The decode worker's entry module (this folder's compiled decode-worker.js). */
+export const decodeWorkerScript = (): URL => workerScript('decode-worker', import.meta.url);

@@ -1,0 +1,192 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEFAULT_CONFIG_YAML,
+  defaultConfig,
+  loadConfig,
+  resolveThreads,
+  type Config,
+} from '../../src/config/index.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
+const MiB = 1024 ** 2;
+
+/**
+ * Every invalid fixture and the substrings its error message must contain:
+ * the offending path and what was expected. A fixture without an entry here
+ * (or an entry without a fixture) fails the suite.
+ */
+const INVALID: Readonly<Record<string, readonly string[]>> = {
+  'unknown-top-level-key.yaml': [
+    'exporters: got {"debug":{}}',
+    'expected one of the known keys: receivers, limits, workers, log, shutdown',
+  ],
+  'unknown-nested-key.yaml': [
+    'limits.max_connections: got 100',
+    'one of the known keys: max_inflight_bytes, retry_after, max_attribute_bytes, max_attributes',
+  ],
+  'typo-key.yaml': ['receivers.otlp.grpc.max_recv_msg_byte: got "4MiB"', 'did you mean max_recv_msg_bytes?'],
+  'size-bad-unit.yaml': ['receivers.otlp.grpc.max_recv_msg_bytes: got "16 Mebibytes"', 'expected a size like 16MiB'],
+  'size-negative.yaml': ['limits.max_inflight_bytes: got "-64MiB"', 'expected a size like 16MiB (greater than 0'],
+  'size-zero.yaml': ['limits.max_attribute_bytes: got 0', 'expected a size like 16MiB (greater than 0'],
+  'duration-bad.yaml': ['limits.retry_after: got "1 second"', 'expected a duration like 10s'],
+  'duration-too-long.yaml': ['shutdown.timeout: got "30d"', 'at most 24d'],
+  'endpoint-without-port.yaml': ['receivers.otlp.http.endpoint: got "127.0.0.1"', 'expected host:port with port 0-65535'],
+  'endpoint-port-out-of-range.yaml': [
+    'receivers.otlp.grpc.endpoint: got "0.0.0.0:70000"',
+    'expected host:port with port 0-65535',
+  ],
+  'endpoint-as-number.yaml': ['receivers.otlp.grpc.endpoint: got 4317', 'expected host:port'],
+  'endpoint-ipv6-unquoted.yaml': ['line 5, column', 'expected valid YAML'],
+  'threads-negative.yaml': ['workers.threads: got -1', 'expected an integer between 0 and 256'],
+  'threads-fractional.yaml': ['workers.threads: got 1.5', 'expected an integer between 0 and 256'],
+  'threads-too-many.yaml': ['workers.threads: got 1000', 'expected an integer between 0 and 256'],
+  'log-level-unknown.yaml': ['log.level: got "verbose"', 'expected one of: debug, info, warn, error'],
+  'leaf-null.yaml': ['log.level: got null', 'expected one of: debug, info, warn, error'],
+  'section-scalar.yaml': ['receivers: got 5', 'expected a mapping with keys: otlp'],
+  'section-list.yaml': ['limits: got [{"max_attributes":10}]', 'expected a mapping with keys: max_inflight_bytes'],
+  'top-level-list.yaml': ['(top level): got ["receivers","limits"]', 'expected a mapping with keys: receivers'],
+  'yaml-syntax-error.yaml': ['line 2, column', 'expected valid YAML'],
+  'duplicate-key.yaml': ['line 3, column 3: got "level"', 'duplicate key'],
+  'env-undefined.yaml': [
+    'line 4: got "${CAIRN_TEST_UNSET_HOST}"',
+    'expected environment variable CAIRN_TEST_UNSET_HOST to be set',
+  ],
+  'bool-wrong-type.yaml': ['receivers.otlp.http.enabled: got "yes"', 'expected true or false'],
+  'multiple-problems.yaml': [
+    'receivers.otlp.grpc.enabled: got "true", expected true or false',
+    'receivers.otlp.grpc.endpoint: got "localhost", expected host:port',
+    'workers.threads: got "many", expected an integer',
+    'log.levle: got "info", expected one of the known keys: level (did you mean level?)',
+  ],
+};
+
+function loadError(file: string, env: Readonly<Record<string, string>> = {}): ConfigError {
+  try {
+    loadConfig(file, { env });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${file} to be rejected`);
+}
+
+describe('loadConfig with invalid files', () => {
+  const dir = join(FIXTURES, 'invalid');
+
+  it('has an expectation for exactly the fixtures present', () => {
+    expect(readdirSync(dir).sort()).toEqual(Object.keys(INVALID).sort());
+  });
+
+  it.each(Object.entries(INVALID))('%s', (name, substrings) => {
+    const file = join(dir, name);
+    const err = loadError(file);
+    expect(err.code).toBe('CAIRN_ERR_CONFIG_INVALID');
+    expect(err.problems.length).toBeGreaterThan(0);
+    // One line per problem, each naming the file.
+    const lines = err.message.split('\n');
+    expect(lines).toHaveLength(err.problems.length);
+    for (const line of lines) expect(line.startsWith(`${file}: `)).toBe(true);
+    for (const substring of substrings) expect(err.message).toContain(substring);
+  });
+
+  it('reports every problem in a file, not just the first', () => {
+    expect(loadError(join(dir, 'multiple-problems.yaml')).problems).toHaveLength(4);
+  });
+});
+
+describe('loadConfig with valid files', () => {
+  const dir = join(FIXTURES, 'valid');
+  const load = (name: string, env: Readonly<Record<string, string>> = {}): Config =>
+    loadConfig(join(dir, name), { env });
+
+  it('resolves the documented defaults', () => {
+    expect(defaultConfig).toEqual({
+      receivers: {
+        otlp: {
+          grpc: { enabled: true, endpoint: '127.0.0.1:4317', max_recv_msg_bytes: 16 * MiB },
+          http: { enabled: true, endpoint: '127.0.0.1:4318', max_request_bytes: 16 * MiB },
+        },
+      },
+      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
+      workers: { threads: 0 },
+      log: { level: 'info' },
+      shutdown: { timeout: 10_000 },
+    });
+  });
+
+  it('uses the defaults when no file is given', () => {
+    expect(loadConfig()).toEqual(defaultConfig);
+  });
+
+  it.each([['empty.yaml'], ['empty-sections.yaml']])('uses the defaults for %s', (name) => {
+    expect(load(name)).toEqual(defaultConfig);
+  });
+
+  it('overrides only the keys a file sets', () => {
+    expect(load('partial.yaml')).toEqual({
+      ...defaultConfig,
+      receivers: {
+        otlp: {
+          grpc: { ...defaultConfig.receivers.otlp.grpc, endpoint: '0.0.0.0:14317' },
+          http: { ...defaultConfig.receivers.otlp.http, enabled: false, endpoint: '[::1]:0' },
+        },
+      },
+      limits: { ...defaultConfig.limits, max_inflight_bytes: 128_000_000, retry_after: 90_000 },
+      workers: { threads: 4 },
+      log: { level: 'debug' },
+    });
+  });
+
+  it('expands environment variables, falling back to defaults', () => {
+    const config = load('env-expansion.yaml', {
+      CAIRN_TEST_GRPC_PORT: '5317',
+      CAIRN_TEST_LEVEL: 'error',
+      CAIRN_TEST_TIMEOUT: '2s',
+    });
+    expect(config.receivers.otlp.grpc.endpoint).toBe('127.0.0.1:5317');
+    expect(config.limits.max_inflight_bytes).toBe(32 * MiB);
+    expect(config.log.level).toBe('error');
+    expect(config.shutdown.timeout).toBe(2000);
+  });
+
+  it('does not share objects between results', () => {
+    expect(load('empty.yaml').receivers).not.toBe(load('empty.yaml').receivers);
+  });
+});
+
+describe('loadConfig file handling', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'cairn-config-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('accepts its own documented defaults as a config file', () => {
+    const file = join(tmp, 'defaults.yaml');
+    writeFileSync(file, DEFAULT_CONFIG_YAML);
+    expect(loadConfig(file, { env: {} })).toEqual(defaultConfig);
+  });
+
+  it.each([['missing.yaml'], ['.']])('reports an unreadable file (%s) with CAIRN_ERR_CONFIG_READ', (name) => {
+    const file = join(tmp, name);
+    const err = loadError(file);
+    expect(err.code).toBe('CAIRN_ERR_CONFIG_READ');
+    expect(err.message).toContain(file);
+    expect(err.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('resolveThreads', () => {
+  it.each([
+    [0, 8, 7],
+    [0, 2, 1],
+    [0, 1, 1],
+    [0, 0, 1],
+    [3, 8, 3],
+    [16, 4, 16],
+  ])('threads %d on %d cores → %d', (threads, cores, expected) => {
+    expect(resolveThreads(threads, cores)).toBe(expected);
+  });
+});
