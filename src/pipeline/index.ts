@@ -1,4 +1,4 @@
 export { Admission } from './admission.js';
-export type { IngestOutcome, Format } from './outcome.js';
+export type { IngestOutcome, IngestFailure, Format } from './outcome.js';
 export { IngestPipeline } from './ingest.js';
 export type { IngestOptions, Ticket } from './ingest.js';

@@ -6,7 +6,7 @@ import type { Counter, Registry } from '../telemetry/index.js';
 import type { AttributeLimits, DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
 import { decodeSeriesParts, identify, SOURCE_STRIDE } from '../workers/index.js';
 import { Admission } from './admission.js';
-import type { Format, IngestOutcome } from './outcome.js';
+import type { Format, IngestFailure, IngestOutcome } from './outcome.js';
 
 export interface IngestOptions {
   readonly pool: WorkerPool;
@@ -45,13 +45,16 @@ export class IngestPipeline {
   }
 
   /** Takes budget for a request of `bytes`, or answers with the refusal to send instead. */
-  admit(bytes: number, receiver: string): Ticket | IngestOutcome {
+  admit(bytes: number, receiver: string): Ticket | IngestFailure {
     if (this.#closed) return this.#unavailable('the agent is shutting down', receiver, 'shutdown');
-    if (!this.#o.admission.tryAcquire(bytes)) {
-      this.#refused.add(1, { receiver, reason: 'inflight_bytes' });
-      return { status: 'refused', message: `the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, retryAfterMs: this.#o.retryAfterMs };
-    }
+    if (!this.#o.admission.tryAcquire(bytes)) return this.refused(receiver);
     return { bytes };
+  }
+
+  /** The answer to a request that does not fit in the in-flight budget (counted). */
+  refused(receiver: string): IngestFailure {
+    this.#refused.add(1, { receiver, reason: 'inflight_bytes' });
+    return { status: 'refused', message: `the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, retryAfterMs: this.#o.retryAfterMs };
   }
 
   release(ticket: Ticket): void {
@@ -121,7 +124,7 @@ export class IngestPipeline {
     return { ...c, definitions };
   }
 
-  #unavailable(message: string, receiver: string, reason: string): IngestOutcome {
+  #unavailable(message: string, receiver: string, reason: string): IngestFailure {
     this.#refused.add(1, { receiver, reason });
     return { status: 'unavailable', message, retryAfterMs: this.#o.retryAfterMs };
   }

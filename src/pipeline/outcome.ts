@@ -15,4 +15,6 @@ export type IngestOutcome =
   /** A fault of ours; retrying would not help. */
   | { readonly status: 'internal'; readonly message: string };
 
+export type IngestFailure = Exclude<IngestOutcome, { status: 'ok' }>;
+
 export type Format = 'protobuf' | 'json';

@@ -45,7 +45,8 @@ export function decodeSeriesParts(buf: Uint8Array, src: ArrayLike<number>, at: n
     else if (field === 2) description = readString(r, end, 'Metric.description');
     else if (field === 3) unit = readString(r, end, 'Metric.unit');
     else if (field === METRIC_DATA_FIELD[kindCode]) {
-      forEachField(r, r.pos, r.lenEnd(end), (f, w, e) => {
+      const dataEnd = r.lenEnd(end);
+      forEachField(r, r.pos, dataEnd, (f, w, e) => {
         if (f === 2 && w === Wire.VARINT) temporality = TEMPORALITY_BY_WIRE[r.uint32(e)] ?? 'unspecified';
         else if (f === 3 && w === Wire.VARINT) monotonic = r.uint32(e) !== 0;
         else return false;

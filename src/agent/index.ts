@@ -1,0 +1,2 @@
+export type { Agent, AgentOptions } from './agent.js';
+export { startAgent } from './agent.js';

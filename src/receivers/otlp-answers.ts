@@ -1,0 +1,74 @@
+import type { IngestFailure } from '../pipeline/index.js';
+import { ProtoWriter } from './proto-writer.js';
+
+/** gRPC status codes used by the receivers. */
+export const GrpcCode = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
+
+const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/** A google.rpc.Status to send, with an optional RetryInfo detail. */
+export interface RpcStatus {
+  readonly code: number;
+  readonly message: string;
+  readonly retryAfterMs?: number;
+}
+
+/** The Status for each non-ok outcome (gRPC code; HTTP maps the outcome separately). */
+export function statusOf(outcome: IngestFailure): RpcStatus {
+  switch (outcome.status) {
+    case 'invalid':
+      return { code: GrpcCode.INVALID_ARGUMENT, message: outcome.message };
+    case 'too_large':
+      return { code: GrpcCode.RESOURCE_EXHAUSTED, message: outcome.message };
+    case 'refused':
+    case 'unavailable':
+      // Never a bare RESOURCE_EXHAUSTED for overload: OTLP clients drop data on it.
+      return { code: GrpcCode.UNAVAILABLE, message: outcome.message, retryAfterMs: outcome.retryAfterMs };
+    case 'internal':
+      return { code: GrpcCode.INTERNAL, message: outcome.message };
+  }
+}
+
+export function encodeStatusProto(s: RpcStatus): Buffer {
+  const w = new ProtoWriter().varint(1, s.code).string(2, s.message);
+  if (s.retryAfterMs !== undefined) {
+    const seconds = Math.floor(s.retryAfterMs / 1000);
+    const nanos = Math.round((s.retryAfterMs - seconds * 1000) * 1e6);
+    const duration = new ProtoWriter();
+    if (seconds > 0) duration.varint(1, seconds);
+    if (nanos > 0) duration.varint(2, nanos);
+    const retryInfo = new ProtoWriter().bytes(1, duration.finish()).finish();
+    w.bytes(3, new ProtoWriter().string(1, RETRY_INFO_TYPE).bytes(2, retryInfo).finish());
+  }
+  return w.finish();
+}
+
+export function encodeStatusJson(s: RpcStatus): Buffer {
+  const body: Record<string, unknown> = { code: s.code, message: s.message };
+  if (s.retryAfterMs !== undefined) {
+    body['details'] = [{ '@type': RETRY_INFO_TYPE, retryDelay: `${(s.retryAfterMs / 1000).toFixed(3).replace(/\.?0+$/, '')}s` }];
+  }
+  return Buffer.from(JSON.stringify(body));
+}
+
+/** ExportMetricsServiceResponse: empty on full success, partial_success when points were rejected. */
+export function encodeExportResponseProto(rejected: number, errorMessage: string): Buffer {
+  if (rejected === 0 && errorMessage === '') return Buffer.alloc(0);
+  const partial = new ProtoWriter();
+  if (rejected > 0) partial.varint(1, rejected);
+  if (errorMessage !== '') partial.string(2, errorMessage);
+  return new ProtoWriter().bytes(1, partial.finish()).finish();
+}
+
+export function encodeExportResponseJson(rejected: number, errorMessage: string): Buffer {
+  if (rejected === 0 && errorMessage === '') return Buffer.from('{}');
+  return Buffer.from(JSON.stringify({ partialSuccess: { rejectedDataPoints: String(rejected), errorMessage } }));
+}

@@ -1,0 +1,128 @@
+import * as http from 'node:http';
+import type { Logger } from '../log/index.js';
+import type { Format, IngestFailure, IngestPipeline } from '../pipeline/index.js';
+import { formatAddress, formatBound } from './endpoint-address.js';
+import { readBody } from './http-body.js';
+import type { RpcStatus } from './otlp-answers.js';
+import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, statusOf } from './otlp-answers.js';
+import type { Receiver } from './receiver.js';
+
+export interface OtlpHttpOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxRequestBytes: number;
+  readonly pipeline: IngestPipeline;
+  readonly logger: Logger;
+}
+
+const RECEIVER = 'otlp_http';
+const PATH = '/v1/metrics';
+const CONTENT_TYPES: Record<string, Format> = { 'application/x-protobuf': 'protobuf', 'application/json': 'json' };
+const MEDIA_TYPE: Record<Format, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+/** HTTP status for each non-ok outcome, per the OTLP/HTTP specification. */
+const HTTP_STATUS: Record<IngestFailure['status'], number> = {
+  invalid: 400,
+  too_large: 413,
+  refused: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** OTLP/HTTP `POST /v1/metrics`, protobuf and JSON, optionally gzip-encoded. */
+export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
+  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
+    void handle(o, req, res);
+  });
+  let bound = '';
+  return {
+    name: RECEIVER,
+    get address() {
+      return bound;
+    },
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(o.port, o.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      bound = formatBound(server.address());
+      o.logger.info('receiver listening', { component: RECEIVER, address: bound || formatAddress(o.host, o.port) });
+    },
+    async shutdown(deadlineMs: number) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, deadlineMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const format: Format | undefined = CONTENT_TYPES[mediaType];
+  const answerFormat = format ?? 'json';
+  const path = (req.url ?? '/').split('?')[0];
+  if (path !== PATH) return sendStatus(res, 404, answerFormat, { code: GrpcCode.NOT_FOUND, message: `no such path ${path}; OTLP metrics go to POST ${PATH}` });
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return sendStatus(res, 405, answerFormat, { code: GrpcCode.UNIMPLEMENTED, message: `method ${req.method} is not allowed on ${PATH}; use POST` });
+  }
+  if (format === undefined) {
+    return sendStatus(res, 415, 'json', { code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Type "${mediaType}"; use application/x-protobuf or application/json` });
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'gzip' && encoding !== 'identity' && encoding !== '') {
+    return sendStatus(res, 415, format, { code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Encoding "${encoding}"; use gzip or none` });
+  }
+  const max = o.maxRequestBytes;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > max) return tooLarge(res, format, max);
+  const ticket = o.pipeline.admit(Number.isFinite(declared) ? declared : 0, RECEIVER);
+  if ('status' in ticket) return sendOutcome(res, format, ticket);
+  try {
+    const read = await readBody(req, max, ticket.bytes, (more) => o.pipeline.grow(ticket, more));
+    if (read.status === 'too_large') return tooLarge(res, format, max);
+    if (read.status === 'aborted') return;
+    if (read.status === 'over_budget') {
+      res.setHeader('Connection', 'close');
+      return sendOutcome(res, format, o.pipeline.refused(RECEIVER));
+    }
+    const outcome = await o.pipeline.process(ticket, read.body, format, encoding === 'gzip', max, RECEIVER);
+    if (outcome.status !== 'ok') return sendOutcome(res, format, outcome);
+    const body = format === 'json' ? encodeExportResponseJson(outcome.rejected, outcome.errorMessage) : encodeExportResponseProto(outcome.rejected, outcome.errorMessage);
+    send(res, 200, format, body);
+  } finally {
+    o.pipeline.release(ticket);
+  }
+}
+
+function tooLarge(res: http.ServerResponse, format: Format, max: number): void {
+  // The rest of the body is not read; close the connection rather than drain it.
+  res.setHeader('Connection', 'close');
+  sendStatus(res, 413, format, { code: GrpcCode.RESOURCE_EXHAUSTED, message: `request body is larger than the limit of ${max} bytes` });
+}
+
+function sendOutcome(res: http.ServerResponse, format: Format, outcome: IngestFailure): void {
+  const status = statusOf(outcome);
+  if (status.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(status.retryAfterMs / 1000))));
+  sendStatus(res, HTTP_STATUS[outcome.status], format, status);
+}
+
+function sendStatus(res: http.ServerResponse, code: number, format: Format, status: RpcStatus): void {
+  send(res, code, format, format === 'json' ? encodeStatusJson(status) : encodeStatusProto(status));
+}
+
+function send(res: http.ServerResponse, code: number, format: Format, body: Buffer): void {
+  if (res.headersSent) return;
+  res.writeHead(code, { 'Content-Type': MEDIA_TYPE[format], 'Content-Length': body.length });
+  res.end(body);
+}
