@@ -72,7 +72,8 @@ export class IngestPipeline {
   async process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
     let reply: DecodeReply;
     try {
-      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
+      // Copy unless the body owns its whole ArrayBuffer (Buffer#slice would share the pool).
+      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
       reply = await this.#o.pool.run<DecodeRequest, DecodeReply>(
         { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength },
         [owned.buffer as ArrayBuffer],

@@ -1,0 +1,70 @@
+// Seeded OTLP workloads shared by the benchmarks: requests are encoded once and re-sent,
+// so the load generator spends its CPU on sending, not on encoding.
+import root from '../dist/generated/otlp.js';
+
+const { ExportMetricsServiceRequest } = root.opentelemetry.proto.collector.metrics.v1;
+
+/** Small deterministic PRNG (mulberry32). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const METRICS = 50;
+
+/**
+ * `series` distinct series spread over 50 gauge/sum metrics with 3 point attributes each,
+ * one resource with 5 attributes, cut into requests of `pointsPerRequest` points (one point
+ * per series per request). Returns { requests: Uint8Array[], json: string[] }.
+ */
+export function buildWorkload({ series = 10_000, pointsPerRequest = 1_000, seed = 1, timeMs = Date.now(), json = false } = {}) {
+  const rand = prng(seed);
+  const perMetric = Math.ceil(series / METRICS);
+  const all = [];
+  for (let s = 0; s < series; s++) {
+    const m = s % METRICS;
+    const i = Math.floor(s / METRICS);
+    all.push({ m, attrs: [['host.cpu', `cpu${i % 64}`], ['state', ['user', 'system', 'idle', 'iowait'][i % 4]], ['shard', `s${Math.floor(i / 256)}-${i % perMetric}`]] });
+  }
+  const resource = {
+    attributes: [
+      ['service.name', 'bench'],
+      ['service.instance.id', 'bench-1'],
+      ['host.name', 'bench-host'],
+      ['os.type', 'linux'],
+      ['deployment.environment', 'bench'],
+    ].map(kv),
+  };
+  const requests = [];
+  const jsonBodies = [];
+  const ns = (BigInt(Math.floor(timeMs)) * 1_000_000n).toString();
+  for (let start = 0; start < all.length; start += pointsPerRequest) {
+    const byMetric = new Map();
+    for (const s of all.slice(start, start + pointsPerRequest)) {
+      const point = { timeUnixNano: ns, startTimeUnixNano: ns, attributes: s.attrs.map(kv) };
+      if (s.m % 2 === 0) point.asDouble = Math.round(rand() * 10000) / 100;
+      else point.asInt = String(Math.floor(rand() * 1e9));
+      if (!byMetric.has(s.m)) byMetric.set(s.m, []);
+      byMetric.get(s.m).push(point);
+    }
+    const metrics = [...byMetric].map(([m, dataPoints]) =>
+      m % 2 === 0
+        ? { name: `bench.gauge.${m}`, unit: '1', gauge: { dataPoints } }
+        : { name: `bench.counter.${m}`, unit: 's', sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true } },
+    );
+    const body = { resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'bench', version: '1.0.0' }, metrics }] }] };
+    requests.push(ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(body)).finish());
+    if (json) jsonBodies.push(JSON.stringify(body));
+  }
+  return { requests, json: jsonBodies, points: Math.min(pointsPerRequest, series) };
+}
+
+function kv([key, value]) {
+  return { key, value: { stringValue: value } };
+}

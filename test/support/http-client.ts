@@ -1,0 +1,86 @@
+import * as http from 'node:http';
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** True when the request went over a kept-alive socket used before. */
+  readonly reusedSocket: boolean;
+  readonly contentType: string;
+}
+
+export interface HttpRequestOptions {
+  readonly method?: string;
+  readonly headers?: http.OutgoingHttpHeaders;
+  /** Sent whole with a Content-Length, unless `chunks` is given. */
+  readonly body?: Uint8Array;
+  /** Sent with chunked transfer encoding (no Content-Length), one write per chunk. */
+  readonly chunks?: readonly Uint8Array[];
+  readonly agent?: http.Agent;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One HTTP request with node:http, so tests control Content-Length and chunking exactly.
+ * Resolves with the response as soon as it is complete; a write error after the server
+ * already answered (it may close without reading a refused body) is ignored.
+ */
+export function httpRequest(url: string, o: HttpRequestOptions = {}): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { ...o.headers };
+    if (o.body !== undefined && o.chunks === undefined) headers['content-length'] = o.body.byteLength;
+    const req = http.request(url, { method: o.method ?? 'POST', headers, agent: o.agent ?? false });
+    let answered = false;
+    req.setTimeout(o.timeoutMs ?? 20_000, () => req.destroy(new Error(`HTTP request to ${url} timed out`)));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        answered = true;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          reusedSocket: req.reusedSocket,
+          contentType: String(res.headers['content-type'] ?? ''),
+        });
+      });
+      res.on('error', (err) => {
+        if (!answered) reject(err);
+      });
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    if (o.chunks !== undefined) {
+      void writeChunks(req, o.chunks);
+    } else req.end(o.body);
+  });
+}
+
+async function writeChunks(req: http.ClientRequest, chunks: readonly Uint8Array[]): Promise<void> {
+  for (const c of chunks) {
+    if (req.destroyed) return;
+    if (!req.write(c)) await new Promise<void>((r) => {
+      req.once('drain', r);
+      req.once('close', r);
+    });
+  }
+  if (!req.destroyed) req.end();
+}
+
+/** POST to /v1/metrics with the given content type (protobuf by default). */
+export function postMetrics(
+  url: string,
+  body: Uint8Array,
+  o: { contentType?: string; encoding?: string; agent?: http.Agent; headers?: http.OutgoingHttpHeaders } = {},
+): Promise<HttpResult> {
+  const headers: http.OutgoingHttpHeaders = { 'content-type': o.contentType ?? 'application/x-protobuf', ...o.headers };
+  if (o.encoding !== undefined) headers['content-encoding'] = o.encoding;
+  return httpRequest(url, { body, headers, agent: o.agent });
+}
+
+/** A keep-alive agent with a single socket, so consecutive requests share one connection. */
+export function singleSocketAgent(): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: 1 });
+}

@@ -1,0 +1,42 @@
+import type { Batch } from '../../src/model/index.js';
+import type { Store } from '../../src/store/index.js';
+import type { NonDurableMemoryStore } from '../../src/store/index.js';
+
+/** A Store that waits `delayMs` before every append, delegating to a memory store. */
+export class SlowStore implements Store {
+  readonly #inner: NonDurableMemoryStore;
+  readonly #delayMs: number;
+  appends = 0;
+  /** Appends started and not yet finished. */
+  pending = 0;
+  maxPending = 0;
+
+  constructor(inner: NonDurableMemoryStore, delayMs: number) {
+    this.#inner = inner;
+    this.#delayMs = delayMs;
+  }
+
+  hasSeries(key: number): boolean {
+    return this.#inner.hasSeries(key);
+  }
+
+  async append(batch: Batch): Promise<void> {
+    this.pending++;
+    this.maxPending = Math.max(this.maxPending, this.pending);
+    try {
+      await new Promise((r) => setTimeout(r, this.#delayMs));
+      await this.#inner.append(batch);
+      this.appends++;
+    } finally {
+      this.pending--;
+    }
+  }
+
+  start(): Promise<void> {
+    return this.#inner.start();
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+}
