@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { batchTransferList } from '../model/index.js';
 import { DecodeError } from './decode/decode-error.js';
+import type { IdentityCache } from './decode/otlp-json.js';
 import { decodeOtlpJson } from './decode/otlp-json.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
@@ -10,6 +11,7 @@ import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js
 const data = workerData as DecodeWorkerData;
 const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes };
 const protoDecoder = new OtlpProtoDecoder(limits);
+const jsonIdentities: IdentityCache = new Map();
 const port = parentPort!;
 
 port.on('message', (req: DecodeRequest) => {
@@ -39,7 +41,7 @@ function handle(req: DecodeRequest): DecodeReply {
   }
   try {
     if (req.format === 'json') {
-      const out = decodeOtlpJson(body, limits);
+      const out = decodeOtlpJson(body, limits, jsonIdentities);
       return { id: req.id, status: 'ok', columns: out.batch, body: new Uint8Array(0), sources: out.sources, definitions: out.definitions, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
     }
     const out = protoDecoder.decode(body);

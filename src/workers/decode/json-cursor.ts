@@ -23,6 +23,11 @@ export class JsonCursor {
     return new JsonCursor(value, '');
   }
 
+  /** The raw JSON under a key (for cache keys), or null. */
+  raw(...keys: string[]): unknown {
+    return this.#get(keys)[1] ?? null;
+  }
+
   has(...keys: string[]): boolean {
     return this.#pick(keys) !== undefined;
   }

@@ -5,7 +5,7 @@ import { renderAnyValue } from './any-value.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeOutcome } from './otlp-proto.js';
 import { KIND_CODES } from './proto-definition.js';
-import type { AttributeLimits, SeriesParts } from './series-identity.js';
+import type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';
 import { identify } from './series-identity.js';
 import { JsonCursor } from './json-cursor.js';
 
@@ -17,6 +17,10 @@ const TEMPORALITY_NAMES: Record<string, number> = {
   AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
 };
 
+/** Identities by raw JSON context and attributes, kept by a worker across requests. */
+export type IdentityCache = Map<string, IdentityResult>;
+const MAX_CACHED_IDENTITIES = 1 << 18;
+
 export interface JsonDecodeOutcome extends DecodeOutcome {
   readonly definitions: SeriesDefinition[];
 }
@@ -26,7 +30,7 @@ export interface JsonDecodeOutcome extends DecodeOutcome {
  * int64 as strings or numbers, enums as integers or names, unknown fields ignored) into the
  * same batch form as the protobuf walker, with the same series identities.
  */
-export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits): JsonDecodeOutcome {
+export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits, cache: IdentityCache = new Map()): JsonDecodeOutcome {
   let root: unknown;
   try {
     root = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
@@ -47,10 +51,12 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits): Json
   const req = JsonCursor.root(root);
   for (const rm of req.list('resourceMetrics', 'resource_metrics')) {
     const resource = attributes(rm.obj('resource').list('attributes'));
+    const resourceKey = attributesKey(rm.obj('resource').raw('attributes'));
     for (const sm of rm.list('scopeMetrics', 'scope_metrics')) {
       const scope = sm.obj('scope');
       const scopeName = scope.str('name');
       const scopeVersion = scope.str('version');
+      const scopeKey = `${resourceKey}\u0003${scopeName}\u0003${scopeVersion}`;
       for (const m of sm.list('metrics')) {
         const kindCode = KIND_FIELDS.findLastIndex((k) => m.has(k, snake(k)));
         if (kindCode < 0) continue;
@@ -71,25 +77,34 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits): Json
           base.name === '' ? 'metric name is empty'
           : kindCode >= 1 && kindCode <= 3 && temporality !== 1 && temporality !== 2 ? `metric aggregation_temporality ${temporality} is not delta (1) or cumulative (2)`
           : null;
+        const context = `${scopeKey}\u0003${base.name}\u0003${base.unit}\u0003${kindCode}${temporality}${base.monotonic ? 1 : 0}`;
         for (const p of data.list('dataPoints', 'data_points')) {
           exemplars += p.list('exemplars').length;
           if (metricError !== null) {
             reject(metricError);
             continue;
           }
-          const parts: SeriesParts = { ...base, attributes: attributes(p.list('attributes')) };
-          const id = identify(parts, limits);
-          if (!id.ok) {
-            reject(id.error);
+          // Identity depends only on the context and the raw attributes: decode them once.
+          const cacheKey = `${context}\u0000${attributesKey(p.raw('attributes'))}`;
+          let id = cache.get(cacheKey);
+          if (id === undefined) {
+            const parts: SeriesParts = { ...base, attributes: attributes(p.list('attributes')) };
+            id = identify(parts, limits);
+            if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
+            cache.set(cacheKey, id);
+          }
+          const def = id.ok ? id.def : undefined;
+          if (def === undefined) {
+            reject((id as { error: string }).error);
             continue;
           }
           const problem = readPoint(p, kindCode, builder, () => {
-            const key = seriesKey(id.def.hashHi, id.def.hashLo);
+            const key = seriesKey(def.hashHi, def.hashLo);
             let local = locals.get(key);
             if (local === undefined) {
-              local = builder.addSeries(id.def.hashHi, id.def.hashLo);
+              local = builder.addSeries(def.hashHi, def.hashLo);
               locals.set(key, local);
-              definitions.push(id.def);
+              definitions.push(def);
             }
             return local;
           });
@@ -109,6 +124,18 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits): Json
     errorMessage: more > 0 ? `${reasons[0]} (and ${more} other reasons)` : (reasons[0] ?? ''),
     exemplarsDropped: exemplars,
   };
+}
+
+/** A cheap exact key for a raw JSON attribute list (string values, the common case, unserialized). */
+function attributesKey(list: unknown): string {
+  if (!Array.isArray(list)) return JSON.stringify(list);
+  let key = '';
+  for (const kv of list as { key?: unknown; value?: { stringValue?: unknown } }[]) {
+    const v = kv?.value;
+    // JSON-quoted parts keep the key unambiguous whatever characters the strings hold.
+    key += typeof v?.stringValue === 'string' ? `${JSON.stringify(kv.key)}:${JSON.stringify(v.stringValue)},` : `${JSON.stringify(kv)},`;
+  }
+  return key;
 }
 
 function snake(camel: string): string {
