@@ -35,7 +35,7 @@ export interface Agent {
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   const registry = new Registry();
-  const store = options.store ?? new NonDurableMemoryStore({ maxPoints: 2_000_000 });
+  const store = options.store ?? new NonDurableMemoryStore({ maxPoints: 1_000_000 });
   await store.start();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
   const workerData: DecodeWorkerData = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };

@@ -1,5 +1,4 @@
 import type { Batch, BatchColumns } from '../model/index.js';
-import { seriesKey } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
 import type { Counter, Registry } from '../telemetry/index.js';
@@ -114,7 +113,7 @@ export class IngestPipeline {
     for (let i = 0; i < c.seriesCount; i++) {
       const hi = c.seriesHashes[2 * i]!;
       const lo = c.seriesHashes[2 * i + 1]!;
-      if (store.hasSeries(seriesKey(hi, lo))) continue;
+      if (store.hasSeries(hi, lo)) continue;
       if (reply.definitions !== null) definitions[i] = reply.definitions[i];
       else {
         // New to the store: decode its strings from the request bytes the worker handed back.

@@ -1,5 +1,5 @@
 import type { Batch, SeriesDefinition } from '../model/index.js';
-import { PointFlag, seriesKey } from '../model/index.js';
+import { HashMap64, PointFlag } from '../model/index.js';
 import type { Store } from './store.js';
 
 /** One point as read back from the memory store (for tests and inspection). */
@@ -23,7 +23,7 @@ export interface NonDurableMemoryStoreOptions {
  * ingest edge can run before the on-disk store does; its name says it is not durable.
  */
 export class NonDurableMemoryStore implements Store {
-  readonly #series = new Map<number, SeriesDefinition>();
+  readonly #series = new HashMap64<SeriesDefinition>(4096);
   readonly #batches: Batch[] = [];
   readonly #maxPoints: number;
   #points = 0;
@@ -37,16 +37,15 @@ export class NonDurableMemoryStore implements Store {
     return this.#series.size;
   }
 
-  hasSeries(key: number): boolean {
-    return this.#series.has(key);
+  hasSeries(hashHi: number, hashLo: number): boolean {
+    return this.#series.has(hashHi, hashLo);
   }
 
   async append(batch: Batch): Promise<void> {
     for (let i = 0; i < batch.seriesCount; i++) {
       const def = batch.definitions[i];
       if (def === undefined) continue;
-      const key = seriesKey(def.hashHi, def.hashLo);
-      if (!this.#series.has(key)) this.#series.set(key, def);
+      if (!this.#series.has(def.hashHi, def.hashLo)) this.#series.set(def.hashHi, def.hashLo, def);
     }
     this.#batches.push(batch);
     this.#points += batch.pointCount;
@@ -62,7 +61,7 @@ export class NonDurableMemoryStore implements Store {
     for (const b of this.#batches) {
       for (let i = 0; i < b.pointCount; i++) {
         const local = b.series[i]!;
-        const def = this.#series.get(seriesKey(b.seriesHashes[2 * local]!, b.seriesHashes[2 * local + 1]!));
+        const def = this.#series.get(b.seriesHashes[2 * local]!, b.seriesHashes[2 * local + 1]!);
         if (def === undefined) continue;
         const flags = b.flags[i]!;
         let extra: number[] | null = null;

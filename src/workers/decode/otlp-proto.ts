@@ -1,5 +1,5 @@
 import type { Batch } from '../../model/index.js';
-import { BatchBuilder, hashBytes, hashOut, hashWord, seriesKey } from '../../model/index.js';
+import { BatchBuilder, hashBytes, hashOut, hashWord } from '../../model/index.js';
 import { decodeSeriesParts, METRIC_DATA_FIELD, SOURCE_STRIDE } from './proto-definition.js';
 import { ProtoReader, readTag, Wire } from './proto-reader.js';
 import { PointReader } from './proto-points.js';
@@ -220,12 +220,11 @@ export class OtlpProtoDecoder {
   /** Finds the series of the point just read, decoding its strings only on a cache miss. */
   #series(p0: number, p1: number): SeriesEntry {
     const points = this.#points;
-    const rawKey = seriesKey(points.attrHashHi, points.attrHashLo);
-    const hit = this.#cache.get(rawKey);
+    const hit = this.#cache.get(points.attrHashHi, points.attrHashLo);
     if (hit !== undefined) return hit;
     this.#recordSources(this.#builder.seriesCount, p0, p1);
     const parts = decodeSeriesParts(this.#r.buf, this.#sources, this.#builder.seriesCount * SOURCE_STRIDE);
-    return this.#cache.add(rawKey, identify(parts, this.#limits));
+    return this.#cache.add(points.attrHashHi, points.attrHashLo, identify(parts, this.#limits));
   }
 
   #local(entry: SeriesEntry, p0: number, p1: number): number {

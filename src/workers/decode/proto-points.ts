@@ -65,23 +65,32 @@ export class PointReader {
     this.#value = this.#sum = this.#min = this.#max = NaN;
     this.#hasValue = this.#intFlag = false;
     this.#bounds.n = this.#counts.n = this.#neg.n = this.#quantiles.n = 0;
+    // Attributes are hashed as one byte range when contiguous (the usual encoding), chained
+    // range by range when other fields sit between them.
     let hi = seedHi;
     let lo = seedLo;
+    let a0 = -1;
+    let a1 = -1;
     const attrField = ATTRIBUTES[kind]!;
     const flagsField = FLAGS[kind]!;
     const exemplarField = EXEMPLARS[kind]!;
     const msg = MESSAGE[kind]!;
     r.pos = start;
     while (r.pos < end) {
+      const tagAt = r.pos;
       const tag = readTag(r, end);
       const field = tag >>> 3;
       const wt = tag & 7;
       if (field === attrField) {
         r.expect(wt, Wire.LEN, msg, 'attributes');
         const stop = r.lenEnd(end);
-        hashBytes(r.buf, r.pos, stop, hi, lo);
-        hi = hashOut.hi;
-        lo = hashOut.lo;
+        if (tagAt !== a1 && a0 >= 0) {
+          hashBytes(r.buf, a0, a1, hi, lo);
+          hi = hashOut.hi;
+          lo = hashOut.lo;
+          a0 = tagAt;
+        } else if (a0 < 0) a0 = tagAt;
+        a1 = stop;
         r.pos = stop;
       } else if (field === 3) {
         r.expect(wt, Wire.I64, msg, 'time_unix_nano');
@@ -100,6 +109,11 @@ export class PointReader {
       else if (kind === 2) this.#histogramField(field, wt, end, msg);
       else if (kind === 3) this.#expHistogramField(field, wt, end, msg);
       else this.#summaryField(field, wt, end, msg);
+    }
+    if (a0 >= 0) {
+      hashBytes(r.buf, a0, a1, hi, lo);
+      hi = hashOut.hi;
+      lo = hashOut.lo;
     }
     this.attrHashHi = hi;
     this.attrHashLo = lo;

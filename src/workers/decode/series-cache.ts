@@ -1,4 +1,4 @@
-import { seriesKey } from '../../model/index.js';
+import { HashMap64 } from '../../model/index.js';
 import type { IdentityResult } from './series-identity.js';
 
 /** What a worker remembers about one raw attribute encoding it has seen before. */
@@ -19,8 +19,8 @@ export interface SeriesEntry {
  * Bounded: when full it starts over, which costs one decode per live series.
  */
 export class SeriesCache {
-  readonly #byRaw = new Map<number, SeriesEntry>();
-  readonly #byCanonical = new Map<number, SeriesEntry>();
+  readonly #byRaw = new HashMap64<SeriesEntry>(4096);
+  readonly #byCanonical = new HashMap64<SeriesEntry>(4096);
   readonly #maxEntries: number;
 
   constructor(maxEntries: number) {
@@ -31,24 +31,24 @@ export class SeriesCache {
     return this.#byRaw.size;
   }
 
-  get(rawKey: number): SeriesEntry | undefined {
-    return this.#byRaw.get(rawKey);
+  get(rawHi: number, rawLo: number): SeriesEntry | undefined {
+    return this.#byRaw.get(rawHi, rawLo);
   }
 
-  add(rawKey: number, identity: IdentityResult): SeriesEntry {
+  add(rawHi: number, rawLo: number, identity: IdentityResult): SeriesEntry {
     if (this.#byRaw.size >= this.#maxEntries) {
       this.#byRaw.clear();
       this.#byCanonical.clear();
     }
     let entry: SeriesEntry;
     if (identity.ok) {
-      const key = seriesKey(identity.def.hashHi, identity.def.hashLo);
-      entry = this.#byCanonical.get(key) ?? { hashHi: identity.def.hashHi, hashLo: identity.def.hashLo, error: null, stamp: -1, local: 0 };
-      this.#byCanonical.set(key, entry);
+      const { hashHi, hashLo } = identity.def;
+      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, stamp: -1, local: 0 };
+      this.#byCanonical.set(hashHi, hashLo, entry);
     } else {
       entry = { hashHi: 0, hashLo: 0, error: identity.error, stamp: -1, local: 0 };
     }
-    this.#byRaw.set(rawKey, entry);
+    this.#byRaw.set(rawHi, rawLo, entry);
     return entry;
   }
 }
