@@ -14,6 +14,13 @@ export class BatchBuilder {
   extra = new Float64Array(256);
   seriesHashes = new Uint32Array(512);
 
+  /** Forgets rows written since the last finish (a request that failed half-way). */
+  reset(): void {
+    this.pointCount = 0;
+    this.seriesCount = 0;
+    this.extraLength = 0;
+  }
+
   addSeries(hashHi: number, hashLo: number): number {
     const i = this.seriesCount++;
     if (2 * i + 2 > this.seriesHashes.length) this.seriesHashes = grow(this.seriesHashes, 2 * i + 2);

@@ -40,8 +40,7 @@ export function statusOf(outcome: IngestFailure): RpcStatus {
 export function encodeStatusProto(s: RpcStatus): Buffer {
   const w = new ProtoWriter().varint(1, s.code).string(2, s.message);
   if (s.retryAfterMs !== undefined) {
-    const seconds = Math.floor(s.retryAfterMs / 1000);
-    const nanos = Math.round((s.retryAfterMs - seconds * 1000) * 1e6);
+    const { seconds, nanos } = durationOf(s.retryAfterMs);
     const duration = new ProtoWriter();
     if (seconds > 0) duration.varint(1, seconds);
     if (nanos > 0) duration.varint(2, nanos);
@@ -54,9 +53,17 @@ export function encodeStatusProto(s: RpcStatus): Buffer {
 export function encodeStatusJson(s: RpcStatus): Buffer {
   const body: Record<string, unknown> = { code: s.code, message: s.message };
   if (s.retryAfterMs !== undefined) {
-    body['details'] = [{ '@type': RETRY_INFO_TYPE, retryDelay: `${(s.retryAfterMs / 1000).toFixed(3).replace(/\.?0+$/, '')}s` }];
+    const { seconds, nanos } = durationOf(s.retryAfterMs);
+    const fraction = nanos === 0 ? '' : `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}`;
+    body['details'] = [{ '@type': RETRY_INFO_TYPE, retryDelay: `${seconds}${fraction}s` }];
   }
   return Buffer.from(JSON.stringify(body));
+}
+
+/** Milliseconds as a google.protobuf.Duration (nanos always below 1e9). */
+function durationOf(ms: number): { seconds: number; nanos: number } {
+  const total = Math.round(ms * 1e6);
+  return { seconds: Math.floor(total / 1e9), nanos: total % 1e9 };
 }
 
 /** ExportMetricsServiceResponse: empty on full success, partial_success when points were rejected. */

@@ -23,13 +23,22 @@ export interface CairnProcess {
   readonly exited: Promise<Exit>;
   /** Resolves with the receiver addresses once both receivers logged 'receiver listening'. */
   listening(timeoutMs?: number): Promise<{ grpc: string; http: string }>;
+  /** Resolves with the first log line with this `msg` (waiting for it if needed). */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Kills the process if still running (SIGKILL), then waits for it. */
   kill(): Promise<Exit>;
 }
 
+/** Children still running; killed if the test process exits first (a failed test must not leak agents). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 /** Spawns `node bin/cairn.js ...args` with a stripped environment. */
 export function spawnCairn(args: readonly string[]): CairnProcess {
   const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
+  running.add(child);
   const stderrLines: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
@@ -52,7 +61,8 @@ export function spawnCairn(args: readonly string[]): CairnProcess {
   child.stdout!.resume();
   let done: Exit | undefined;
   const exited = new Promise<Exit>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      running.delete(child);
       done = { code, signal };
       for (const w of waiters.splice(0)) w();
       resolve(done);
@@ -76,9 +86,25 @@ export function spawnCairn(args: readonly string[]): CairnProcess {
       };
       check();
     });
+  const waitForLog = (msg: string, timeoutMs = 10_000): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr:\n${stderrLines.join('\n')}`)), timeoutMs);
+      const check = (): void => {
+        const line = logs.find((l) => l['msg'] === msg);
+        if (line !== undefined) {
+          clearTimeout(timer);
+          resolve(line);
+        } else if (done !== undefined) {
+          clearTimeout(timer);
+          reject(new Error(`cairn exited before logging "${msg}"; stderr:\n${stderrLines.join('\n')}`));
+        } else waiters.push(check);
+      };
+      check();
+    });
   return {
     child,
     pid: child.pid!,
+    waitForLog,
     stderrLines,
     logs,
     exited,
@@ -94,6 +120,7 @@ export function spawnCairn(args: readonly string[]): CairnProcess {
 export function runCairn(args: readonly string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -102,7 +129,8 @@ export function runCairn(args: readonly string[], timeoutMs = 15_000): Promise<{
       child.kill('SIGKILL');
       reject(new Error(`cairn ${args.join(' ')} did not exit within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
+      running.delete(child);
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

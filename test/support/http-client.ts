@@ -16,6 +16,8 @@ export interface HttpRequestOptions {
   readonly body?: Uint8Array;
   /** Sent with chunked transfer encoding (no Content-Length), one write per chunk. */
   readonly chunks?: readonly Uint8Array[];
+  /** Pause between chunks (a body that trickles in). */
+  readonly chunkDelayMs?: number;
   readonly agent?: http.Agent;
   readonly timeoutMs?: number;
 }
@@ -53,13 +55,14 @@ export function httpRequest(url: string, o: HttpRequestOptions = {}): Promise<Ht
       if (!answered) reject(err);
     });
     if (o.chunks !== undefined) {
-      void writeChunks(req, o.chunks);
+      void writeChunks(req, o.chunks, o.chunkDelayMs ?? 0);
     } else req.end(o.body);
   });
 }
 
-async function writeChunks(req: http.ClientRequest, chunks: readonly Uint8Array[]): Promise<void> {
-  for (const c of chunks) {
+async function writeChunks(req: http.ClientRequest, chunks: readonly Uint8Array[], delayMs: number): Promise<void> {
+  for (const [i, c] of chunks.entries()) {
+    if (i > 0 && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     if (req.destroyed) return;
     if (!req.write(c)) await new Promise<void>((r) => {
       req.once('drain', r);
@@ -73,11 +76,11 @@ async function writeChunks(req: http.ClientRequest, chunks: readonly Uint8Array[
 export function postMetrics(
   url: string,
   body: Uint8Array,
-  o: { contentType?: string; encoding?: string; agent?: http.Agent; headers?: http.OutgoingHttpHeaders } = {},
+  o: { contentType?: string; encoding?: string; agent?: http.Agent; headers?: http.OutgoingHttpHeaders; timeoutMs?: number } = {},
 ): Promise<HttpResult> {
   const headers: http.OutgoingHttpHeaders = { 'content-type': o.contentType ?? 'application/x-protobuf', ...o.headers };
   if (o.encoding !== undefined) headers['content-encoding'] = o.encoding;
-  return httpRequest(url, { body, headers, agent: o.agent });
+  return httpRequest(url, { body, headers, agent: o.agent, timeoutMs: o.timeoutMs });
 }
 
 /** A keep-alive agent with a single socket, so consecutive requests share one connection. */

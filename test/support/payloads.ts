@@ -30,7 +30,7 @@ export interface GaugeSpec {
 
 /** The plain-object form (protobufjs fromObject / OTLP JSON shape) of a gauge request. */
 export function gaugeObject(spec: GaugeSpec | readonly GaugeSpec[]): Record<string, unknown> {
-  const specs = Array.isArray(spec) ? spec : [spec as GaugeSpec];
+  const specs: readonly GaugeSpec[] = Array.isArray(spec) ? (spec as readonly GaugeSpec[]) : [spec as GaugeSpec];
   const time = nowNanos();
   return {
     resourceMetrics: specs.map((s) => ({
@@ -97,4 +97,16 @@ export function retryDelayMs(statusBytes: Uint8Array): number | undefined {
     return info.retryDelay.seconds * 1000 + info.retryDelay.nanos / 1e6;
   }
   return undefined;
+}
+
+/**
+ * A protobuf request of about `bytes` bytes made of few points with ~1 KiB attribute values:
+ * many bytes, little decoding, and the same series every time (`variant` picks the values).
+ */
+export function fatProto(bytes: number, name = 'fat', variant = 0): Buffer {
+  const pad = 'p'.repeat(1000);
+  const n = Math.max(1, Math.round(bytes / 1060));
+  const points: GaugePoint[] = [];
+  for (let i = 0; i < n; i++) points.push({ value: variant, attributes: { slot: String(i), pad } });
+  return gaugeProto({ name, points });
 }

@@ -16,8 +16,8 @@ export class SlowStore implements Store {
     this.#delayMs = delayMs;
   }
 
-  hasSeries(key: number): boolean {
-    return this.#inner.hasSeries(key);
+  hasSeries(hashHi: number, hashLo: number): boolean {
+    return this.#inner.hasSeries(hashHi, hashLo);
   }
 
   async append(batch: Batch): Promise<void> {

@@ -42,7 +42,8 @@ function toPlain(value: AnyValue): unknown {
     case 'array':
       return value.v.map(toPlain);
     case 'kvlist':
-      return Object.fromEntries(value.v.map(([k, v]) => [k, toPlain(v)]));
+      // A key-value list is a map: its order must not make a different series.
+      return Object.fromEntries([...value.v].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => [k, toPlain(v)]));
     case 'empty':
       return null;
   }

@@ -23,6 +23,10 @@ export class JsonCursor {
     return new JsonCursor(value, '');
   }
 
+  get path(): string {
+    return this.#path === '' ? '(root)' : this.#path;
+  }
+
   /** The raw JSON under a key (for cache keys), or null. */
   raw(...keys: string[]): unknown {
     return this.#get(keys)[1] ?? null;

@@ -4,7 +4,7 @@ import type { AnyValue } from './any-value.js';
 import { renderAnyValue } from './any-value.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeOutcome } from './otlp-proto.js';
-import { KIND_CODES } from './proto-definition.js';
+import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
 import type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';
 import { identify } from './series-identity.js';
 import { JsonCursor } from './json-cursor.js';
@@ -128,6 +128,15 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits, cache
 
 /** A cheap exact key for a raw JSON attribute list (string values, the common case, unserialized). */
 function attributesKey(list: unknown): string {
+  try {
+    return rawAttributesKey(list);
+  } catch {
+    // JSON.stringify overflows the stack on absurd nesting; decoding would refuse it anyway.
+    throw new DecodeError(`attribute value nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+  }
+}
+
+function rawAttributesKey(list: unknown): string {
   if (!Array.isArray(list)) return JSON.stringify(list);
   let key = '';
   for (const kv of list as { key?: unknown; value?: { stringValue?: unknown } }[]) {
@@ -146,18 +155,19 @@ function attributes(list: readonly JsonCursor[]): [string, string][] {
   return list.map((kv) => [kv.str('key'), renderAnyValue(anyValue(kv.obj('value')))]);
 }
 
-function anyValue(v: JsonCursor): AnyValue {
+function anyValue(v: JsonCursor, depth = 0): AnyValue {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw new DecodeError(`${v.path}: attribute value nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   if (v.has('stringValue', 'string_value')) return { kind: 'string', v: v.str('stringValue', 'string_value') };
   if (v.has('boolValue', 'bool_value')) return { kind: 'bool', v: v.bool('boolValue', 'bool_value') };
   if (v.has('intValue', 'int_value')) return { kind: 'int', v: v.int64('intValue', 'int_value') };
   if (v.has('doubleValue', 'double_value')) return { kind: 'double', v: v.double('doubleValue', 'double_value') };
   if (v.has('bytesValue', 'bytes_value')) return { kind: 'bytes', v: v.bytes('bytesValue', 'bytes_value') };
   if (v.has('arrayValue', 'array_value')) {
-    return { kind: 'array', v: v.obj('arrayValue', 'array_value').list('values').map(anyValue) };
+    return { kind: 'array', v: v.obj('arrayValue', 'array_value').list('values').map((item) => anyValue(item, depth + 1)) };
   }
   if (v.has('kvlistValue', 'kvlist_value')) {
     const pairs = v.obj('kvlistValue', 'kvlist_value').list('values');
-    return { kind: 'kvlist', v: pairs.map((kv) => [kv.str('key'), anyValue(kv.obj('value'))] as const) };
+    return { kind: 'kvlist', v: pairs.map((kv) => [kv.str('key'), anyValue(kv.obj('value'), depth + 1)] as const) };
   }
   return { kind: 'empty' };
 }
@@ -179,7 +189,7 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, local: () =
     return null;
   }
   const count = p.uint64('count');
-  const sum = p.has('sum') ? p.double('sum') : NaN;
+  const sum = p.has('sum') ? p.double('sum') : kindCode === 4 ? 0 : NaN;
   const extra: number[] = [count, sum];
   if (kindCode === 2) {
     const bounds = p.list('explicitBounds', 'explicit_bounds').map((c) => c.asDouble());

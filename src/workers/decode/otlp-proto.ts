@@ -59,6 +59,7 @@ export class OtlpProtoDecoder {
   decode(buf: Uint8Array): DecodeOutcome {
     const r = (this.#r = new ProtoReader(buf));
     this.#stamp++;
+    this.#builder.reset();
     this.#rejected = 0;
     this.#reasons = [];
     this.#points.reset(r);

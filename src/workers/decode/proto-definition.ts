@@ -15,7 +15,7 @@ const POINT_ATTRIBUTES_FIELD = [7, 7, 9, 1, 7];
 export const METRIC_DATA_FIELD = [5, 7, 9, 10, 11];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const MAX_ANY_VALUE_DEPTH = 16;
+export const MAX_ANY_VALUE_DEPTH = 16;
 
 /**
  * Decodes the identity parts of one series from the ranges recorded by the walker:

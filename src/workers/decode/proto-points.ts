@@ -62,7 +62,9 @@ export class PointReader {
     this.#kind = kind;
     this.#start = this.#time = this.#flags = this.#count = this.#scale = this.#zeroCount = this.#zeroThreshold = 0;
     this.#posOffset = this.#negOffset = 0;
-    this.#value = this.#sum = this.#min = this.#max = NaN;
+    this.#value = this.#min = this.#max = NaN;
+    // Histogram sums are `optional` (absent means unknown); a summary's is plain proto3 (absent means 0).
+    this.#sum = kind === 4 ? 0 : NaN;
     this.#hasValue = this.#intFlag = false;
     this.#bounds.n = this.#counts.n = this.#neg.n = this.#quantiles.n = 0;
     // Attributes are hashed as one byte range when contiguous (the usual encoding), chained

@@ -70,7 +70,8 @@ export class ProtoReader {
 
   /** Reads a length prefix and returns the end offset of the delimited bytes. */
   lenEnd(end: number): number {
-    const len = this.uint32(end);
+    // Read as 64-bit so a length of 2^32 or more is refused rather than wrapped.
+    const len = this.uint64(end);
     const stop = this.pos + len;
     if (stop > end) throw this.error(`length ${len} runs past the end of its message`);
     return stop;
@@ -164,7 +165,9 @@ export class ProtoReader {
 
 /** Reads a tag; field number 0 is never valid. */
 export function readTag(r: ProtoReader, end: number): number {
+  const at = r.pos;
   const tag = r.uint32(end);
+  if (r.pos - at > 5 || (r.pos - at === 5 && r.buf[at + 4]! > 0x0f)) throw r.error('tag wider than 32 bits');
   if (tag >>> 3 === 0) throw r.error('field number 0');
   return tag;
 }
