@@ -42,6 +42,7 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  alive: boolean;
   pending: Map<number, Pending>;
   busySince: number;
   busyMs: number;
@@ -61,7 +62,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const spawn = (index: number, crashStreak: number): void => {
     const worker = new Worker(fileURLToPath(options.script), { workerData: options.workerData });
-    const slot: Slot = { worker, pending: new Map(), busySince: 0, busyMs: slots[index]?.busyMs ?? 0, crashStreak };
+    const slot: Slot = { worker, alive: true, pending: new Map(), busySince: 0, busyMs: slots[index]?.busyMs ?? 0, crashStreak };
     slots[index] = slot;
     worker.on('message', (reply: { id: number }) => {
       const p = slot.pending.get(reply.id);
@@ -73,17 +74,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     });
     worker.on('error', (err) => options.logger.error('worker failed', { component: 'workers', worker: index, error: err.message }));
     worker.on('exit', (code) => {
+      slot.alive = false;
       if (slots[index] !== slot) return;
       const lost = [...slot.pending.values()];
       slot.pending.clear();
+      if (!closing) {
+        crashes++;
+        options.logger.warn('worker exited; replacing it', { component: 'workers', worker: index, code, inFlight: lost.length });
+        // Replace at once the first time, so callers retrying below reach a live worker;
+        // back off when a worker keeps dying.
+        if (slot.crashStreak === 0) spawn(index, 1);
+        else setTimeout(() => !closing && spawn(index, slot.crashStreak + 1), Math.min(5000, 50 * 2 ** slot.crashStreak)).unref();
+      }
       for (const p of lost) p.reject(new WorkerLostError(`decode worker ${index} exited (code ${code}) with the request in flight`));
-      if (closing) return;
-      crashes++;
-      options.logger.warn('worker exited; replacing it', { component: 'workers', worker: index, code, inFlight: lost.length });
-      const delay = Math.min(5000, 50 * 2 ** slot.crashStreak) * (slot.crashStreak > 0 ? 1 : 0);
-      setTimeout(() => {
-        if (!closing) spawn(index, slot.crashStreak + 1);
-      }, delay).unref();
     });
   };
   for (let i = 0; i < options.size; i++) spawn(i, 0);
@@ -92,8 +95,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     run<Req extends { id: number }, Reply extends { id: number }>(req: Omit<Req, 'id'>, transfer: ArrayBuffer[]): Promise<Reply> {
       if (closing) return Promise.reject(new CairnError(ErrorCodes.SHUTTING_DOWN, 'worker pool is shutting down'));
       let best: Slot | undefined;
-      for (const s of slots) if (s !== undefined && (best === undefined || s.pending.size < best.pending.size)) best = s;
-      const slot = best!;
+      for (const s of slots) if (s.alive && (best === undefined || s.pending.size < best.pending.size)) best = s;
+      if (best === undefined) return Promise.reject(new WorkerLostError('no decode worker is running (restarting after crashes); retry'));
+      const slot = best;
       const id = nextId++;
       return new Promise<Reply>((resolve, reject) => {
         if (slot.pending.size === 0) slot.busySince = performance.now();
