@@ -30,9 +30,22 @@ export class Admission {
     return true;
   }
 
-  /** Grows a share already admitted (a body that inflated when decompressed). */
-  grow(bytes: number): void {
+  /**
+   * Grows a share of `held` bytes already admitted (a body that inflated when decompressed,
+   * a streamed body longer than announced), or refuses; a request alone in flight may grow.
+   */
+  tryGrow(held: number, bytes: number): boolean {
+    if (this.#inFlight + bytes > this.maxBytes && this.#inFlight > held) {
+      this.refusals++;
+      return false;
+    }
     this.#inFlight += bytes;
+    return true;
+  }
+
+  /** True when nothing more fits: new requests are refused before their body is read. */
+  get full(): boolean {
+    return this.#inFlight >= this.maxBytes;
   }
 
   release(bytes: number): void {

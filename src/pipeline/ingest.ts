@@ -61,11 +61,20 @@ export class IngestPipeline {
     ticket.bytes = 0;
   }
 
-  /** Grows a ticket when a streamed body turns out bigger than first announced. */
+  /** Grows a ticket when a body turns out bigger than first announced. */
   grow(ticket: Ticket, bytes: number): boolean {
-    if (!this.#o.admission.tryAcquire(bytes)) return false;
+    if (!this.#o.admission.tryGrow(ticket.bytes, bytes)) return false;
     ticket.bytes += bytes;
     return true;
+  }
+
+  /**
+   * The refusal for a request seen before its body (gRPC headers) when the budget is already
+   * spent or the agent is stopping; null when it may proceed.
+   */
+  gate(receiver: string): IngestFailure | null {
+    if (this.#closed) return this.#unavailable('the agent is shutting down', receiver, 'shutdown');
+    return this.#o.admission.full ? this.refused(receiver) : null;
   }
 
   async process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
@@ -82,10 +91,8 @@ export class IngestPipeline {
       return this.#unavailable((err as Error).message, receiver, 'worker_lost');
     }
     if (reply.status !== 'ok') return reply.status === 'internal' ? { status: 'internal', message: reply.message } : { status: reply.status, message: reply.message };
-    if (reply.decodedBytes > ticket.bytes) {
-      this.#o.admission.grow(reply.decodedBytes - ticket.bytes);
-      ticket.bytes = reply.decodedBytes;
-    }
+    // An inflated body counts at its decoded size; past the budget it is refused like any other.
+    if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) return this.refused(receiver);
     const batch = this.#toBatch(reply);
     if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
     if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });

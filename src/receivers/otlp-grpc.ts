@@ -30,12 +30,28 @@ const METRICS_SERVICE: grpc.ServiceDefinition = {
 // Larger HTTP/2 windows cut grpc-js' per-request CPU by about a third (NODE-LIMITS.md).
 const STREAM_WINDOW = 1 << 20;
 const SESSION_WINDOW = 4 << 20;
+const MAX_CONCURRENT_STREAMS = 64;
 
 /** OTLP/gRPC MetricsService/Export. */
 export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
+  // Refuse at the headers, before grpc-js buffers the message, once the budget is spent.
+  const gate: grpc.ServerInterceptor = (_method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, proceed) => {
+            const refusal = o.pipeline.gate(RECEIVER);
+            if (refusal === null) proceed(metadata);
+            else call.sendStatus(toServiceError(refusal));
+          },
+        }),
+    });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': o.maxRecvMsgBytes,
     'grpc.max_send_message_length': 4 << 20,
+    // Bounds what one connection can make grpc-js buffer before admission sees the messages.
+    'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
+    interceptors: [gate],
   });
   let bound = '';
 
@@ -43,14 +59,14 @@ export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
     const body = call.request;
     const ticket = o.pipeline.admit(body.byteLength, RECEIVER);
     if ('status' in ticket) {
-      callback(toServiceError(ticket));
+      callback(toServiceError(ticket) as Partial<grpc.ServiceError>);
       return;
     }
     o.pipeline
       .process(ticket, body, 'protobuf', false, o.maxRecvMsgBytes, RECEIVER)
       .then((outcome) => {
         if (outcome.status === 'ok') callback(null, encodeExportResponseProto(outcome.rejected, outcome.errorMessage));
-        else callback(toServiceError(outcome));
+        else callback(toServiceError(outcome) as Partial<grpc.ServiceError>);
       })
       .finally(() => o.pipeline.release(ticket));
   };
@@ -84,7 +100,7 @@ export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
   };
 }
 
-function toServiceError(outcome: IngestFailure): Partial<grpc.ServiceError> {
+function toServiceError(outcome: IngestFailure): { code: number; details: string; metadata: grpc.Metadata } {
   const status = statusOf(outcome);
   const metadata = new grpc.Metadata();
   metadata.set('grpc-status-details-bin', encodeStatusProto(status));

@@ -17,6 +17,7 @@ export interface OtlpHttpOptions {
 
 const RECEIVER = 'otlp_http';
 const PATH = '/v1/metrics';
+const UNREAD_BODY_KEEPALIVE_BYTES = 64 * 1024;
 const CONTENT_TYPES: Record<string, Format> = { 'application/x-protobuf': 'protobuf', 'application/json': 'json' };
 const MEDIA_TYPE: Record<Format, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 /** HTTP status for each non-ok outcome, per the OTLP/HTTP specification. */
@@ -87,7 +88,11 @@ async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.S
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > max) return tooLarge(res, format, max);
   const ticket = o.pipeline.admit(Number.isFinite(declared) ? declared : 0, RECEIVER);
-  if ('status' in ticket) return sendOutcome(res, format, ticket);
+  if ('status' in ticket) {
+    // Reading a large refused body only to discard it would spend the CPU the refusal saves.
+    if (!(declared <= UNREAD_BODY_KEEPALIVE_BYTES)) res.setHeader('Connection', 'close');
+    return sendOutcome(res, format, ticket);
+  }
   try {
     const read = await readBody(req, max, ticket.bytes, (more) => o.pipeline.grow(ticket, more));
     if (read.status === 'too_large') return tooLarge(res, format, max);

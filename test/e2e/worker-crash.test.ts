@@ -44,7 +44,7 @@ describe('decode worker crash', () => {
     await expectGrpcStillWorks(t, client);
     await crashDecodeWorker();
     expect(t.agent.registry.value('cairn_workers_crashes_total')).toBe(1);
-    await sleep(100); // the replacement is spawned on a timer
+    await sleep(100); // no public signal says when the replacement is up
     await expectGrpcStillWorks(t, client);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     await expectHttpStillWorks(t, agent, false);
@@ -54,8 +54,8 @@ describe('decode worker crash', () => {
     expect(t.agent.admission.inFlightBytes).toBe(0);
   });
 
-  // Requests that reach the pool between a crash and the replacement's (backed-off) spawn
-  // are posted to the dead Worker and never answered; their in-flight bytes are never released.
+  // Regression: requests reaching the pool between a crash and the replacement's backed-off
+  // spawn were posted to the dead Worker, never answered, and their budget never released.
   it('requests arriving while the worker is being replaced get an answer and release their budget', async () => {
     await crashDecodeWorker();
     await sleep(50);

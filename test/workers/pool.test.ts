@@ -65,10 +65,7 @@ async function expectWorkerLost(promise: Promise<unknown>): Promise<void> {
   expect((err as WorkerLostError).code).toBe('CAIRN_ERR_WORKER_LOST');
 }
 
-/**
- * The pool gives no signal when a replacement worker is up; it is spawned on a timer right
- * after the exit (no back-off while crashes are not consecutive). Give it that turn.
- */
+/** The pool gives no signal when a replacement worker is up; give it a moment to start. */
 const replacementStarted = (): Promise<void> => new Promise((r) => setTimeout(r, 100));
 
 /** 'lost' for WorkerLostError, the reply value otherwise; fails if nothing happens in time. */
@@ -146,8 +143,8 @@ describe('createWorkerPool', () => {
     }
   });
 
-  // Between a worker's exit and the (timer-delayed) spawn of its replacement, run() still
-  // picks the dead slot and posts to the dead Worker: the request never settles.
+  // Regression: run() used to pick a dead slot between a worker's exit and its replacement's
+  // (timer-delayed) spawn, posting to the dead Worker; the request never settled.
   it('does not strand a request sent right after a worker died (size 1)', async () => {
     const p = makePool(1);
     const exit = run(p, { op: 'exit' });
