@@ -18,7 +18,8 @@ const gzip = args.gzip === true;
 
 const workload = buildWorkload({ series, pointsPerRequest, json: transport === 'http-json' });
 let bodies = transport === 'http-json' ? workload.json.map((s) => Buffer.from(s)) : workload.requests.map((b) => Buffer.from(b));
-if (gzip) bodies = bodies.map((b) => gzipSync(b));
+// gRPC compresses per message itself (channel option below); HTTP bodies are gzipped here, once.
+if (gzip && transport !== 'grpc') bodies = bodies.map((b) => gzipSync(b));
 const send = transport === 'grpc' ? grpcSender(target) : httpSender(target, transport === 'http-json' ? 'application/json' : 'application/x-protobuf');
 
 const latencies = [];
