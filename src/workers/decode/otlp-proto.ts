@@ -63,16 +63,7 @@ export class OtlpProtoDecoder {
     this.#rejected = 0;
     this.#reasons = [];
     this.#points.reset(r);
-    const end = buf.length;
-    while (r.pos < end) {
-      const tag = readTag(r, end);
-      if (tag >>> 3 === 1) {
-        r.expect(tag & 7, Wire.LEN, 'ExportMetricsServiceRequest', 'resource_metrics');
-        const stop = r.lenEnd(end);
-        this.#resourceMetrics(r.pos, stop);
-        r.pos = stop;
-      } else r.skip(tag & 7, end, tag >>> 3);
-    }
+    this.#each(0, buf.length, 1, 'ExportMetricsServiceRequest', 'resource_metrics', this.#resourceMetrics);
     const seriesCount = this.#builder.seriesCount;
     const sources = this.#sources.slice(0, seriesCount * SOURCE_STRIDE);
     const batch = this.#builder.finish();
@@ -88,57 +79,55 @@ export class OtlpProtoDecoder {
     };
   }
 
-  #resourceMetrics(start: number, end: number): void {
+  readonly #resourceMetrics = (start: number, end: number): void => {
+    this.#find(start, end, 1, 'ResourceMetrics', 'resource');
+    this.#res0 = this.#found0;
+    this.#res1 = this.#found1;
+    this.#each(start, end, 2, 'ResourceMetrics', 'scope_metrics', this.#scopeMetrics);
+  };
+
+  readonly #scopeMetrics = (start: number, end: number): void => {
+    this.#find(start, end, 1, 'ScopeMetrics', 'scope');
+    this.#scope0 = this.#found0;
+    this.#scope1 = this.#found1;
+    this.#each(start, end, 2, 'ScopeMetrics', 'metrics', this.#metric);
+  };
+
+  #found0 = 0;
+  #found1 = 0;
+
+  /** Sets #found0/#found1 to the range of the last `field` (a message) in [start, end), or 0, 0. */
+  #find(start: number, end: number, field: number, message: string, name: string): void {
     const r = this.#r;
-    this.#res0 = this.#res1 = 0;
+    this.#found0 = this.#found1 = 0;
     r.pos = start;
     while (r.pos < end) {
       const tag = readTag(r, end);
-      if (tag >>> 3 === 1) {
-        r.expect(tag & 7, Wire.LEN, 'ResourceMetrics', 'resource');
-        this.#res1 = r.lenEnd(end);
-        this.#res0 = r.pos;
-        r.pos = this.#res1;
+      if (tag >>> 3 === field) {
+        r.expect(tag & 7, Wire.LEN, message, name);
+        this.#found1 = r.lenEnd(end);
+        this.#found0 = r.pos;
+        r.pos = this.#found1;
       } else r.skip(tag & 7, end, tag >>> 3);
     }
+  }
+
+  /** Calls `visit` with the range of each `field` (a message) in [start, end). */
+  #each(start: number, end: number, field: number, message: string, name: string, visit: (start: number, end: number) => void): void {
+    const r = this.#r;
     r.pos = start;
     while (r.pos < end) {
       const tag = readTag(r, end);
-      if (tag >>> 3 === 2) {
-        r.expect(tag & 7, Wire.LEN, 'ResourceMetrics', 'scope_metrics');
+      if (tag >>> 3 === field) {
+        r.expect(tag & 7, Wire.LEN, message, name);
         const stop = r.lenEnd(end);
-        this.#scopeMetrics(r.pos, stop);
+        visit(r.pos, stop);
         r.pos = stop;
       } else r.skip(tag & 7, end, tag >>> 3);
     }
   }
 
-  #scopeMetrics(start: number, end: number): void {
-    const r = this.#r;
-    this.#scope0 = this.#scope1 = 0;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = readTag(r, end);
-      if (tag >>> 3 === 1) {
-        r.expect(tag & 7, Wire.LEN, 'ScopeMetrics', 'scope');
-        this.#scope1 = r.lenEnd(end);
-        this.#scope0 = r.pos;
-        r.pos = this.#scope1;
-      } else r.skip(tag & 7, end, tag >>> 3);
-    }
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = readTag(r, end);
-      if (tag >>> 3 === 2) {
-        r.expect(tag & 7, Wire.LEN, 'ScopeMetrics', 'metrics');
-        const stop = r.lenEnd(end);
-        this.#metric(r.pos, stop);
-        r.pos = stop;
-      } else r.skip(tag & 7, end, tag >>> 3);
-    }
-  }
-
-  #metric(start: number, end: number): void {
+  readonly #metric = (start: number, end: number): void => {
     const r = this.#r;
     let name0 = 0;
     let name1 = 0;
@@ -216,7 +205,7 @@ export class OtlpProtoDecoder {
         else points.emit(this.#builder, this.#local(entry, p0, stop));
       }
     }
-  }
+  };
 
   /** Finds the series of the point just read, decoding its strings only on a cache miss. */
   #series(p0: number, p1: number): SeriesEntry {

@@ -1,4 +1,4 @@
-import type { Labels, MetricKind, SeriesDefinition, Temporality } from '../../model/index.js';
+import type { Labels, SeriesDefinition } from '../../model/index.js';
 import { hashOut, hashStrings } from '../../model/index.js';
 
 /** Limits applied to every attribute set; a point breaking one is rejected, not truncated. */
@@ -7,19 +7,11 @@ export interface AttributeLimits {
   readonly maxAttributes: number;
 }
 
-/** The decoded parts of a series before it has a hash. */
-export interface SeriesParts {
-  readonly name: string;
-  readonly kind: MetricKind;
-  readonly temporality: Temporality;
-  readonly monotonic: boolean;
-  readonly unit: string;
-  readonly description: string;
+/** The decoded parts of a series before it has a hash: attribute sets as received. */
+export type SeriesParts = Omit<SeriesDefinition, 'hashHi' | 'hashLo' | 'resource' | 'attributes'> & {
   readonly resource: [string, string][];
-  readonly scopeName: string;
-  readonly scopeVersion: string;
   readonly attributes: [string, string][];
-}
+};
 
 export type IdentityResult = { readonly ok: true; readonly def: SeriesDefinition } | { readonly ok: false; readonly error: string };
 
