@@ -56,6 +56,35 @@ workers:
   # (at least 1), leaving one for the main thread.
   threads: 0
 
+store:
+  # Everything the store writes lives here: wal/, tier0/ (datafiles and their
+  # journals), index/. Relative paths are relative to the working directory.
+  path: ./cairn-data
+  # Hard cap on all bytes under path; the oldest datafile is deleted first
+  # to make room (the directory never exceeds it by more than one datafile).
+  max_disk_bytes: 1GiB
+  # Delete data older than this; 0 keeps it until the budget needs the room.
+  max_age: 0
+  # Size of each datafile in the ring.
+  datafile_bytes: 8MiB
+  # Points per series page before it is compressed and written (16-65536).
+  page_points: 1024
+  # A page is written at this age even when not full; bounds WAL replay.
+  page_max_age: 30m
+  wal:
+    # Largest WAL segment file.
+    segment_bytes: 8MiB
+    # interval: fsync every fsync_interval (a crash of the machine, not of
+    # the agent, can lose that much); always: fsync before acknowledging;
+    # never: leave it to the OS.
+    fsync: interval
+    fsync_interval: 1s
+
+api:
+  enabled: true
+  # The local query API (Prometheus-compatible), health and metrics.
+  endpoint: 127.0.0.1:9977
+
 log:
   # One of: debug, info, warn, error.
   level: info

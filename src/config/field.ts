@@ -5,9 +5,14 @@ export interface BytesField {
   readonly kind: 'bytes';
   readonly positive?: boolean;
 }
-/** A duration in milliseconds; see parseDuration. */
+/** A duration in milliseconds; see parseDuration. `long` lifts the timer cap (retention ages). */
 export interface DurationField {
   readonly kind: 'duration';
+  readonly long?: boolean;
+}
+/** A filesystem path (non-empty, no NUL). */
+export interface PathField {
+  readonly kind: 'path';
 }
 /** A `host:port` listen address; see parseEndpoint. */
 export interface EndpointField {
@@ -32,7 +37,7 @@ export interface SectionField {
   readonly fields: Readonly<Record<string, Field>>;
 }
 
-export type LeafField = BytesField | DurationField | EndpointField | IntField | BoolField | EnumField;
+export type LeafField = BytesField | DurationField | EndpointField | PathField | IntField | BoolField | EnumField;
 export type Field = LeafField | SectionField;
 
 /**
@@ -48,6 +53,6 @@ export type FieldFor<T> = [T] extends [boolean]
     ? BytesField | DurationField | IntField
     : [T] extends [string]
       ? string extends T
-        ? EndpointField
+        ? EndpointField | PathField
         : EnumField<T & string>
       : { readonly kind: 'section'; readonly fields: { readonly [K in keyof T]-?: FieldFor<T[K]> } };

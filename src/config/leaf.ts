@@ -16,8 +16,10 @@ export function parseLeaf(field: LeafField, raw: unknown): number | string | boo
     }
     case 'duration': {
       const ms = parseDuration(raw);
-      return ms === undefined || ms > MAX_TIMER_MS ? undefined : ms;
+      return ms === undefined || (ms > MAX_TIMER_MS && field.long !== true) ? undefined : ms;
     }
+    case 'path':
+      return typeof raw === 'string' && raw !== '' && !raw.includes('\0') ? raw : undefined;
     case 'endpoint':
       return typeof raw === 'string' && parseEndpoint(raw) !== undefined ? raw : undefined;
     case 'int':
@@ -42,7 +44,9 @@ export function describeLeaf(field: LeafField): string {
     case 'bytes':
       return `a size like 16MiB (${field.positive === true ? 'greater than 0; ' : ''}${BYTE_UNITS_HINT})`;
     case 'duration':
-      return 'a duration like 10s, 500ms or 1h30m (at most 24d)';
+      return field.long === true ? 'a duration like 10s, 12h or 30d' : 'a duration like 10s, 500ms or 1h30m (at most 24d)';
+    case 'path':
+      return 'a non-empty file system path';
     case 'endpoint':
       return 'host:port with port 0-65535, host an IPv4 address, a name or a quoted "[IPv6]"';
     case 'int':

@@ -39,6 +39,26 @@ export const configSchema: FieldFor<Config> = {
       },
     },
     workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 } } },
+    store: {
+      kind: 'section',
+      fields: {
+        path: { kind: 'path' },
+        max_disk_bytes: size,
+        max_age: { kind: 'duration', long: true },
+        datafile_bytes: size,
+        page_points: { kind: 'int', min: 16, max: 65536 },
+        page_max_age: duration,
+        wal: {
+          kind: 'section',
+          fields: {
+            segment_bytes: size,
+            fsync: { kind: 'enum', values: ['interval', 'always', 'never'] },
+            fsync_interval: duration,
+          },
+        },
+      },
+    },
+    api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
     log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
     shutdown: { kind: 'section', fields: { timeout: duration } },
   },

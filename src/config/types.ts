@@ -20,8 +20,30 @@ export interface Config {
     /** 0 means one less than the number of cores, at least 1. */
     readonly threads: number;
   };
+  readonly store: {
+    /** Directory holding everything the store writes; `max_disk_bytes` caps all of it. */
+    readonly path: string;
+    readonly max_disk_bytes: number;
+    /** Data older than this is deleted; 0 keeps data until the disk budget needs the room. */
+    readonly max_age: number;
+    readonly datafile_bytes: number;
+    /** Points per page before it is cut, compressed and written to a datafile. */
+    readonly page_points: number;
+    /** A page is cut at this age even if not full (bounds WAL retention and replay). */
+    readonly page_max_age: number;
+    readonly wal: {
+      readonly segment_bytes: number;
+      readonly fsync: WalFsync;
+      readonly fsync_interval: number;
+    };
+  };
+  readonly api: {
+    readonly enabled: boolean;
+    readonly endpoint: string;
+  };
   readonly log: { readonly level: LogLevel };
   readonly shutdown: { readonly timeout: number };
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type WalFsync = 'interval' | 'always' | 'never';

@@ -23,8 +23,9 @@ const MiB = 1024 ** 2;
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
     'exporters: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, workers, log, shutdown',
+    'expected one of the known keys: receivers, limits, workers, store, api, log, shutdown',
   ],
+  'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
   'unknown-nested-key.yaml': [
     'limits.max_connections: got 100',
     'one of the known keys: max_inflight_bytes, retry_after, max_attribute_bytes, max_attributes',
@@ -114,6 +115,16 @@ describe('loadConfig with valid files', () => {
       },
       limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
       workers: { threads: 0 },
+      store: {
+        path: './cairn-data',
+        max_disk_bytes: 1024 * MiB,
+        max_age: 0,
+        datafile_bytes: 8 * MiB,
+        page_points: 1024,
+        page_max_age: 30 * 60_000,
+        wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
+      },
+      api: { enabled: true, endpoint: '127.0.0.1:9977' },
       log: { level: 'info' },
       shutdown: { timeout: 10_000 },
     });
