@@ -1,11 +1,11 @@
 // OTLP load generator. Sends pre-encoded requests as fast as the agent accepts them.
 // Usage: node native-bench/load.mjs --transport grpc|http|http-json --target 127.0.0.1:4317
-//          [--series 10000] [--points 1000] [--concurrency 8] [--duration 20] [--gzip]
+//          [--series 10000] [--points 1000] [--concurrency 8] [--duration 20] [--gzip] [--same-timestamps]
 // Prints one JSON line: points/s accepted, requests, errors by kind, latency p50/p99 (ms).
 import * as grpc from '@grpc/grpc-js';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
-import { buildWorkload } from './workload.mjs';
+import { buildWorkload, setTimestamps } from './workload.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const transport = args.transport ?? 'grpc';
@@ -15,6 +15,9 @@ const pointsPerRequest = Number(args.points ?? 1_000);
 const concurrency = Number(args.concurrency ?? 8);
 const durationMs = Number(args.duration ?? 20) * 1000;
 const gzip = args.gzip === true;
+// --same-timestamps re-sends identical points (receiver-only figures); the default advances time.
+const advance = args['same-timestamps'] !== true && transport !== 'http-json' && !(gzip && transport !== 'grpc');
+const startMs = Date.now() - 3_600_000;
 
 const workload = buildWorkload({ series, pointsPerRequest, json: transport === 'http-json' });
 let bodies = transport === 'http-json' ? workload.json.map((s) => Buffer.from(s)) : workload.requests.map((b) => Buffer.from(b));
@@ -32,7 +35,11 @@ const deadline = started + durationMs;
 
 async function loop() {
   while (performance.now() < deadline) {
-    const body = bodies[next++ % bodies.length];
+    const i = next++ % bodies.length;
+    // Each round of requests carries new timestamps (1 ms apart), as a store needs; a copy
+    // is patched, not re-encoded, so the client stays cheap.
+    const body = advance ? Buffer.from(bodies[i]) : bodies[i];
+    if (advance) setTimestamps(body, workload.offsets[i], startMs + Math.floor(next / bodies.length) + 1);
     const t0 = performance.now();
     const result = await send(body);
     latencies.push(performance.now() - t0);

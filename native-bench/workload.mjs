@@ -42,6 +42,7 @@ export function buildWorkload({ series = 10_000, pointsPerRequest = 1_000, seed 
     ].map(kv),
   };
   const requests = [];
+  const offsets = [];
   const jsonBodies = [];
   const ns = (BigInt(Math.floor(timeMs)) * 1_000_000n).toString();
   for (let start = 0; start < all.length; start += pointsPerRequest) {
@@ -59,10 +60,29 @@ export function buildWorkload({ series = 10_000, pointsPerRequest = 1_000, seed 
         : { name: `bench.counter.${m}`, unit: 's', sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true } },
     );
     const body = { resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'bench', version: '1.0.0' }, metrics }] }] };
-    requests.push(ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(body)).finish());
+    const bytes = ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(body)).finish();
+    requests.push(bytes);
+    offsets.push(timestampOffsets(bytes, ns));
     if (json) jsonBodies.push(JSON.stringify(body));
   }
-  return { requests, json: jsonBodies, points: Math.min(pointsPerRequest, series) };
+  return { requests, offsets, json: jsonBodies, points: Math.min(pointsPerRequest, series) };
+}
+
+/** Where the fixed64 timestamps sit in an encoded request, so a sender can move them forward. */
+function timestampOffsets(bytes, ns) {
+  const pattern = Buffer.alloc(8);
+  pattern.writeBigUInt64LE(BigInt(ns));
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = [];
+  for (let at = buf.indexOf(pattern); at >= 0; at = buf.indexOf(pattern, at + 8)) out.push(at);
+  return Uint32Array.from(out);
+}
+
+/** Sets every timestamp of an encoded request (in place) to `timeMs`. */
+export function setTimestamps(bytes, offsets, timeMs) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ns = BigInt(Math.floor(timeMs)) * 1_000_000n;
+  for (const at of offsets) view.setBigUint64(at, ns, true);
 }
 
 function kv([key, value]) {

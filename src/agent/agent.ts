@@ -1,4 +1,6 @@
 import os from 'node:os';
+import type { ApiServer } from '../api/index.js';
+import { createApiServer } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { parseEndpoint, resolveThreads } from '../config/index.js';
 import type { Logger } from '../log/index.js';
@@ -6,20 +8,23 @@ import { Admission, IngestPipeline } from '../pipeline/index.js';
 import type { Receiver } from '../receivers/index.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
-import { NonDurableMemoryStore } from '../store/index.js';
-import { Registry } from '../telemetry/index.js';
+import { DiskStore } from '../store/index.js';
+import { prometheusText, Registry } from '../telemetry/index.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
+import { createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import { registerStoreGauges } from './store-gauges.js';
 
 export interface AgentOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Defaults to the non-durable in-memory store until the on-disk store exists. */
+  /** Defaults to the on-disk store at `store.path`. */
   readonly store?: Store;
 }
 
 export interface Agent {
   readonly receivers: readonly Receiver[];
+  readonly api: ApiServer | undefined;
   readonly store: Store;
   readonly registry: Registry;
   readonly pool: WorkerPool;
@@ -30,22 +35,30 @@ export interface Agent {
 
 /**
  * The composition root: builds every component from the config, starts them against the
- * data flow (store first, receivers last) and shuts them down along it.
+ * data flow (workers and store first, receivers last) and shuts them down along it.
  */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   const registry = new Registry();
-  const store = options.store ?? new NonDurableMemoryStore({ maxPoints: 1_000_000 });
-  await store.start();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
   const workerData: DecodeWorkerData = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger });
+  const store =
+    options.store ??
+    new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, logger, registry });
+  try {
+    await store.start();
+  } catch (err) {
+    await pool.shutdown();
+    throw err;
+  }
   const admission = new Admission(config.limits.max_inflight_bytes);
   const limits = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
   const pipeline = new IngestPipeline({ pool, store, admission, limits, retryAfterMs: config.limits.retry_after, registry, logger });
   registry.gauge('cairn_pipeline_inflight_bytes', 'Request bytes admitted and not yet answered.', () => admission.inFlightBytes);
-  registry.gauge('cairn_workers_inflight_requests', 'Requests queued or running in decode workers.', () => pool.stats().inFlight);
-  registry.gauge('cairn_workers_crashes_total', 'Decode workers that exited and were replaced.', () => pool.stats().crashes);
+  registry.gauge('cairn_workers_inflight_requests', 'Requests queued or running in workers.', () => pool.stats().inFlight);
+  registry.counterFunc('cairn_workers_crashes_total', 'Workers that exited and were replaced.', () => pool.stats().crashes);
+  if (store instanceof DiskStore) registerStoreGauges(registry, store, config.store.max_disk_bytes);
 
   const receivers: Receiver[] = [];
   const { grpc, http } = config.receivers.otlp;
@@ -57,9 +70,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const ep = parseEndpoint(http.endpoint)!;
     receivers.push(createOtlpHttpReceiver({ host: ep.host, port: ep.port, maxRequestBytes: http.max_request_bytes, pipeline, logger }));
   }
+  let api: ApiServer | undefined;
+  if (config.api.enabled && store instanceof DiskStore) {
+    const ep = parseEndpoint(config.api.endpoint)!;
+    api = createApiServer({ host: ep.host, port: ep.port, querier: store.querier(), ready: () => store.ready, logger, metricsText: () => prometheusText(registry) });
+  }
   let shutdown: Promise<void> | undefined;
   const agent: Agent = {
     receivers,
+    get api() {
+      return api;
+    },
     store,
     registry,
     pool,
@@ -69,14 +90,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         const deadline = config.shutdown.timeout;
         pipeline.close();
         await Promise.all(receivers.map((r) => r.shutdown(deadline)));
-        await pool.shutdown();
+        await api?.shutdown(deadline);
         await store.shutdown();
+        await pool.shutdown();
         logger.info('agent stopped', { component: 'agent' });
       })();
       return shutdown;
     },
   };
   try {
+    if (api !== undefined) await api.start();
     for (const r of receivers) await r.start();
   } catch (err) {
     await agent.shutdown();

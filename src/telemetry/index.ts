@@ -1,2 +1,3 @@
 export type { Counter, Sample } from './registry.js';
 export { Registry } from './registry.js';
+export { prometheusText } from './prometheus-text.js';

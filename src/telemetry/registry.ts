@@ -42,6 +42,11 @@ export class Registry {
     this.#families.set(name, { help, type: 'gauge', values: new Map(), read });
   }
 
+  /** A counter kept elsewhere and read when collected. */
+  counterFunc(name: string, help: string, read: () => number): void {
+    this.#families.set(name, { help, type: 'counter', values: new Map(), read });
+  }
+
   /** The current value of a counter (summed over labels when none are given). */
   value(name: string, labels?: Readonly<Record<string, string>>): number {
     const family = this.#families.get(name);

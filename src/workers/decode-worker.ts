@@ -5,7 +5,8 @@ import { DecodeError } from './decode/decode-error.js';
 import type { IdentityCache } from './decode/otlp-json.js';
 import { decodeOtlpJson } from './decode/otlp-json.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
-import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
+import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
+import { compressExtent } from '../store/encoding/index.js';
 
 // Entry point of a decode worker thread: decompress, decode, normalize, reply with columns.
 const data = workerData as DecodeWorkerData;
@@ -14,7 +15,12 @@ const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
 const port = parentPort!;
 
-port.on('message', (req: DecodeRequest) => {
+port.on('message', (req: DecodeRequest | CompressRequest) => {
+  if (req.op === 'compress') {
+    const out = compress(req);
+    port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer] : []);
+    return;
+  }
   const reply = handle(req);
   if (reply.status !== 'ok') {
     port.postMessage(reply);
@@ -51,5 +57,16 @@ function handle(req: DecodeRequest): DecodeReply {
     if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
     // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.
     return { id: req.id, status: 'internal', message: `decoder failed: ${(err as Error).message}` };
+  }
+}
+
+function compress(req: CompressRequest): CompressReply {
+  try {
+    const bytes = compressExtent(new Uint8Array(req.raw));
+    // Transfer needs a buffer of its own; compressors may return a view into a larger one.
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return { id: req.id, status: 'ok', bytes: owned };
+  } catch (err) {
+    return { id: req.id, status: 'internal', message: `compression failed: ${(err as Error).message}` };
   }
 }

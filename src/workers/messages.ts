@@ -1,8 +1,9 @@
 import type { BatchColumns, SeriesDefinition } from '../model/index.js';
 
-/** What the main thread asks a decode worker to do. The body buffer is transferred. */
+/** What the main thread asks a worker to do: decode a request (the default) or compress an extent. */
 export interface DecodeRequest {
   readonly id: number;
+  readonly op?: 'decode';
   readonly format: 'protobuf' | 'json';
   readonly gzip: boolean;
   /** Largest body accepted after decompression. */
@@ -36,3 +37,12 @@ export interface DecodeWorkerData {
   readonly maxAttributeBytes: number;
   readonly maxAttributes: number;
 }
+
+/** Compress one extent's raw bytes (transferred). */
+export interface CompressRequest {
+  readonly id: number;
+  readonly op: 'compress';
+  readonly raw: ArrayBuffer;
+}
+
+export type CompressReply = { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array } | { readonly id: number; readonly status: 'internal'; readonly message: string };

@@ -25,6 +25,7 @@ function isPlain(v: unknown): v is Raw {
 /** Both receivers on ephemeral loopback ports, one decode worker, short shutdown. */
 export const TEST_RAW_CONFIG: Raw = {
   receivers: { otlp: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } } },
+  api: { endpoint: '127.0.0.1:0' },
   workers: { threads: 1 },
   shutdown: { timeout: '5s' },
 };

@@ -153,8 +153,18 @@ export function tempDir(prefix = 'cairn-test-'): { dir: string; write(name: stri
   };
 }
 
-/** YAML for a CLI config with both receivers on ephemeral ports; `extra` is appended verbatim. */
-export function cliConfigYaml(extra = ''): string {
+const storeDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of storeDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * YAML for a CLI config with both receivers and the API on ephemeral ports and the store in a
+ * fresh temporary directory (removed at exit); `extra` is appended verbatim.
+ */
+export function cliConfigYaml(extra = '', storePath?: string): string {
+  const path = storePath ?? mkdtempSync(join(tmpdir(), 'cairn-store-'));
+  if (storePath === undefined) storeDirs.push(path);
   return `receivers:
   otlp:
     grpc:
@@ -165,6 +175,10 @@ workers:
   threads: 1
 shutdown:
   timeout: 5s
+api:
+  endpoint: 127.0.0.1:0
+store:
+  path: ${JSON.stringify(path)}
 ${extra}`;
 }
 

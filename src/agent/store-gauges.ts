@@ -1,0 +1,12 @@
+import type { DiskStore } from '../store/index.js';
+import type { Registry } from '../telemetry/index.js';
+
+/** Store figures exposed as the agent's own metrics. */
+export function registerStoreGauges(registry: Registry, store: DiskStore, budgetBytes: number): void {
+  registry.gauge('cairn_store_disk_bytes', 'Bytes used under store.path (WAL, datafiles, index).', () => store.usage().totalBytes);
+  registry.gauge('cairn_store_disk_budget_bytes', 'store.max_disk_bytes.', () => budgetBytes);
+  registry.gauge('cairn_store_wal_bytes', 'Bytes in WAL segments.', () => store.usage().walBytes);
+  registry.gauge('cairn_store_datafile_bytes', 'Bytes in datafiles and journals.', () => store.usage().ringBytes);
+  registry.gauge('cairn_store_series', 'Series in the index.', () => store.usage().series);
+  registry.gauge('cairn_store_head_samples', 'Samples in open head pages.', () => store.usage().headSamples);
+}

@@ -1,0 +1,230 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import type { Batch } from '../model/index.js';
+import type { Counter, Registry } from '../telemetry/index.js';
+import { decodeBatch, decodeDefinitions, encodeBatch, encodeDefinitions, RecordType } from './batch-record.js';
+import { decodePage, encodePage } from './encoding/index.js';
+import { StoreUnavailableError } from './errors.js';
+import { Flattener } from './flatten/index.js';
+import type { CutPage } from './head/index.js';
+import { Head } from './head/index.js';
+import { PageTable, SeriesIndex } from './index/index.js';
+import type { PageEntry } from './index/index.js';
+import { StoreQuerier } from './query/store-querier.js';
+import type { PageLocation } from './ring/index.js';
+import { DatafileRing } from './ring/index.js';
+import { lockStoreDir } from './dir-lock.js';
+import type { Store } from './store.js';
+import { Wal } from './wal/index.js';
+
+export interface DiskStoreOptions {
+  readonly config: Config['store'];
+  /** Extent compression, run in the worker pool. */
+  readonly compress: (raw: Uint8Array) => Promise<Uint8Array>;
+  readonly decompress: (bytes: Uint8Array, rawLength: number) => Uint8Array | Promise<Uint8Array>;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly now?: () => number;
+}
+
+/** Raw bytes of pages packed into one extent before it is compressed and written. */
+const EXTENT_RAW_BYTES = 256 * 1024;
+const FLUSH_EVERY_MS = 1000;
+const MAINTAIN_EVERY_MS = 5000;
+
+/**
+ * The on-disk store (docs/store.md): WAL first, then the head, then pages in the ring of
+ * datafiles, within a hard disk budget. `append` resolves once the batch is in the WAL
+ * (written to the OS; fsynced per `store.wal.fsync`) and in the head.
+ */
+export class DiskStore implements Store {
+  readonly #o: DiskStoreOptions;
+  readonly #now: () => number;
+  readonly #pages = new PageTable();
+  #wal!: Wal;
+  #ring!: DatafileRing;
+  #index!: SeriesIndex;
+  #head!: Head;
+  #flattener!: Flattener;
+  #timers: NodeJS.Timeout[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  #ready = false;
+  #closed = false;
+  #unlock: () => void = () => undefined;
+  readonly #dropped: Counter;
+  readonly #corrupt: Counter;
+  readonly #walLost: Counter;
+
+  constructor(options: DiskStoreOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    const r = options.registry;
+    this.#dropped = r.counter('cairn_store_samples_dropped_total', 'Samples not stored, by reason.');
+    this.#corrupt = r.counter('cairn_store_corrupt_skipped_total', 'Corrupt records, journal entries or extents skipped, by part.');
+    this.#walLost = r.counter('cairn_store_wal_segments_dropped_unflushed_total', 'WAL segments deleted over budget before their samples were in pages.');
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  async start(): Promise<void> {
+    const c = this.#o.config;
+    const dirs = { wal: join(c.path, 'wal'), tier0: join(c.path, 'tier0'), index: join(c.path, 'index') };
+    for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+    this.#unlock = lockStoreDir(c.path);
+    this.#index = SeriesIndex.open(dirs.index);
+    this.#flattener = new Flattener(this.#index);
+    const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: this.#o.compress, decompress: this.#o.decompress, logger: this.#o.logger });
+    this.#ring = opened.ring;
+    for (const { meta, location } of opened.pages) this.#addPage(meta.seriesRef, meta, location);
+    this.#head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => this.#pages.maxT(ref) });
+    this.#wal = await Wal.open({ dir: dirs.wal, segmentBytes: c.wal.segment_bytes, fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger: this.#o.logger });
+    const started = this.#now();
+    const replay = await this.#wal.replay(undefined, (rec) => {
+      if (rec.type === RecordType.DEFINITIONS) this.#index.addDefinitions(decodeDefinitions(rec.payload));
+      else if (rec.type === RecordType.SAMPLES) this.#ingest(decodeBatch(rec.payload), rec.position.segment);
+    });
+    this.#corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
+    this.#o.logger.info('store opened', { component: 'store', path: c.path, series: this.#index.seriesCount, pages: this.#pages.pageCount, replayMs: this.#now() - started, ...replay });
+    this.#timers.push(setInterval(() => void this.#flush(), FLUSH_EVERY_MS).unref());
+    this.#timers.push(setInterval(() => void this.#maintain(), MAINTAIN_EVERY_MS).unref());
+    this.#ready = true;
+  }
+
+  hasSeries(hashHi: number, hashLo: number): boolean {
+    return this.#index.hasDefinition(hashHi, hashLo);
+  }
+
+  async append(batch: Batch): Promise<void> {
+    if (this.#closed) throw new StoreUnavailableError('the store is closed');
+    const fresh = this.#index.addDefinitions(batch.definitions.filter((d) => d !== undefined));
+    if (fresh.length > 0) void this.#wal.append(RecordType.DEFINITIONS, encodeDefinitions(fresh)).catch(() => undefined);
+    const position = await this.#wal.append(RecordType.SAMPLES, encodeBatch(batch));
+    this.#ingest(batch, position.segment);
+  }
+
+  querier(): StoreQuerier {
+    return new StoreQuerier({
+      index: this.#index,
+      pages: this.#pages,
+      head: this.#head,
+      readPage: async (entry) => decodePage(await this.#ring.readPage(entry.location as PageLocation)),
+      onCorruptPage: (err) => {
+        this.#corrupt.add(1, { part: 'extent' });
+        this.#o.logger.warn('skipped a corrupt page', { component: 'store', error: err.message });
+      },
+    });
+  }
+
+  /** Sizes for self-metrics and the budget. */
+  usage(): { walBytes: number; ringBytes: number; indexBytes: number; totalBytes: number; series: number; headSamples: number } {
+    const walBytes = this.#wal.sizeBytes();
+    const ringBytes = this.#ring.sizeBytes();
+    const indexBytes = this.#index.sizeBytes;
+    return { walBytes, ringBytes, indexBytes, totalBytes: walBytes + ringBytes + indexBytes, series: this.#index.seriesCount, headSamples: this.#head.samples };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.#flushing;
+    await this.#flush();
+    await this.#wal.close();
+    await this.#ring.close();
+    this.#index.close();
+    this.#unlock();
+  }
+
+  #ingest(batch: Batch, segment: number): void {
+    const now = this.#now();
+    const head = this.#head;
+    let outOfOrder = 0;
+    let duplicate = 0;
+    const missing = this.#flattener.flatten(batch, (hi, lo) => this.#index.definition(hi, lo), {
+      append(ref, t, v) {
+        const r = head.append(ref, t, v, segment, now);
+        if (r === 'out_of_order') outOfOrder++;
+        else if (r === 'duplicate') duplicate++;
+      },
+    });
+    if (outOfOrder > 0) this.#dropped.add(outOfOrder, { reason: 'out_of_order' });
+    if (duplicate > 0) this.#dropped.add(duplicate, { reason: 'duplicate_timestamp' });
+    if (missing > 0) this.#dropped.add(missing, { reason: 'unknown_series' });
+  }
+
+  #flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(() => this.#writeCutPages()).catch((err: Error) => {
+      this.#o.logger.warn('writing pages failed; will retry', { component: 'store', error: err.message });
+    });
+    return this.#flushing;
+  }
+
+  async #writeCutPages(): Promise<void> {
+    const cut = this.#head.takeCut();
+    for (let i = 0; i < cut.length; ) {
+      const group: CutPage[] = [];
+      const encoded: Uint8Array[] = [];
+      let raw = 0;
+      while (i < cut.length && (raw < EXTENT_RAW_BYTES || group.length === 0)) {
+        const page = cut[i++]!;
+        const bytes = encodePage(page.timestamps, page.values, page.count);
+        group.push(page);
+        encoded.push(bytes);
+        raw += bytes.length;
+      }
+      try {
+        await this.#makeRoom(raw);
+        const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.timestamps[0]!, maxT: p.timestamps[p.count - 1]!, count: p.count }, bytes: encoded[k]! }));
+        const locations = await this.#ring.appendExtent(pages);
+        locations.forEach((loc, k) => this.#addPage(group[k]!.ref, pages[k]!.meta, loc));
+        this.#head.release(group);
+      } catch (err) {
+        this.#head.requeue([...group, ...cut.slice(i)]);
+        throw err;
+      }
+    }
+  }
+
+  /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
+  async #makeRoom(incoming: number): Promise<void> {
+    const max = this.#o.config.max_disk_bytes;
+    while (this.usage().totalBytes + incoming > max && this.#ring.files().length > 1) {
+      const gone = await this.#ring.deleteOldest();
+      if (gone === null) break;
+      this.#pages.dropFile(gone.file);
+    }
+  }
+
+  async #maintain(): Promise<void> {
+    if (this.#closed) return;
+    const c = this.#o.config;
+    this.#head.cutOld(this.#now());
+    void this.#flush();
+    try {
+      if (c.max_age > 0) for (const file of await this.#ring.deleteOlderThan(this.#now() - c.max_age)) this.#pages.dropFile(file);
+      // WAL segments whose samples are all in written pages are not needed for replay.
+      const needed = this.#head.oldestSegment();
+      if (Number.isFinite(needed)) await this.#wal.deleteSegmentsBefore(needed as never);
+      else await this.#wal.deleteSegmentsBefore(this.#wal.currentSegment() as never);
+      // Over its share of the budget the WAL loses its oldest segments anyway, counted.
+      const walShare = Math.max(2 * c.wal.segment_bytes, c.max_disk_bytes / 4);
+      while (this.#wal.sizeBytes() > walShare && this.#wal.segments().length > 1) {
+        const oldest = this.#wal.segments()[0]!.segment;
+        await this.#wal.deleteSegmentsBefore((Number(oldest) + 1) as never);
+        this.#walLost.add(1);
+      }
+      this.#index.sync();
+    } catch (err) {
+      this.#o.logger.warn('store maintenance failed', { component: 'store', error: (err as Error).message });
+    }
+  }
+
+  #addPage(ref: number, meta: { minT: number; maxT: number; count: number }, location: PageLocation): void {
+    const entry: PageEntry = { minT: meta.minT, maxT: meta.maxT, count: meta.count, file: Number(location.file), location };
+    this.#pages.add(ref, entry);
+  }
+}

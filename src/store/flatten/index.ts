@@ -1,0 +1,5 @@
+export { Flattener, STALE_NAN, formatLabelFloat } from './flattener.js';
+export type { RefResolver, SampleSink } from './flattener.js';
+export { prometheusName, sanitizeLabelName, sanitizeMetricName, unitSuffix } from './prometheus-names.js';
+export type { PromLabels } from './series-labels.js';
+export { baseLabels, labelsKey, targetInfoLabels, withName, jobAndInstance } from './series-labels.js';

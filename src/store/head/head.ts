@@ -1,0 +1,170 @@
+/** A page being filled for one series. */
+interface OpenPage {
+  timestamps: Float64Array;
+  values: Float64Array;
+  count: number;
+  /** Wall-clock ms of the first append, for the age-based cut. */
+  openedAt: number;
+  /** Oldest WAL segment holding one of this page's samples. */
+  segment: number;
+}
+
+/** A page taken out of the head, waiting to be encoded and written to a datafile. */
+export interface CutPage {
+  readonly ref: number;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly count: number;
+  readonly segment: number;
+}
+
+export interface HeadOptions {
+  readonly pagePoints: number;
+  readonly pageMaxAgeMs: number;
+  /** Newest timestamp already in flushed pages for a series (so replay does not duplicate). */
+  readonly flushedMaxT: (ref: number) => number;
+}
+
+export type AppendResult = 'ok' | 'out_of_order' | 'duplicate';
+
+/**
+ * The in-memory head: one open page per series. A page is cut when it holds `pagePoints`
+ * samples or has been open longer than `pageMaxAgeMs`; cut pages wait (still queryable) until
+ * the store has written them. Samples older than the newest one of their series are refused,
+ * as in Prometheus; a repeat of the newest timestamp with the same value is ignored.
+ */
+export class Head {
+  readonly #o: HeadOptions;
+  // Dense per-reference state: typed arrays and a pre-filled array keep V8 off dictionary
+  // elements, which costs several times more per append (measured).
+  #open: (OpenPage | undefined)[] = [];
+  #lastT = new Float64Array(0);
+  #lastV = new Float64Array(0);
+  #cut: CutPage[] = [];
+  #samples = 0;
+
+  constructor(options: HeadOptions) {
+    this.#o = options;
+  }
+
+  /** Samples in open pages. */
+  get samples(): number {
+    return this.#samples;
+  }
+
+  append(ref: number, t: number, v: number, segment: number, now: number): AppendResult {
+    if (ref >= this.#lastT.length) this.#growRefs(ref + 1);
+    let last = this.#lastT[ref]!;
+    // NaN marks a series not seen since start: ask the page table what is already written.
+    if (Number.isNaN(last)) last = this.#lastT[ref] = this.#o.flushedMaxT(ref);
+    if (t < last) return 'out_of_order';
+    if (t === last) return Object.is(this.#lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(this.#lastV[ref]!)) ? 'ok' : 'duplicate';
+    let page = this.#open[ref];
+    if (page === undefined) {
+      const cap = Math.min(64, this.#o.pagePoints);
+      page = this.#open[ref] = { timestamps: new Float64Array(cap), values: new Float64Array(cap), count: 0, openedAt: now, segment };
+    } else if (page.count === page.timestamps.length) {
+      const cap = Math.min(page.count * 2, this.#o.pagePoints);
+      page.timestamps = grow(page.timestamps, cap);
+      page.values = grow(page.values, cap);
+    }
+    page.timestamps[page.count] = t;
+    page.values[page.count] = v;
+    page.count++;
+    this.#samples++;
+    if (segment < page.segment) page.segment = segment;
+    this.#lastT[ref] = t;
+    this.#lastV[ref] = v;
+    if (page.count >= this.#o.pagePoints) this.#cutPage(ref, page);
+    return 'ok';
+  }
+
+  /** Cuts pages open longer than the maximum age (or all of them with `all`). */
+  cutOld(now: number, all = false): void {
+    const minOpened = now - this.#o.pageMaxAgeMs;
+    this.#open.forEach((page, ref) => {
+      if (page !== undefined && (all || page.openedAt <= minOpened)) this.#cutPage(ref, page);
+    });
+  }
+
+  /** Hands over the cut pages; the caller must `release` them once written. */
+  takeCut(): CutPage[] {
+    const out = this.#cut;
+    this.#cut = [];
+    this.#pending.push(...out);
+    return out;
+  }
+
+  /** Pages handed over and not yet written: still served to queries and still pinning the WAL. */
+  #pending: CutPage[] = [];
+
+  release(pages: readonly CutPage[]): void {
+    const done = new Set(pages);
+    this.#pending = this.#pending.filter((p) => !done.has(p));
+  }
+
+  /** Puts pages back that could not be written (disk full): they are retried later. */
+  requeue(pages: readonly CutPage[]): void {
+    this.release(pages);
+    this.#cut.push(...pages);
+  }
+
+  /** Samples of `ref` in [minT, maxT] held by the head (cut-but-unwritten pages first). */
+  read(ref: number, minT: number, maxT: number): { timestamps: number[]; values: number[] } {
+    const timestamps: number[] = [];
+    const values: number[] = [];
+    const take = (ts: Float64Array, vs: Float64Array, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const t = ts[i]!;
+        if (t >= minT && t <= maxT) {
+          timestamps.push(t);
+          values.push(vs[i]!);
+        }
+      }
+    };
+    for (const p of [...this.#pending, ...this.#cut]) if (p.ref === ref) take(p.timestamps, p.values, p.count);
+    const open = this.#open[ref];
+    if (open !== undefined) take(open.timestamps, open.values, open.count);
+    return { timestamps, values };
+  }
+
+  /** The oldest WAL segment whose samples are not all in written pages, or Infinity. */
+  oldestSegment(): number {
+    let oldest = Infinity;
+    for (const p of this.#open) if (p !== undefined && p.segment < oldest) oldest = p.segment;
+    for (const p of this.#pending) if (p.segment < oldest) oldest = p.segment;
+    for (const p of this.#cut) if (p.segment < oldest) oldest = p.segment;
+    return oldest;
+  }
+
+  /** Whether `ref` has any sample in the head within [minT, maxT]. */
+  has(ref: number, minT: number, maxT: number): boolean {
+    return this.read(ref, minT, maxT).timestamps.length > 0;
+  }
+
+  #growRefs(min: number): void {
+    let n = Math.max(1024, this.#lastT.length * 2);
+    while (n < min) n *= 2;
+    const lastT = new Float64Array(n).fill(NaN);
+    lastT.set(this.#lastT);
+    const lastV = new Float64Array(n);
+    lastV.set(this.#lastV);
+    this.#lastT = lastT;
+    this.#lastV = lastV;
+    const open = new Array<OpenPage | undefined>(n).fill(undefined);
+    for (let i = 0; i < this.#open.length; i++) open[i] = this.#open[i];
+    this.#open = open;
+  }
+
+  #cutPage(ref: number, page: OpenPage): void {
+    this.#open[ref] = undefined;
+    this.#samples -= page.count;
+    this.#cut.push({ ref, timestamps: page.timestamps.subarray(0, page.count), values: page.values.subarray(0, page.count), count: page.count, segment: page.segment });
+  }
+}
+
+function grow(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
