@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
+import { ErrorCodes } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { Batch } from '../model/index.js';
 import type { Counter, Registry } from '../telemetry/index.js';
@@ -113,6 +114,8 @@ export class DiskStore implements Store {
       head: this.#head,
       readPage: async (entry) => decodePage(await this.#ring.readPage(entry.location as PageLocation)),
       onCorruptPage: (err) => {
+        // A page whose datafile the budget just deleted is gone, not corrupt.
+        if ((err as { code?: string }).code === ErrorCodes.DATAFILE_GONE) return;
         this.#corrupt.add(1, { part: 'extent' });
         this.#o.logger.warn('skipped a corrupt page', { component: 'store', error: err.message });
       },
@@ -206,7 +209,9 @@ export class DiskStore implements Store {
     void this.#flush();
     try {
       if (c.max_age > 0) for (const file of await this.#ring.deleteOlderThan(this.#now() - c.max_age)) this.#pages.dropFile(file);
-      // WAL segments whose samples are all in written pages are not needed for replay.
+      // WAL segments whose samples are all in written pages are not needed for replay,
+      // once those pages are on disk (appends only reach the OS).
+      await this.#ring.sync();
       const needed = this.#head.oldestSegment();
       if (Number.isFinite(needed)) await this.#wal.deleteSegmentsBefore(needed as never);
       else await this.#wal.deleteSegmentsBefore(this.#wal.currentSegment() as never);

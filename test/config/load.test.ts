@@ -121,7 +121,7 @@ describe('loadConfig with valid files', () => {
         max_age: 0,
         datafile_bytes: 8 * MiB,
         page_points: 1024,
-        page_max_age: 30 * 60_000,
+        page_max_age: 60 * 60_000,
         wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
       },
       api: { enabled: true, endpoint: '127.0.0.1:9977' },

@@ -1,0 +1,172 @@
+import * as http from 'node:http';
+import { CairnError, ErrorCodes } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+// Shared with the receivers so addresses are logged the same way everywhere.
+import { formatAddress, formatBound } from '../receivers/endpoint-address.js';
+import type { ApiContext } from './api-context.js';
+import { failureOf, HTTP_STATUS_OF } from './api-error.js';
+import { encodeFailure, encodeSuccess } from './json-encode.js';
+import type { Querier } from './querier.js';
+import { readParams } from './request-params.js';
+import { API_METHODS, findApiRoute } from './routes.js';
+
+export interface ApiServerOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests); the agent's default is 9977 on 127.0.0.1. */
+  readonly port: number;
+  readonly querier: Querier;
+  /** Whether the store can answer; /readyz and the query endpoints follow it. */
+  readonly ready: () => boolean;
+  readonly logger: Logger;
+  /** The agent's own metrics in Prometheus text format; /metrics answers 404 without it. */
+  readonly metricsText?: () => string;
+  /** Milliseconds since the epoch; defaults to Date.now (tests pin it). */
+  readonly now?: () => number;
+  /** Default for a query without a `timeout` parameter; Prometheus' default is 2 minutes. */
+  readonly queryTimeoutMs?: number;
+}
+
+/** The local HTTP API, with the same life cycle as a receiver. */
+export interface ApiServer {
+  readonly name: string;
+  /** The bound address (`host:port`) once started. */
+  readonly address: string;
+  start(): Promise<void>;
+  /** Stop accepting, finish requests in flight, give up after the deadline. Idempotent. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+const COMPONENT = 'api';
+const JSON_TYPE = 'application/json';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60_000;
+
+interface PlainAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Health and metrics: plain text, GET or HEAD, never refused for readiness. */
+const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer>> = {
+  '/healthz': healthy,
+  '/-/healthy': healthy,
+  '/readyz': ready,
+  '/-/ready': ready,
+  '/metrics': (o) => (o.metricsText === undefined ? text(404, 'this agent exposes no metrics\n') : { status: 200, contentType: METRICS_TYPE, body: o.metricsText() }),
+};
+
+export function createApiServer(o: ApiServerOptions): ApiServer {
+  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, queryTimeoutMs: o.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS };
+  const server = http.createServer({ requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(o, ctx, req, res).catch((err: unknown) => {
+      o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });
+      send(res, text(500, 'internal error\n'));
+    });
+  });
+  let bound = '';
+  return {
+    name: COMPONENT,
+    get address() {
+      return bound;
+    },
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(o.port, o.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      bound = formatBound(server.address());
+      o.logger.info('api listening', { component: COMPONENT, address: bound || formatAddress(o.host, o.port) });
+    },
+    async shutdown(deadlineMs: number) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, deadlineMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = requestUrl(req.url ?? '');
+  if (url === undefined) return send(res, text(400, `cannot parse request target ${JSON.stringify(req.url)}\n`));
+  const plain = PLAIN_ROUTES[url.pathname];
+  if (plain !== undefined) {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, method, 'GET, HEAD');
+    return send(res, safePlain(o, plain));
+  }
+  const found = findApiRoute(url.pathname);
+  if (found === undefined) return send(res, text(404, `no such path ${url.pathname}\n`));
+  if (!(API_METHODS as readonly string[]).includes(method)) return notAllowed(res, method, API_METHODS.join(', '));
+  let body: string;
+  let status = 200;
+  try {
+    if (found.route.needsStore && !o.ready()) throw new CairnError(ErrorCodes.STORE_UNAVAILABLE, 'cairn is starting: the store is not ready to answer queries yet');
+    const params = await readParams(req, url);
+    const answer = await found.route.handler(params, ctx, found.pathParam);
+    body = encodeSuccess(answer.data, answer.warnings);
+  } catch (err) {
+    const failure = failureOf(err);
+    if (failure.errorType === 'internal') o.logger.error('api request failed', { component: COMPONENT, path: url.pathname, error: failure.message });
+    // A body left unread (refused early, or too large) would be parsed as the next request.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    status = HTTP_STATUS_OF[failure.errorType];
+    body = encodeFailure(failure);
+  }
+  send(res, { status, contentType: JSON_TYPE, body });
+}
+
+/** Only origin-form targets (`/path?query`); the host part is a placeholder. */
+function requestUrl(target: string): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://local${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function healthy(): PlainAnswer {
+  return text(200, 'ok\n');
+}
+
+function ready(o: ApiServerOptions): PlainAnswer {
+  return o.ready() ? text(200, 'ready\n') : text(503, 'not ready\n');
+}
+
+function safePlain(o: ApiServerOptions, route: (o: ApiServerOptions) => PlainAnswer): PlainAnswer {
+  try {
+    return route(o);
+  } catch (err) {
+    o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });
+    return text(500, 'internal error\n');
+  }
+}
+
+function text(status: number, body: string): PlainAnswer {
+  return { status, contentType: TEXT_TYPE, body };
+}
+
+function notAllowed(res: http.ServerResponse, method: string, allow: string): void {
+  res.setHeader('Allow', allow);
+  send(res, text(405, `method ${method} is not allowed here; use ${allow}\n`));
+}
+
+function send(res: http.ServerResponse, a: PlainAnswer): void {
+  if (res.headersSent) return;
+  const body = Buffer.from(a.body, 'utf8');
+  res.writeHead(a.status, { 'Content-Type': a.contentType, 'Content-Length': body.length });
+  res.end(body);
+}

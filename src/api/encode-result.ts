@@ -1,0 +1,24 @@
+import type { LabeledPoints, QueryValue } from './evaluate.js';
+import { jsonLabels, jsonPoint, jsonPointString } from './json-encode.js';
+
+/** The `data` of /api/v1/query and /api/v1/query_range: `{"resultType":…,"result":…}`. */
+export function encodeQueryData(value: QueryValue): string {
+  return `{"resultType":"${value.kind}","result":${encodeResult(value)}}`;
+}
+
+function encodeResult(value: QueryValue): string {
+  switch (value.kind) {
+    case 'scalar':
+      return jsonPoint(value.t, value.v);
+    case 'string':
+      return jsonPointString(value.t, value.v);
+    case 'vector':
+      return `[${value.series.map((s) => `{"metric":${jsonLabels(s.labels)},"value":${jsonPoint(value.t, s.values[0]!)}}`).join(',')}]`;
+    case 'matrix':
+      return `[${value.series.map((s) => `{"metric":${jsonLabels(s.labels)},"values":${encodePoints(s)}}`).join(',')}]`;
+  }
+}
+
+function encodePoints(s: LabeledPoints): string {
+  return `[${s.timestamps.map((t, i) => jsonPoint(t, s.values[i]!)).join(',')}]`;
+}
