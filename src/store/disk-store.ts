@@ -18,7 +18,7 @@ import type { PageLocation } from './ring/index.js';
 import { DatafileRing } from './ring/index.js';
 import { lockStoreDir } from './dir-lock.js';
 import type { Store } from './store.js';
-import { Wal } from './wal/index.js';
+import { segmentNumber, Wal } from './wal/index.js';
 
 export interface DiskStoreOptions {
   readonly config: Config['store'];
@@ -212,14 +212,15 @@ export class DiskStore implements Store {
       // WAL segments whose samples are all in written pages are not needed for replay,
       // once those pages are on disk (appends only reach the OS).
       await this.#ring.sync();
-      const needed = this.#head.oldestSegment();
-      if (Number.isFinite(needed)) await this.#wal.deleteSegmentsBefore(needed as never);
-      else await this.#wal.deleteSegmentsBefore(this.#wal.currentSegment() as never);
+      const headNeeds = this.#head.oldestSegment();
+      const cursorsNeed = this.#wal.minCursorSegment() ?? Infinity;
+      const keepFrom = Math.min(headNeeds, cursorsNeed, this.#wal.currentSegment());
+      await this.#wal.deleteSegmentsBefore(segmentNumber(keepFrom));
       // Over its share of the budget the WAL loses its oldest segments anyway, counted.
       const walShare = Math.max(2 * c.wal.segment_bytes, c.max_disk_bytes / 4);
       while (this.#wal.sizeBytes() > walShare && this.#wal.segments().length > 1) {
         const oldest = this.#wal.segments()[0]!.segment;
-        await this.#wal.deleteSegmentsBefore((Number(oldest) + 1) as never);
+        await this.#wal.deleteSegmentsBefore(segmentNumber(oldest + 1));
         this.#walLost.add(1);
       }
       this.#index.sync();
