@@ -8,7 +8,7 @@ import type { Counter, Registry } from '../telemetry/index.js';
 import { decodeBatch, decodeDefinitions, encodeBatch, encodeDefinitions, RecordType } from './batch-record.js';
 import { decodePage, encodePage } from './encoding/index.js';
 import { StoreUnavailableError } from './errors.js';
-import { Flattener } from './flatten/index.js';
+import { Flattener, SampleColumns } from './flatten/index.js';
 import type { CutPage } from './head/index.js';
 import { Head } from './head/index.js';
 import { PageTable, SeriesIndex } from './index/index.js';
@@ -54,6 +54,8 @@ export class DiskStore implements Store {
   #ready = false;
   #closed = false;
   #unlock: () => void = () => undefined;
+  readonly #columns = new SampleColumns();
+  readonly #definitionOf = (hi: number, lo: number) => this.#index.definition(hi, lo);
   readonly #dropped: Counter;
   readonly #corrupt: Counter;
   readonly #walLost: Counter;
@@ -143,17 +145,10 @@ export class DiskStore implements Store {
   }
 
   #ingest(batch: Batch, segment: number): void {
-    const now = this.#now();
-    const head = this.#head;
-    let outOfOrder = 0;
-    let duplicate = 0;
-    const missing = this.#flattener.flatten(batch, (hi, lo) => this.#index.definition(hi, lo), {
-      append(ref, t, v) {
-        const r = head.append(ref, t, v, segment, now);
-        if (r === 'out_of_order') outOfOrder++;
-        else if (r === 'duplicate') duplicate++;
-      },
-    });
+    const cols = this.#columns;
+    cols.length = 0;
+    const missing = this.#flattener.flatten(batch, this.#definitionOf, cols);
+    const { outOfOrder, duplicate } = this.#head.appendColumns(cols.refs, cols.times, cols.values, cols.length, segment, this.#now());
     if (outOfOrder > 0) this.#dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) this.#dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) this.#dropped.add(missing, { reason: 'unknown_series' });

@@ -7,10 +7,37 @@ import { baseLabels, labelsKey, targetInfoLabels, withName } from './series-labe
 /** Prometheus' stale marker: a NaN with this exact bit pattern ends a series. */
 export const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
 
-/** Where flattened samples go, by series reference. */
-export interface SampleSink {
-  append(ref: number, timeMs: number, value: number): void;
+/** Flattened samples of one batch as columns (reused from batch to batch). */
+export class SampleColumns {
+  refs = new Uint32Array(4096);
+  times = new Float64Array(4096);
+  values = new Float64Array(4096);
+  length = 0;
+
+  push(ref: number, timeMs: number, value: number): void {
+    const i = this.length++;
+    if (i === this.refs.length) this.#grow();
+    this.refs[i] = ref;
+    this.times[i] = timeMs;
+    this.values[i] = value;
+  }
+
+  #grow(): void {
+    const n = this.refs.length * 2;
+    const refs = new Uint32Array(n);
+    refs.set(this.refs);
+    const times = new Float64Array(n);
+    times.set(this.times);
+    const values = new Float64Array(n);
+    values.set(this.values);
+    this.refs = refs;
+    this.times = times;
+    this.values = values;
+  }
 }
+
+/** Where flattened samples go, by series reference. */
+export type SampleSink = Pick<SampleColumns, 'push'>;
 
 /** Gives each distinct label set a stable reference (the store's series index). */
 export interface RefResolver {
@@ -22,7 +49,8 @@ interface FlatSeries {
   readonly def: SeriesDefinition;
   readonly name: string;
   readonly base: Map<string, string>;
-  readonly resourceKey: string;
+  /** Interned resource identity, for one `target_info` sample per resource and batch. */
+  readonly resource: number;
   value?: number;
   sum?: number;
   count?: number;
@@ -40,7 +68,11 @@ interface FlatSeries {
 export class Flattener {
   readonly #resolver: RefResolver;
   readonly #series = new HashMap64<FlatSeries>(4096);
-  readonly #targetInfo = new Map<string, number>();
+  /** Resources by canonical key, and per resource id its labels and `target_info` ref. */
+  readonly #resourceIds = new Map<string, number>();
+  readonly #resources: { readonly labels: SeriesDefinition['resource']; targetInfo?: number }[] = [];
+  /** Newest point time per resource id in the batch being flattened (-Infinity: none). */
+  #newest = new Float64Array(16).fill(-Infinity);
 
   constructor(resolver: RefResolver) {
     this.#resolver = resolver;
@@ -48,10 +80,10 @@ export class Flattener {
 
   flatten(batch: Batch, definitionOf: (hashHi: number, hashLo: number) => SeriesDefinition | undefined, sink: SampleSink): number {
     const locals: (FlatSeries | undefined)[] = new Array(batch.seriesCount);
-    // Newest point time per distinct resource of this batch, by a small slot number per
-    // local series, so the per-point loop does no string-keyed lookups.
-    const resourceSlots = new Map<string, number>();
-    const slotOfLocal = new Int32Array(batch.seriesCount).fill(-1);
+    // Gauges and sums map one point to one sample: their ref per local series, -1 otherwise.
+    const simpleRef = new Int32Array(batch.seriesCount).fill(-1);
+    const resourceOf = new Int32Array(batch.seriesCount);
+    const touched: number[] = [];
     let dropped = 0;
     for (let i = 0; i < batch.seriesCount; i++) {
       const hi = batch.seriesHashes[2 * i]!;
@@ -60,52 +92,78 @@ export class Flattener {
       if (flat === undefined) {
         const def = batch.definitions[i] ?? definitionOf(hi, lo);
         if (def === undefined) continue;
-        flat = { def, name: prometheusName(def), base: baseLabels(def), resourceKey: labelsKey(def.resource) };
+        flat = { def, name: prometheusName(def), base: baseLabels(def), resource: this.#resourceId(def.resource) };
         this.#series.set(hi, lo, flat);
       }
       locals[i] = flat;
-      let slot = resourceSlots.get(flat.resourceKey);
-      if (slot === undefined) resourceSlots.set(flat.resourceKey, (slot = resourceSlots.size));
-      slotOfLocal[i] = slot;
+      if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') simpleRef[i] = flat.value ??= this.#ref(withName(flat.base, flat.name));
+      resourceOf[i] = flat.resource;
+      if (this.#newest[flat.resource] === -Infinity) {
+        this.#newest[flat.resource] = -Number.MAX_VALUE;
+        touched.push(flat.resource);
+      }
     }
-    const newest = new Float64Array(resourceSlots.size).fill(-Infinity);
+    // Read after the loop above: interning a new resource may have grown the array.
+    const newest = this.#newest;
+    const series = batch.series;
+    const flags = batch.flags;
+    const times = batch.timeMs;
+    const values = batch.values;
     for (let p = 0; p < batch.pointCount; p++) {
-      const local = batch.series[p]!;
+      const local = series[p]!;
+      const ref = simpleRef[local]!;
+      const t = times[p]!;
+      if (ref >= 0 && (flags[p]! & ~PointFlag.INT) === 0) {
+        sink.push(ref, t, values[p]!);
+        const res = resourceOf[local]!;
+        if (t > newest[res]!) newest[res] = t;
+        continue;
+      }
       const flat = locals[local];
       if (flat === undefined) {
         dropped++;
         continue;
       }
-      const t = batch.timeMs[p]!;
-      const slot = slotOfLocal[local]!;
-      if (t > newest[slot]!) newest[slot] = t;
-      const flags = batch.flags[p]!;
-      if (flags & PointFlag.COMPOUND) this.#compound(flat, batch, p, t, sink);
-      else if (flags & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
-      else sink.append((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, batch.values[p]!);
+      const res = resourceOf[local]!;
+      if (t > newest[res]!) newest[res] = t;
+      const f = flags[p]!;
+      if (f & PointFlag.COMPOUND) this.#compound(flat, batch, p, t, sink);
+      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
     }
-    for (const [key, slot] of resourceSlots) {
-      const t = newest[slot]!;
-      if (t === -Infinity) continue;
-      let ref = this.#targetInfo.get(key);
-      if (ref === undefined) {
-        const resource = JSON.parse(key) as SeriesDefinition['resource'];
-        if (resource.length === 0) continue;
-        ref = this.#ref(targetInfoLabels(resource));
-        this.#targetInfo.set(key, ref);
-      }
-      sink.append(ref, t, 1);
+    for (const id of touched) {
+      const t = newest[id]!;
+      newest[id] = -Infinity;
+      const resource = this.#resources[id]!;
+      if (t === -Number.MAX_VALUE || resource.labels.length === 0) continue;
+      resource.targetInfo ??= this.#ref(targetInfoLabels(resource.labels));
+      sink.push(resource.targetInfo, t, 1);
     }
     return dropped;
   }
 
+  #resourceId(labels: SeriesDefinition['resource']): number {
+    const key = labelsKey(labels);
+    let id = this.#resourceIds.get(key);
+    if (id === undefined) {
+      id = this.#resources.length;
+      this.#resourceIds.set(key, id);
+      this.#resources.push({ labels });
+      if (id >= this.#newest.length) {
+        const bigger = new Float64Array(this.#newest.length * 2).fill(-Infinity);
+        bigger.set(this.#newest);
+        this.#newest = bigger;
+      }
+    }
+    return id;
+  }
+
   #stale(flat: FlatSeries, t: number, sink: SampleSink): void {
     if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') {
-      sink.append((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN);
+      sink.push((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN);
       return;
     }
-    sink.append(this.#countRef(flat), t, STALE_NAN);
-    sink.append(this.#sumRef(flat), t, STALE_NAN);
+    sink.push(this.#countRef(flat), t, STALE_NAN);
+    sink.push(this.#sumRef(flat), t, STALE_NAN);
   }
 
   #compound(flat: FlatSeries, b: Batch, p: number, t: number, sink: SampleSink): void {
@@ -113,8 +171,8 @@ export class Flattener {
     const x = b.extra;
     const count = x[at]!;
     const sum = x[at + 1]!;
-    sink.append(this.#countRef(flat), t, count);
-    if (!Number.isNaN(sum)) sink.append(this.#sumRef(flat), t, sum);
+    sink.push(this.#countRef(flat), t, count);
+    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum);
     if (flat.def.kind === 'histogram') {
       const buckets = x[at + 4]!;
       if (buckets === 0) return;
@@ -124,7 +182,7 @@ export class Flattener {
       let cumulative = 0;
       for (let i = 0; i < buckets; i++) {
         cumulative += x[countsAt + i]!;
-        sink.append(refs[i]!, t, cumulative);
+        sink.push(refs[i]!, t, cumulative);
       }
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
@@ -136,7 +194,7 @@ export class Flattener {
           ref = this.#ref(withName(flat.base, flat.name, [['quantile', formatLabelFloat(q)]]));
           flat.quantiles.set(q, ref);
         }
-        sink.append(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!);
+        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!);
       }
     }
   }

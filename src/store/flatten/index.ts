@@ -1,4 +1,4 @@
-export { Flattener, STALE_NAN, formatLabelFloat } from './flattener.js';
+export { Flattener, SampleColumns, STALE_NAN, formatLabelFloat } from './flattener.js';
 export type { RefResolver, SampleSink } from './flattener.js';
 export { prometheusName, sanitizeLabelName, sanitizeMetricName, unitSuffix } from './prometheus-names.js';
 export type { PromLabels } from './series-labels.js';

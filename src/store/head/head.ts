@@ -41,6 +41,8 @@ export class Head {
   #lastT = new Float64Array(0);
   #lastV = new Float64Array(0);
   #cut: CutPage[] = [];
+  /** Size of each series' last cut page. */
+  readonly #lastCount: number[] = [];
   #samples = 0;
 
   constructor(options: HeadOptions) {
@@ -52,6 +54,39 @@ export class Head {
     return this.#samples;
   }
 
+  /** Appends flattened samples in order; returns how many were refused, by reason. */
+  appendColumns(refs: Uint32Array, times: Float64Array, values: Float64Array, length: number, segment: number, now: number): { outOfOrder: number; duplicate: number } {
+    let outOfOrder = 0;
+    let duplicate = 0;
+    let inline = 0;
+    let maxRef = -1;
+    for (let i = 0; i < length; i++) if (refs[i]! > maxRef) maxRef = refs[i]!;
+    if (maxRef >= this.#lastT.length) this.#growRefs(maxRef + 1);
+    const lastT = this.#lastT;
+    const open = this.#open;
+    // The common case inline: a newer sample into a page with room. The rest goes through append().
+    for (let i = 0; i < length; i++) {
+      const ref = refs[i]!;
+      const t = times[i]!;
+      const page = open[ref];
+      if (page !== undefined && t > lastT[ref]! && page.count < page.timestamps.length - 1) {
+        page.timestamps[page.count] = t;
+        page.values[page.count] = values[i]!;
+        page.count++;
+        lastT[ref] = t;
+        this.#lastV[ref] = values[i]!;
+        if (segment < page.segment) page.segment = segment;
+        inline++;
+        continue;
+      }
+      const r = this.append(ref, t, values[i]!, segment, now);
+      if (r === 'out_of_order') outOfOrder++;
+      else if (r === 'duplicate') duplicate++;
+    }
+    this.#samples += inline;
+    return { outOfOrder, duplicate };
+  }
+
   append(ref: number, t: number, v: number, segment: number, now: number): AppendResult {
     if (ref >= this.#lastT.length) this.#growRefs(ref + 1);
     let last = this.#lastT[ref]!;
@@ -61,10 +96,12 @@ export class Head {
     if (t === last) return Object.is(this.#lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(this.#lastV[ref]!)) ? 'ok' : 'duplicate';
     let page = this.#open[ref];
     if (page === undefined) {
-      const cap = Math.min(64, this.#o.pagePoints);
+      // Typed-array allocation is the head's main cost: size a new page like the last one
+      // of this series, so a steady series allocates once per page.
+      const cap = Math.min(Math.max(64, this.#lastCount[ref] ?? 0), this.#o.pagePoints);
       page = this.#open[ref] = { timestamps: new Float64Array(cap), values: new Float64Array(cap), count: 0, openedAt: now, segment };
     } else if (page.count === page.timestamps.length) {
-      const cap = Math.min(page.count * 2, this.#o.pagePoints);
+      const cap = Math.min(page.count * 4, this.#o.pagePoints);
       page.timestamps = grow(page.timestamps, cap);
       page.values = grow(page.values, cap);
     }
@@ -158,6 +195,7 @@ export class Head {
 
   #cutPage(ref: number, page: OpenPage): void {
     this.#open[ref] = undefined;
+    this.#lastCount[ref] = page.count;
     this.#samples -= page.count;
     this.#cut.push({ ref, timestamps: page.timestamps.subarray(0, page.count), values: page.values.subarray(0, page.count), count: page.count, segment: page.segment });
   }
