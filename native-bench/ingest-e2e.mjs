@@ -2,9 +2,9 @@
 // process, and reports accepted points/s with the agent's CPU seconds per million points and
 // peak RSS, read from /proc. Usage (after npm run build):
 //   node native-bench/ingest-e2e.mjs [--transport grpc|http|http-json] [--duration 20] [--concurrency 8]
-//                                     [--series 10000] [--points 1000] [--threads 0]
+//                                     [--series 10000] [--points 1000] [--threads 0] [--no-store]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filt
 const transport = args.transport ?? 'grpc';
 const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
 const config = join(dir, 'cairn.yaml');
-writeFileSync(config, `receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\nworkers:\n  threads: ${args.threads ?? 0}\nlog:\n  level: info\n`);
+// --no-store measures the receivers alone (store.enabled: false, a non-durable memory buffer).
+const storeYaml = args['no-store'] ? 'store:\n  enabled: false\n' : `store:\n  path: ${JSON.stringify(join(dir, 'data'))}\n`;
+writeFileSync(config, `receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\napi:\n  endpoint: 127.0.0.1:0\n${storeYaml}workers:\n  threads: ${args.threads ?? 0}\nlog:\n  level: info\n`);
 
 const agent = spawn(process.execPath, [join(here, '..', 'bin', 'cairn.js'), 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
 const addresses = await new Promise((resolve, reject) => {
@@ -51,6 +53,8 @@ const cpu1 = cpu();
 const status = readFileSync(`/proc/${agent.pid}/status`, 'utf8');
 const peakRssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
 agent.kill('SIGTERM');
+await new Promise((r) => agent.once('exit', r));
+rmSync(dir, { recursive: true, force: true });
 const result = JSON.parse(out.trim().split('\n').pop());
 const cpuSeconds = cpu1 - cpu0;
 console.log(JSON.stringify({ ...result, agentCpuSeconds: +cpuSeconds.toFixed(2), agentCpuSecondsPerMillionPoints: +((cpuSeconds / result.acceptedPoints) * 1e6).toFixed(3), agentPeakRssMiB: +peakRssMiB.toFixed(1) }));

@@ -8,7 +8,7 @@ import { Admission, IngestPipeline } from '../pipeline/index.js';
 import type { Receiver } from '../receivers/index.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
-import { DiskStore } from '../store/index.js';
+import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
@@ -45,7 +45,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger });
   const store =
     options.store ??
-    new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, logger, registry });
+    (config.store.enabled
+      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, logger, registry })
+      : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
   try {
     await store.start();
   } catch (err) {

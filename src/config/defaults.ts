@@ -57,6 +57,9 @@ workers:
   threads: 0
 
 store:
+  # false: keep received data only in a small non-durable memory buffer and
+  # serve no queries (for measuring the receivers alone; data is lost).
+  enabled: true
   # Everything the store writes lives here: wal/, tier0/ (datafiles and their
   # journals), index/. Relative paths are relative to the working directory.
   path: ./cairn-data

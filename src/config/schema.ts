@@ -42,6 +42,7 @@ export const configSchema: FieldFor<Config> = {
     store: {
       kind: 'section',
       fields: {
+        enabled: { kind: 'bool' },
         path: { kind: 'path' },
         max_disk_bytes: size,
         max_age: { kind: 'duration', long: true },

@@ -21,6 +21,11 @@ export interface Config {
     readonly threads: number;
   };
   readonly store: {
+    /**
+     * false keeps received data only in a small non-durable memory buffer, with no query
+     * API: for measuring the receivers alone, never for keeping data.
+     */
+    readonly enabled: boolean;
     /** Directory holding everything the store writes; `max_disk_bytes` caps all of it. */
     readonly path: string;
     readonly max_disk_bytes: number;

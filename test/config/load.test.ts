@@ -116,6 +116,7 @@ describe('loadConfig with valid files', () => {
       limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
       workers: { threads: 0 },
       store: {
+        enabled: true,
         path: './cairn-data',
         max_disk_bytes: 1024 * MiB,
         max_age: 0,

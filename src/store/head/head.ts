@@ -29,7 +29,8 @@ export type AppendResult = 'ok' | 'out_of_order' | 'duplicate';
 
 /**
  * The in-memory head: one open page per series. A page is cut when it holds `pagePoints`
- * samples or has been open longer than `pageMaxAgeMs`; cut pages wait (still queryable) until
+ * samples, when it has been open longer than `pageMaxAgeMs`, or when a sample would make it
+ * span more than `pageMaxAgeMs` of data time; cut pages wait (still queryable) until
  * the store has written them. Samples older than the newest one of their series are refused,
  * as in Prometheus; a repeat of the newest timestamp with the same value is ignored.
  */
@@ -64,12 +65,13 @@ export class Head {
     if (maxRef >= this.#lastT.length) this.#growRefs(maxRef + 1);
     const lastT = this.#lastT;
     const open = this.#open;
+    const maxSpan = this.#o.pageMaxAgeMs;
     // The common case inline: a newer sample into a page with room. The rest goes through append().
     for (let i = 0; i < length; i++) {
       const ref = refs[i]!;
       const t = times[i]!;
       const page = open[ref];
-      if (page !== undefined && t > lastT[ref]! && page.count < page.timestamps.length - 1) {
+      if (page !== undefined && t > lastT[ref]! && page.count < page.timestamps.length - 1 && t - page.timestamps[0]! < maxSpan) {
         page.timestamps[page.count] = t;
         page.values[page.count] = values[i]!;
         page.count++;
@@ -95,6 +97,12 @@ export class Head {
     if (t < last) return 'out_of_order';
     if (t === last) return Object.is(this.#lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(this.#lastV[ref]!)) ? 'ok' : 'duplicate';
     let page = this.#open[ref];
+    // A page also spans at most pageMaxAge of data time, so backfilled or fast-arriving
+    // history is cut into pages of the same shape as live data.
+    if (page !== undefined && t - page.timestamps[0]! >= this.#o.pageMaxAgeMs) {
+      this.#cutPage(ref, page);
+      page = undefined;
+    }
     if (page === undefined) {
       // Typed-array allocation is the head's main cost: size a new page like the last one
       // of this series, so a steady series allocates once per page.
