@@ -4,7 +4,9 @@ import { decompressExtent } from '../store/encoding/index.js';
 /** Extent compression for the store, run in the worker pool (raw bytes transferred there and back). */
 export function createStoreCompressor(pool: WorkerPool): (raw: Uint8Array) => Promise<Uint8Array> {
   return async (raw) => {
-    const owned = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
+    // Always a copy: the ring still reads `raw` after compressing, and a transferred buffer
+    // is detached (it would read as empty).
+    const owned = raw.slice();
     const reply = await pool.run<CompressRequest, CompressReply>({ op: 'compress', raw: owned.buffer as ArrayBuffer }, [owned.buffer as ArrayBuffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
     return reply.bytes;
