@@ -149,6 +149,7 @@ export class DiskStore implements Store {
     cols.length = 0;
     const missing = this.#flattener.flatten(batch, this.#definitionOf, cols);
     const { outOfOrder, duplicate } = this.#head.appendColumns(cols.refs, cols.times, cols.values, cols.length, segment, this.#now());
+    this.#index.flush();
     if (outOfOrder > 0) this.#dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) this.#dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) this.#dropped.add(missing, { reason: 'unknown_series' });
@@ -175,6 +176,8 @@ export class DiskStore implements Store {
         raw += bytes.length;
       }
       try {
+        // The series references these pages use must be on disk before the pages are.
+        this.#index.sync();
         await this.#makeRoom(raw);
         const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.timestamps[0]!, maxT: p.timestamps[p.count - 1]!, count: p.count }, bytes: encoded[k]! }));
         const locations = await this.#ring.appendExtent(pages);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ErrorCodes } from '../../errors/index.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { CairnError, ErrorCodes } from '../../errors/index.js';
 import type { SeriesDefinition } from '../../model/index.js';
 import { HashMap64 } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
@@ -11,6 +12,8 @@ import type { RecordFileStats } from './record-file.js';
 import { RecordFile } from './record-file.js';
 
 const SERIES_MAGIC = 'CAIRNSER';
+/** First byte of a block payload: a raw-deflated JSON array (docs/format/series.md). */
+const BLOCK_DEFLATE_JSON = 1;
 const DEFINITIONS_MAGIC = 'CAIRNDEF';
 
 /**
@@ -25,6 +28,7 @@ export class SeriesIndex implements RefResolver {
   readonly #postings = new Postings();
   readonly #definitions = new HashMap64<SeriesDefinition>(4096);
   #nextRef = 0;
+  #unwritten: [number, PromLabels][] = [];
   readonly stats: { series: RecordFileStats; definitions: RecordFileStats };
 
   private constructor(series: RecordFile, definitions: RecordFile, stats: SeriesIndex['stats']) {
@@ -38,14 +42,10 @@ export class SeriesIndex implements RefResolver {
     const d = RecordFile.open(join(dir, 'definitions.cdf'), DEFINITIONS_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
     const index = new SeriesIndex(s.file, d.file, { series: s.stats, definitions: d.stats });
     for (const rec of s.records) {
-      const view = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-      const ref = view.getUint32(0, true);
-      const labels = JSON.parse(Buffer.from(rec.buffer, rec.byteOffset + 4, rec.byteLength - 4).toString('utf8')) as PromLabels;
-      index.#remember(ref, labels);
+      for (const [ref, labels] of unpackBlock<[number, PromLabels]>(rec, s.file.path)) index.#remember(ref, labels);
     }
     for (const rec of d.records) {
-      const def = JSON.parse(Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength).toString('utf8')) as SeriesDefinition;
-      index.#definitions.set(def.hashHi, def.hashLo, def);
+      for (const def of unpackBlock<SeriesDefinition>(rec, d.file.path)) index.#definitions.set(def.hashHi, def.hashLo, def);
     }
     return index;
   }
@@ -58,18 +58,26 @@ export class SeriesIndex implements RefResolver {
     return this.#series.sizeBytes + this.#definitionsFile.sizeBytes;
   }
 
+  /** The reference of a label set, assigning the next one to a new set (written by `flush`). */
   refFor(labels: PromLabels): number {
     const key = labelsKey(labels);
     const known = this.#refs.get(key);
     if (known !== undefined) return known;
     const ref = this.#nextRef;
-    const json = Buffer.from(key, 'utf8');
-    const payload = Buffer.allocUnsafe(4 + json.length);
-    payload.writeUInt32LE(ref, 0);
-    json.copy(payload, 4);
-    this.#series.append([payload]);
     this.#remember(ref, labels);
+    this.#unwritten.push([ref, labels]);
     return ref;
+  }
+
+  /**
+   * Writes the references assigned since the last flush, as one compressed block. Pages that
+   * use a reference must not reach a datafile before its block is on disk (the store flushes
+   * and syncs the index before writing pages).
+   */
+  flush(): void {
+    if (this.#unwritten.length === 0) return;
+    this.#series.append([packBlock(this.#unwritten)]);
+    this.#unwritten = [];
   }
 
   labelsOf(ref: number): PromLabels | undefined {
@@ -100,17 +108,19 @@ export class SeriesIndex implements RefResolver {
   addDefinitions(defs: readonly SeriesDefinition[]): SeriesDefinition[] {
     const fresh = defs.filter((d) => !this.#definitions.has(d.hashHi, d.hashLo));
     if (fresh.length === 0) return fresh;
-    this.#definitionsFile.append(fresh.map((d) => Buffer.from(JSON.stringify(d), 'utf8')));
+    this.#definitionsFile.append([packBlock(fresh)]);
     for (const d of fresh) this.#definitions.set(d.hashHi, d.hashLo, d);
     return fresh;
   }
 
   sync(): void {
+    this.flush();
     this.#series.sync();
     this.#definitionsFile.sync();
   }
 
   close(): void {
+    this.flush();
     this.#series.close();
     this.#definitionsFile.close();
   }
@@ -119,5 +129,23 @@ export class SeriesIndex implements RefResolver {
     this.#refs.set(labelsKey(labels), ref);
     this.#postings.add(ref, labels);
     if (ref >= this.#nextRef) this.#nextRef = ref + 1;
+  }
+}
+
+/** Many entries as one record: label sets and definitions repeat most of their text, so a block deflates ~10×. */
+function packBlock(entries: readonly unknown[]): Uint8Array {
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(entries), 'utf8'));
+  const out = Buffer.allocUnsafe(1 + packed.length);
+  out[0] = BLOCK_DEFLATE_JSON;
+  packed.copy(out, 1);
+  return out;
+}
+
+function unpackBlock<T>(record: Uint8Array, path: string): T[] {
+  try {
+    if (record[0] !== BLOCK_DEFLATE_JSON) throw new Error(`unknown block format ${record[0]}`);
+    return JSON.parse(inflateRawSync(record.subarray(1)).toString('utf8')) as T[];
+  } catch (err) {
+    throw new CairnError(ErrorCodes.SERIES_FILE_CORRUPT, `${path}: a record passed its CRC but does not decode: ${(err as Error).message}`);
   }
 }
