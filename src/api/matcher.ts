@@ -1,6 +1,6 @@
 import { badData } from './api-error.js';
 import type { LabelMatcher } from './querier.js';
-import { translateRe2 } from './re2-translate.js';
+import { translateRe2 } from '../store/index/index.js';
 
 /**
  * The fully anchored JS RegExp for a PromQL regex matcher value, as Prometheus compiles it:

@@ -45,6 +45,7 @@ export function decodeBatch(bytes: Uint8Array): Batch {
   const n = view.getUint32(0, true);
   const s = view.getUint32(4, true);
   const e = view.getUint32(8, true);
+  if (HEADER + 8 * s + 29 * n + 8 * e > buf.byteLength) throw corrupt(`sample record of ${buf.byteLength} bytes is too short for ${n} points`);
   const f64Start = align8(HEADER + 8 * s + 4 * n);
   if (buf.byteLength !== f64Start + 8 * (3 * n + e) + 5 * n) throw corrupt(`sample record of ${buf.byteLength} bytes does not fit ${n} points`);
   let at = f64Start;
@@ -80,15 +81,18 @@ export function encodeDefinitions(defs: readonly SeriesDefinition[]): Uint8Array
 }
 
 export function decodeDefinitions(bytes: Uint8Array): SeriesDefinition[] {
+  let parsed: unknown;
   try {
-    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as SeriesDefinition[];
+    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (err) {
     throw corrupt(`definitions record is not valid JSON: ${(err as Error).message}`);
   }
+  if (!Array.isArray(parsed)) throw corrupt('definitions record is not a JSON array');
+  return parsed as SeriesDefinition[];
 }
 
 function align8(n: number): number {
-  return (n + 7) & ~7;
+  return Math.ceil(n / 8) * 8;
 }
 
 function corrupt(message: string): CairnError {

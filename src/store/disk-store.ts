@@ -82,7 +82,12 @@ export class DiskStore implements Store {
     this.#flattener = new Flattener(this.#index);
     const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: this.#o.compress, decompress: this.#o.decompress, logger: this.#o.logger });
     this.#ring = opened.ring;
-    for (const { meta, location } of opened.pages) this.#addPage(meta.seriesRef, meta, location);
+    let maxRef = -1;
+    for (const { meta, location } of opened.pages) {
+      this.#addPage(meta.seriesRef, meta, location);
+      if (meta.seriesRef > maxRef) maxRef = meta.seriesRef;
+    }
+    this.#index.reserveBelow(maxRef + 1);
     this.#head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => this.#pages.maxT(ref) });
     this.#wal = await Wal.open({ dir: dirs.wal, segmentBytes: c.wal.segment_bytes, fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger: this.#o.logger });
     const started = this.#now();

@@ -134,9 +134,12 @@ export class Flattener {
       const t = newest[id]!;
       newest[id] = -Infinity;
       const resource = this.#resources[id]!;
-      if (t === -Number.MAX_VALUE || resource.labels.length === 0) continue;
-      resource.targetInfo ??= this.#ref(targetInfoLabels(resource.labels));
-      sink.push(resource.targetInfo, t, 1);
+      if (t === -Number.MAX_VALUE) continue;
+      if (resource.targetInfo === undefined) {
+        const labels = targetInfoLabels(resource.labels);
+        resource.targetInfo = labels === undefined ? -1 : this.#ref(labels);
+      }
+      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1);
     }
     return dropped;
   }
@@ -175,15 +178,21 @@ export class Flattener {
     if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum);
     if (flat.def.kind === 'histogram') {
       const buckets = x[at + 4]!;
-      if (buckets === 0) return;
+      if (buckets === 0) {
+        // No buckets: Prometheus still exposes `_bucket{le="+Inf"}` = count.
+        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count);
+        return;
+      }
       const boundsAt = at + HISTOGRAM_HEADER;
       const countsAt = boundsAt + buckets - 1;
       const refs = this.#bucketRefs(flat, x.subarray(boundsAt, countsAt));
       let cumulative = 0;
-      for (let i = 0; i < buckets; i++) {
+      for (let i = 0; i < buckets - 1; i++) {
         cumulative += x[countsAt + i]!;
         sink.push(refs[i]!, t, cumulative);
       }
+      // `+Inf` is the point's count, as in Prometheus, whatever the buckets add up to.
+      sink.push(refs[buckets - 1]!, t, count);
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
       for (let i = 0; i < n; i++) {
@@ -224,9 +233,23 @@ export class Flattener {
   }
 }
 
-/** `le` and `quantile` values as Prometheus writes them: shortest form, `+Inf`. */
+const EMPTY = new Float64Array(0);
+
+/**
+ * `le` and `quantile` values as Prometheus writes them (Go's FormatFloat 'f', -1): the
+ * shortest digits that round-trip, never an exponent (`1e-7` → `0.0000001`), `+Inf`.
+ */
 export function formatLabelFloat(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  return String(v);
+  const s = String(v);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const sign = s.startsWith('-') ? '-' : '';
+  const mantissa = s.slice(sign.length, e).replace('.', '');
+  const exponent = Number(s.slice(e + 1));
+  const point = (s.slice(sign.length, e).indexOf('.') + 1 || s.slice(sign.length, e).length + 1) - 1 + exponent;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${mantissa}`;
+  if (point >= mantissa.length) return `${sign}${mantissa}${'0'.repeat(point - mantissa.length)}`;
+  return `${sign}${mantissa.slice(0, point)}.${mantissa.slice(point)}`;
 }

@@ -29,30 +29,40 @@ export function sanitizeLabelName(name: string): string {
   return out === '' ? '_' : out;
 }
 
-/** The unit suffix for a metric, or '' (annotations in braces are dropped). */
-export function unitSuffix(unit: string, kind: SeriesDefinition['kind']): string {
+/** The unit's name parts: `s/By` → main `seconds`? no: main `bytes`-like word, per `second`-like word. */
+function unitWords(unit: string, kind: SeriesDefinition['kind']): { main: string; per: string } {
   const bare = unit.replace(/\{[^}]*\}/g, '').trim();
-  if (bare === '1') return kind === 'gauge' ? 'ratio' : '';
-  if (bare === '') return '';
-  const [main = '', per] = bare.split('/', 2);
-  const parts: string[] = [];
-  if (main !== '') parts.push(MAIN_UNITS[main] ?? main);
-  if (per !== undefined && per !== '') parts.push('per', PER_UNITS[per] ?? MAIN_UNITS[per] ?? per);
-  return sanitizeMetricName(parts.join('_')).replace(/^_+|_+$/g, '');
+  if (bare === '1') return { main: kind === 'gauge' ? 'ratio' : '', per: '' };
+  if (bare === '') return { main: '', per: '' };
+  const [main = '', per = ''] = bare.split('/', 2);
+  // A main unit of `1` (as in `1/s`) names nothing; unknown units are kept as written.
+  const mainWord = main === '1' ? '' : (MAIN_UNITS[main] ?? main);
+  const perWord = per === '' ? '' : (PER_UNITS[per] ?? per);
+  return { main: cleanWord(mainWord), per: cleanWord(perWord) };
 }
 
-/** The base Prometheus name of an OTel series (before `_bucket`/`_sum`/`_count`). */
+function cleanWord(word: string): string {
+  return word.replace(/[^a-zA-Z0-9:]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/** The unit suffix for a metric (e.g. `bytes_per_second`), or '' (annotations in braces are dropped). */
+export function unitSuffix(unit: string, kind: SeriesDefinition['kind']): string {
+  const { main, per } = unitWords(unit, kind);
+  return [main, per === '' ? '' : `per_${per}`].filter((w) => w !== '').join('_');
+}
+
+/**
+ * The base Prometheus name of an OTel series (before `_bucket`/`_sum`/`_count`), built on
+ * name tokens as Prometheus' translator does: a unit word already in the name is not added
+ * again, and a counter's `total` tokens are dropped and one is put last.
+ */
 export function prometheusName(def: SeriesDefinition): string {
-  let name = sanitizeMetricName(def.name);
-  const tokens = name.split('_');
-  const suffix = unitSuffix(def.unit, def.kind);
-  if (suffix !== '' && !endsWithTokens(tokens, suffix.split('_'))) name = `${name}_${suffix}`;
+  const tokens = def.name.split(/[^a-zA-Z0-9:]+/).filter((t) => t !== '');
+  const { main, per } = unitWords(def.unit, def.kind);
+  if (main !== '' && !tokens.includes(main)) tokens.push(main);
+  if (per !== '' && !tokens.some((t, k) => t === per && tokens[k - 1] === 'per')) tokens.push('per', per);
   const counter = def.kind === 'sum' && def.monotonic && def.temporality === 'cumulative';
-  if (counter && !name.endsWith('_total')) name = `${name}_total`;
-  return name;
-}
-
-function endsWithTokens(tokens: readonly string[], suffix: readonly string[]): boolean {
-  if (suffix.length > tokens.length) return false;
-  return suffix.every((t, i) => tokens[tokens.length - suffix.length + i] === t);
+  const named = counter ? [...tokens.filter((t) => t !== 'total'), 'total'] : tokens;
+  const name = named.join('_');
+  return /^[0-9]/.test(name) ? `_${name}` : name;
 }

@@ -36,10 +36,15 @@ export function baseLabels(def: SeriesDefinition): Map<string, string> {
   return out;
 }
 
-/** The `target_info` labels of a resource: job, instance and every other attribute. */
-export function targetInfoLabels(resource: Labels): PromLabels {
+/**
+ * The `target_info` labels of a resource: job, instance and every other attribute; undefined
+ * when there are no other attributes or nothing to join on (as Prometheus' translator).
+ */
+export function targetInfoLabels(resource: Labels): PromLabels | undefined {
+  if (!resource.some(([k]) => !IDENTIFYING.has(k))) return undefined;
   const out = new Map<string, string>([['__name__', 'target_info']]);
   const { job, instance } = jobAndInstance(resource);
+  if (job === undefined && instance === undefined) return undefined;
   if (job !== undefined) out.set('job', job);
   if (instance !== undefined) out.set('instance', instance);
   for (const [k, v] of resource) {

@@ -25,7 +25,8 @@ export interface HeadOptions {
   readonly flushedMaxT: (ref: number) => number;
 }
 
-export type AppendResult = 'ok' | 'out_of_order' | 'duplicate';
+/** `written`: already in a datafile page (a WAL replay after pages were written); not an error. */
+export type AppendResult = 'ok' | 'out_of_order' | 'duplicate' | 'written';
 
 /**
  * The in-memory head: one open page per series. A page is cut when it holds `pagePoints`
@@ -41,6 +42,8 @@ export class Head {
   #open: (OpenPage | undefined)[] = [];
   #lastT = new Float64Array(0);
   #lastV = new Float64Array(0);
+  /** Newest timestamp already in written pages when the series was first seen (replay skips up to it). */
+  #floor = new Float64Array(0);
   #cut: CutPage[] = [];
   /** Size of each series' last cut page. */
   readonly #lastCount: number[] = [];
@@ -93,7 +96,8 @@ export class Head {
     if (ref >= this.#lastT.length) this.#growRefs(ref + 1);
     let last = this.#lastT[ref]!;
     // NaN marks a series not seen since start: ask the page table what is already written.
-    if (Number.isNaN(last)) last = this.#lastT[ref] = this.#o.flushedMaxT(ref);
+    if (Number.isNaN(last)) last = this.#lastT[ref] = this.#floor[ref] = this.#o.flushedMaxT(ref);
+    if (t <= this.#floor[ref]!) return 'written';
     if (t < last) return 'out_of_order';
     if (t === last) return Object.is(this.#lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(this.#lastV[ref]!)) ? 'ok' : 'duplicate';
     let page = this.#open[ref];
@@ -151,26 +155,29 @@ export class Head {
   /** Puts pages back that could not be written (disk full): they are retried later. */
   requeue(pages: readonly CutPage[]): void {
     this.release(pages);
-    this.#cut.push(...pages);
+    // In front: they are older than anything cut while they were being written.
+    this.#cut.unshift(...pages);
   }
 
-  /** Samples of `ref` in [minT, maxT] held by the head (cut-but-unwritten pages first). */
-  read(ref: number, minT: number, maxT: number): { timestamps: number[]; values: number[] } {
-    const timestamps: number[] = [];
-    const values: number[] = [];
+  /**
+   * Samples of `ref` in [minT, maxT] held by the head, oldest first (cut-but-unwritten pages,
+   * then the open page). Typed arrays throughout: a NaN pushed into a plain array may lose its
+   * payload bits, and the stale marker is a NaN payload.
+   */
+  read(ref: number, minT: number, maxT: number): { timestamps: Float64Array; values: Float64Array } {
+    const parts: { timestamps: Float64Array; values: Float64Array }[] = [];
     const take = (ts: Float64Array, vs: Float64Array, n: number): void => {
-      for (let i = 0; i < n; i++) {
-        const t = ts[i]!;
-        if (t >= minT && t <= maxT) {
-          timestamps.push(t);
-          values.push(vs[i]!);
-        }
-      }
+      let from = 0;
+      while (from < n && ts[from]! < minT) from++;
+      let to = from;
+      while (to < n && ts[to]! <= maxT) to++;
+      if (to > from) parts.push({ timestamps: ts.subarray(from, to), values: vs.subarray(from, to) });
     };
-    for (const p of [...this.#pending, ...this.#cut]) if (p.ref === ref) take(p.timestamps, p.values, p.count);
+    for (const p of this.#pending) if (p.ref === ref) take(p.timestamps, p.values, p.count);
+    for (const p of this.#cut) if (p.ref === ref) take(p.timestamps, p.values, p.count);
     const open = this.#open[ref];
     if (open !== undefined) take(open.timestamps, open.values, open.count);
-    return { timestamps, values };
+    return concatSamples(parts);
   }
 
   /** The oldest WAL segment whose samples are not all in written pages, or Infinity. */
@@ -194,6 +201,9 @@ export class Head {
     lastT.set(this.#lastT);
     const lastV = new Float64Array(n);
     lastV.set(this.#lastV);
+    const floor = new Float64Array(n).fill(-Infinity);
+    floor.set(this.#floor);
+    this.#floor = floor;
     this.#lastT = lastT;
     this.#lastV = lastV;
     const open = new Array<OpenPage | undefined>(n).fill(undefined);
@@ -207,6 +217,21 @@ export class Head {
     this.#samples -= page.count;
     this.#cut.push({ ref, timestamps: page.timestamps.subarray(0, page.count), values: page.values.subarray(0, page.count), count: page.count, segment: page.segment });
   }
+}
+
+/** Joins sample runs into one pair of typed arrays. */
+export function concatSamples(parts: readonly { timestamps: Float64Array; values: Float64Array }[]): { timestamps: Float64Array; values: Float64Array } {
+  if (parts.length === 1) return { timestamps: parts[0]!.timestamps.slice(), values: parts[0]!.values.slice() };
+  const n = parts.reduce((sum, p) => sum + p.timestamps.length, 0);
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const p of parts) {
+    timestamps.set(p.timestamps, at);
+    values.set(p.values, at);
+    at += p.timestamps.length;
+  }
+  return { timestamps, values };
 }
 
 function grow(a: Float64Array, cap: number): Float64Array {

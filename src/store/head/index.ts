@@ -1,2 +1,2 @@
-export { Head } from './head.js';
+export { Head, concatSamples } from './head.js';
 export type { AppendResult, CutPage, HeadOptions } from './head.js';

@@ -1,3 +1,5 @@
+import { translateRe2 } from './re2-translate.js';
+
 /** A Prometheus label matcher. Regexes are fully anchored, as in Prometheus. */
 export interface LabelMatcher {
   readonly name: string;
@@ -26,10 +28,12 @@ export function compileMatcher(m: LabelMatcher): CompiledMatcher {
   }
 }
 
+/** PromQL regexes are RE2: translated as the API does (fully anchored, `.` a code point). */
 function anchored(source: string): RegExp {
   let re = cache.get(source);
   if (re === undefined) {
-    re = new RegExp(`^(?:${source})$`, 's');
+    const translated = translateRe2(source);
+    re = new RegExp(`^(?:${translated.source})$`, `su${translated.flags}`);
     if (cache.size > 1000) cache.clear();
     cache.set(source, re);
   }

@@ -62,7 +62,9 @@ export class RecordFile {
     while (at < bytes.length) {
       if (bytes.length - at < 8) break;
       const len = bytes.readUInt32LE(at);
-      if (len > bytes.length - at - 8) break;
+      // No writer makes an empty record, and eight zero bytes would pass as one (the CRC of
+      // nothing is 0): a zero length is where a zero-filled torn tail starts.
+      if (len === 0 || len > bytes.length - at - 8) break;
       const payload = bytes.subarray(at + 8, at + 8 + len);
       if (crc32c(payload) === bytes.readUInt32LE(at + 4)) records.push(payload);
       else stats.corruptSkipped++;

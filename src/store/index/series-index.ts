@@ -39,15 +39,30 @@ export class SeriesIndex implements RefResolver {
 
   static open(dir: string): SeriesIndex {
     const s = RecordFile.open(join(dir, 'series.csr'), SERIES_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
-    const d = RecordFile.open(join(dir, 'definitions.cdf'), DEFINITIONS_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
-    const index = new SeriesIndex(s.file, d.file, { series: s.stats, definitions: d.stats });
-    for (const rec of s.records) {
-      for (const [ref, labels] of unpackBlock<[number, PromLabels]>(rec, s.file.path)) index.#remember(ref, labels);
+    let d: ReturnType<typeof RecordFile.open> | undefined;
+    try {
+      d = RecordFile.open(join(dir, 'definitions.cdf'), DEFINITIONS_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
+      const index = new SeriesIndex(s.file, d.file, { series: s.stats, definitions: d.stats });
+      for (const rec of s.records) {
+        for (const [ref, labels] of unpackBlock<[number, PromLabels]>(rec, s.file.path)) index.#remember(ref, labels);
+      }
+      for (const rec of d.records) {
+        for (const def of unpackBlock<SeriesDefinition>(rec, d.file.path)) index.#definitions.set(def.hashHi, def.hashLo, def);
+      }
+      return index;
+    } catch (err) {
+      s.file.close();
+      d?.file.close();
+      throw err;
     }
-    for (const rec of d.records) {
-      for (const def of unpackBlock<SeriesDefinition>(rec, d.file.path)) index.#definitions.set(def.hashHi, def.hashLo, def);
-    }
-    return index;
+  }
+
+  /**
+   * Never hands out a reference below `ref`: a skipped (corrupt) block may have held
+   * references that pages in datafiles still use, so new series start above them.
+   */
+  reserveBelow(ref: number): void {
+    if (ref > this.#nextRef) this.#nextRef = ref;
   }
 
   get seriesCount(): number {

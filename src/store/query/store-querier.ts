@@ -1,5 +1,6 @@
 import type { PromLabels } from '../flatten/index.js';
 import type { Head } from '../head/index.js';
+import { concatSamples } from '../head/index.js';
 import type { LabelMatcher, PageEntry, PageTable, SeriesIndex } from '../index/index.js';
 
 /** Samples of one series in a time range. */
@@ -74,8 +75,8 @@ export class StoreQuerier {
   async #samples(ref: number, minT: number, maxT: number): Promise<SeriesSamples | undefined> {
     const labels = this.#p.index.labelsOf(ref);
     if (labels === undefined) return undefined;
-    const ts: number[] = [];
-    const vs: number[] = [];
+    // Typed arrays only: a plain array may drop the payload bits of the stale-marker NaN.
+    const parts: { timestamps: Float64Array; values: Float64Array }[] = [];
     for (const entry of this.#p.pages.overlapping(ref, minT, maxT)) {
       let page;
       try {
@@ -84,19 +85,16 @@ export class StoreQuerier {
         this.#p.onCorruptPage(err as Error);
         continue;
       }
-      for (let i = 0; i < page.count; i++) {
-        const t = page.timestamps[i]!;
-        if (t >= minT && t <= maxT) {
-          ts.push(t);
-          vs.push(page.values[i]!);
-        }
-      }
+      let from = 0;
+      while (from < page.count && page.timestamps[from]! < minT) from++;
+      let to = from;
+      while (to < page.count && page.timestamps[to]! <= maxT) to++;
+      if (to > from) parts.push({ timestamps: page.timestamps.subarray(from, to), values: page.values.subarray(from, to) });
     }
     const head = this.#p.head.read(ref, minT, maxT);
-    ts.push(...head.timestamps);
-    vs.push(...head.values);
-    if (ts.length === 0) return undefined;
-    return { labels, timestamps: Float64Array.from(ts), values: Float64Array.from(vs) };
+    if (head.timestamps.length > 0) parts.push(head);
+    if (parts.length === 0) return undefined;
+    return { labels, ...concatSamples(parts) };
   }
 }
 
