@@ -17,6 +17,7 @@ import { StoreQuerier } from './query/store-querier.js';
 import type { PageLocation } from './ring/index.js';
 import { DatafileRing } from './ring/index.js';
 import { lockStoreDir } from './dir-lock.js';
+import { keepFromForShare, walSegmentBytes, walShareBytes } from './wal-share.js';
 import type { Store } from './store.js';
 import { segmentNumber, Wal } from './wal/index.js';
 
@@ -89,13 +90,16 @@ export class DiskStore implements Store {
     }
     this.#index.reserveBelow(maxRef + 1);
     this.#head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => this.#pages.maxT(ref) });
-    this.#wal = await Wal.open({ dir: dirs.wal, segmentBytes: c.wal.segment_bytes, fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger: this.#o.logger });
+    this.#wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger: this.#o.logger });
     const started = this.#now();
     const replay = await this.#wal.replay(undefined, (rec) => {
       if (rec.type === RecordType.DEFINITIONS) this.#index.addDefinitions(decodeDefinitions(rec.payload));
       else if (rec.type === RecordType.SAMPLES) this.#ingest(decodeBatch(rec.payload), rec.position.segment);
     });
     this.#corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
+    this.#corrupt.add(opened.stats.journalEntriesSkipped, { part: 'journal' });
+    this.#corrupt.add(opened.stats.datafilesDropped, { part: 'datafile' });
+    this.#corrupt.add(this.#index.stats.series.corruptSkipped + this.#index.stats.definitions.corruptSkipped, { part: 'index' });
     this.#o.logger.info('store opened', { component: 'store', path: c.path, series: this.#index.seriesCount, pages: this.#pages.pageCount, replayMs: this.#now() - started, ...replay });
     this.#timers.push(setInterval(() => void this.#flush(), FLUSH_EVERY_MS).unref());
     this.#timers.push(setInterval(() => void this.#maintain(), MAINTAIN_EVERY_MS).unref());
@@ -112,6 +116,7 @@ export class DiskStore implements Store {
     if (fresh.length > 0) void this.#wal.append(RecordType.DEFINITIONS, encodeDefinitions(fresh)).catch(() => undefined);
     const position = await this.#wal.append(RecordType.SAMPLES, encodeBatch(batch));
     this.#ingest(batch, position.segment);
+    this.#checkBudget();
   }
 
   querier(): StoreQuerier {
@@ -141,6 +146,7 @@ export class DiskStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
+    await this.#enforcing;
     await this.#flushing;
     await this.#flush();
     await this.#wal.close();
@@ -195,6 +201,41 @@ export class DiskStore implements Store {
     }
   }
 
+  /** Called after each append: starts budget enforcement at once when the WAL or the total is over. */
+  #checkBudget(): void {
+    if (this.#enforcing !== null || this.#closed) return;
+    const c = this.#o.config;
+    const u = this.usage();
+    if (u.walBytes <= walShareBytes(c.max_disk_bytes) && u.totalBytes <= c.max_disk_bytes) return;
+    this.#enforcing = this.#enforceBudget()
+      .catch((err: Error) => this.#o.logger.warn('store budget enforcement failed', { component: 'store', error: err.message }))
+      .finally(() => {
+        this.#enforcing = null;
+      });
+  }
+
+  #enforcing: Promise<void> | null = null;
+
+  /**
+   * Keeps the WAL within its share: the pages holding samples of the segments to drop are cut
+   * and written first, so the drop loses nothing; segments still needed after that (a cursor
+   * behind, a write that failed) are dropped anyway and counted. Then datafiles make room for
+   * the total.
+   */
+  async #enforceBudget(): Promise<void> {
+    const c = this.#o.config;
+    const share = walShareBytes(c.max_disk_bytes);
+    if (this.#wal.sizeBytes() > share) {
+      const keepFrom = keepFromForShare(this.#wal.segments(), share);
+      if (this.#head.cutBefore(keepFrom) > 0) await this.#flush();
+      await this.#ring.sync();
+      const stillNeeded = Math.min(this.#head.oldestSegment(), this.#wal.minCursorSegment() ?? Infinity);
+      if (stillNeeded < keepFrom) this.#walLost.add(keepFrom - Math.max(stillNeeded, this.#wal.oldestSegment()));
+      await this.#wal.deleteSegmentsBefore(segmentNumber(keepFrom));
+    }
+    await this.#makeRoom(0);
+  }
+
   /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
   async #makeRoom(incoming: number): Promise<void> {
     const max = this.#o.config.max_disk_bytes;
@@ -219,13 +260,7 @@ export class DiskStore implements Store {
       const cursorsNeed = this.#wal.minCursorSegment() ?? Infinity;
       const keepFrom = Math.min(headNeeds, cursorsNeed, this.#wal.currentSegment());
       await this.#wal.deleteSegmentsBefore(segmentNumber(keepFrom));
-      // Over its share of the budget the WAL loses its oldest segments anyway, counted.
-      const walShare = Math.max(2 * c.wal.segment_bytes, c.max_disk_bytes / 4);
-      while (this.#wal.sizeBytes() > walShare && this.#wal.segments().length > 1) {
-        const oldest = this.#wal.segments()[0]!.segment;
-        await this.#wal.deleteSegmentsBefore(segmentNumber(oldest + 1));
-        this.#walLost.add(1);
-      }
+      await this.#enforceBudget();
       this.#index.sync();
     } catch (err) {
       this.#o.logger.warn('store maintenance failed', { component: 'store', error: (err as Error).message });

@@ -136,6 +136,18 @@ export class Head {
     });
   }
 
+  /** Cuts the open pages holding samples from WAL segments before `segment`; returns how many. */
+  cutBefore(segment: number): number {
+    let n = 0;
+    this.#open.forEach((page, ref) => {
+      if (page !== undefined && page.segment < segment) {
+        this.#cutPage(ref, page);
+        n++;
+      }
+    });
+    return n;
+  }
+
   /** Hands over the cut pages; the caller must `release` them once written. */
   takeCut(): CutPage[] {
     const out = this.#cut;
