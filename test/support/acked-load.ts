@@ -1,6 +1,6 @@
 import type { GrpcResult } from './grpc-client.js';
 import { RawExportClient } from './grpc-client.js';
-import type { MatrixSeries } from './prom-api.js';
+import type { PromApi } from './prom-api.js';
 import { labelsKey } from './prom-api.js';
 import type { SyntheticSeries } from './synthetic.js';
 import { Synthetic } from './synthetic.js';
@@ -44,6 +44,9 @@ export class AckedLoad {
   readonly retryDelays = new Set<number | undefined>();
   /** Details of the last failed answer. */
   lastFailure = '';
+  /** Date.now() of the last acknowledged request, and of the last refused one. */
+  lastAckAt = 0;
+  lastRefusalAt = 0;
 
   constructor(o: LoadOptions) {
     this.o = o;
@@ -87,12 +90,16 @@ export class AckedLoad {
         if (r.ok && r.rejected === 0) {
           for (const q of seqs) s.acked.add(q);
           ackedRequests++;
+          this.lastAckAt = Date.now();
           if (this.o.pauseMs) await new Promise((res) => setTimeout(res, this.o.pauseMs));
         } else {
           for (const q of seqs) s.unacked.add(q);
           if (!r.ok) {
             this.failures[r.code] = (this.failures[r.code] ?? 0) + 1;
-            if (r.code === 14) this.retryDelays.add(r.retryAfterMs);
+            if (r.code === 14) {
+              this.retryDelays.add(r.retryAfterMs);
+              this.lastRefusalAt = Date.now();
+            }
             this.lastFailure = `${r.code}: ${r.details}`;
           }
           if (r.ok) this.oddAnswers.push(`partial success: ${r.rejected} rejected: ${r.errorMessage}`);
@@ -125,21 +132,25 @@ export class AckedLoad {
   }
 
   /**
-   * Compares a range answer (steps at every seq) with what was sent: every acknowledged point
-   * must be there with its exact value; every other value must be a point that was sent
-   * (carried forward by the lookback), never anything else.
+   * Queries every series over all seqs sent so far and compares: every point acknowledged
+   * before the query must be there with its exact value; any other value must be a point that
+   * was sent (or was being sent), carried forward by the lookback, never anything else.
+   * Safe to call while the load runs.
    */
-  verify(answer: readonly MatrixSeries[]): { checked: number; missing: string[]; foreign: string[] } {
+  async check(api: PromApi): Promise<{ checked: number; missing: string[]; foreign: string[] }> {
+    const acked = this.senders.map((s) => new Set(s.acked));
+    const answer = await api.queryRangeAll(this.promName, this.syn.timeOf(0), this.syn.timeOf(this.maxSeq()), this.syn.stepMs);
+    const sentBelow = this.senders.map((s) => s.next);
     const byKey = new Map(answer.map((s) => [labelsKey(s.metric), s]));
     const missing: string[] = [];
     const foreign: string[] = [];
     let checked = 0;
-    for (const sender of this.senders) {
+    this.senders.forEach((sender, k) => {
       for (const series of sender.series) {
         const got = byKey.get(labelsKey(series.labels));
         const steps = new Map<number, number>();
         for (const [t, v] of got?.values ?? []) steps.set(Math.round(t * 1000), Number(v));
-        for (const q of sender.acked) {
+        for (const q of acked[k]!) {
           checked++;
           const t = this.syn.timeOf(q);
           const v = steps.get(t);
@@ -150,11 +161,12 @@ export class AckedLoad {
           const q = Math.round((t - this.syn.baseMs) / this.syn.stepMs);
           // valueFor's integer part is seq + series·1e6: the seq the value belongs to.
           const from = Math.floor(v) - series.index * 1_000_000;
-          const sent = sender.acked.has(from) || sender.unacked.has(from);
-          if (!(from <= q && sent && Object.is(valueFor(series.index, from), v))) foreign.push(`${series.labels['job']}/${series.labels['series_key']} step seq ${q}: value ${v} was never sent`);
+          if (!(from >= 0 && from <= q && from < sentBelow[k]! && Object.is(valueFor(series.index, from), v))) {
+            foreign.push(`${series.labels['job']}/${series.labels['series_key']} step seq ${q}: value ${v} was never sent`);
+          }
         }
       }
-    }
+    });
     return { checked, missing, foreign };
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dirBytes } from './store-files.js';
+import { datafiles, dirBytes } from './store-files.js';
 
 // Samples the size of a store directory (recursive, apparent bytes of regular files) at a fixed
 // period, remembering the largest total and what it was made of.
@@ -14,6 +14,8 @@ export interface DiskSample {
 
 export class DiskSampler {
   readonly samples: DiskSample[] = [];
+  /** Largest size seen of every datafile (tier0/*.cdf), deleted ones included. */
+  readonly datafileMax = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   readonly #path: string;
   readonly #started = Date.now();
@@ -29,6 +31,7 @@ export class DiskSampler {
     const index = dirBytes(join(p, 'index'));
     // Everything else (LOCK, reserved tiers) counts too.
     const total = dirBytes(p);
+    for (const f of datafiles(p)) this.datafileMax.set(f.name, Math.max(f.bytes, this.datafileMax.get(f.name) ?? 0));
     const s = { atMs: Date.now() - this.#started, total, wal, tier0, index };
     this.samples.push(s);
     return s;
@@ -40,6 +43,13 @@ export class DiskSampler {
 
   stop(): void {
     clearInterval(this.#timer);
+  }
+
+  /** Bytes written to datafiles so far, as far as the samples saw (a lower bound). */
+  datafileBytesSeen(): number {
+    let n = 0;
+    for (const b of this.datafileMax.values()) n += b;
+    return n;
   }
 
   max(): DiskSample {
