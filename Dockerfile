@@ -14,10 +14,12 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+RUN mkdir -p /var/lib/cairn && chown node /var/lib/cairn
 USER node
-EXPOSE 4317 4318
+VOLUME /var/lib/cairn
+EXPOSE 4317 4318 9977
 # Inside a container the receivers must listen on all interfaces.
-ENV CAIRN_GRPC_ENDPOINT=0.0.0.0:4317 CAIRN_HTTP_ENDPOINT=0.0.0.0:4318
+ENV CAIRN_GRPC_ENDPOINT=0.0.0.0:4317 CAIRN_HTTP_ENDPOINT=0.0.0.0:4318 CAIRN_API_ENDPOINT=0.0.0.0:9977
 COPY deploy/cairn-container.yaml /etc/cairn/cairn.yaml
 ENTRYPOINT ["node", "bin/cairn.js"]
 CMD ["run", "--config", "/etc/cairn/cairn.yaml"]
