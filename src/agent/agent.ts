@@ -12,7 +12,7 @@ import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
-import { createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import { createPageEncoder, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
 import { registerStoreGauges } from './store-gauges.js';
 
 export interface AgentOptions {
@@ -46,7 +46,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const store =
     options.store ??
     (config.store.enabled
-      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, logger, registry })
+      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), logger, registry })
       : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
   try {
     await store.start();

@@ -26,6 +26,8 @@ export interface DiskStoreOptions {
   /** Extent compression, run in the worker pool. */
   readonly compress: (raw: Uint8Array) => Promise<Uint8Array>;
   readonly decompress: (bytes: Uint8Array, rawLength: number) => Uint8Array | Promise<Uint8Array>;
+  /** Page encoding, run in the worker pool by the agent; encodes on this thread when absent. */
+  readonly encodePages?: (pages: readonly CutPage[]) => Promise<Uint8Array[]>;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly now?: () => number;
@@ -175,18 +177,20 @@ export class DiskStore implements Store {
 
   async #writeCutPages(): Promise<void> {
     const cut = this.#head.takeCut();
+    const encode = this.#o.encodePages ?? (async (pages: readonly CutPage[]) => pages.map((p) => encodePage(p.timestamps, p.values, p.count)));
     for (let i = 0; i < cut.length; ) {
+      // Group by samples: pages encode to ~1 byte per sample, so this makes extents of about
+      // EXTENT_RAW_BYTES before compression.
       const group: CutPage[] = [];
-      const encoded: Uint8Array[] = [];
-      let raw = 0;
-      while (i < cut.length && (raw < EXTENT_RAW_BYTES || group.length === 0)) {
+      let samples = 0;
+      while (i < cut.length && (samples < EXTENT_RAW_BYTES || group.length === 0)) {
         const page = cut[i++]!;
-        const bytes = encodePage(page.timestamps, page.values, page.count);
         group.push(page);
-        encoded.push(bytes);
-        raw += bytes.length;
+        samples += page.count;
       }
       try {
+        const encoded = await encode(group);
+        const raw = encoded.reduce((n, b) => n + b.length, 0);
         // The series references these pages use must be on disk before the pages are.
         this.#index.sync();
         await this.#makeRoom(raw);

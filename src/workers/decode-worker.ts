@@ -5,8 +5,8 @@ import { DecodeError } from './decode/decode-error.js';
 import type { IdentityCache } from './decode/otlp-json.js';
 import { decodeOtlpJson } from './decode/otlp-json.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
-import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData } from './messages.js';
-import { compressExtent } from '../store/encoding/index.js';
+import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest } from './messages.js';
+import { compressExtent, encodePage } from '../store/encoding/index.js';
 
 // Entry point of a decode worker thread: decompress, decode, normalize, reply with columns.
 const data = workerData as DecodeWorkerData;
@@ -15,7 +15,12 @@ const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
 const port = parentPort!;
 
-port.on('message', (req: DecodeRequest | CompressRequest) => {
+port.on('message', (req: DecodeRequest | CompressRequest | EncodePagesRequest) => {
+  if (req.op === 'encode-pages') {
+    const out = encodePages(req);
+    port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer, out.lengths.buffer as ArrayBuffer] : []);
+    return;
+  }
   if (req.op === 'compress') {
     const out = compress(req);
     port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer] : []);
@@ -68,5 +73,27 @@ function compress(req: CompressRequest): CompressReply {
     return { id: req.id, status: 'ok', bytes: owned };
   } catch (err) {
     return { id: req.id, status: 'internal', message: `compression failed: ${(err as Error).message}` };
+  }
+}
+
+function encodePages(req: EncodePagesRequest): EncodePagesReply {
+  try {
+    const pages: Uint8Array[] = [];
+    let at = 0;
+    for (const n of req.counts) {
+      pages.push(encodePage(req.timestamps.subarray(at, at + n), req.values.subarray(at, at + n), n));
+      at += n;
+    }
+    const bytes = new Uint8Array(pages.reduce((sum, p) => sum + p.length, 0));
+    const lengths = new Uint32Array(pages.length);
+    let offset = 0;
+    pages.forEach((p, i) => {
+      bytes.set(p, offset);
+      offset += p.length;
+      lengths[i] = p.length;
+    });
+    return { id: req.id, status: 'ok', bytes, lengths };
+  } catch (err) {
+    return { id: req.id, status: 'internal', message: `page encoding failed: ${(err as Error).message}` };
   }
 }

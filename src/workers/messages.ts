@@ -46,3 +46,16 @@ export interface CompressRequest {
 }
 
 export type CompressReply = { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array } | { readonly id: number; readonly status: 'internal'; readonly message: string };
+
+/** Encode pages (their samples concatenated, `counts` per page) with the store's page codec. */
+export interface EncodePagesRequest {
+  readonly id: number;
+  readonly op: 'encode-pages';
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly counts: Uint32Array;
+}
+
+export type EncodePagesReply =
+  | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array }
+  | { readonly id: number; readonly status: 'internal'; readonly message: string };
