@@ -16,6 +16,7 @@ export function benchDir() {
 
 /** Starts the agent with `yaml` (receivers and API on ephemeral ports are added) and waits until it listens and is ready. */
 export async function startAgent(dir, yaml) {
+  const withApi = !/enabled: false/.test(yaml); // store.enabled: false runs without the API
   const config = join(dir, `cairn-${Date.now()}.yaml`);
   writeFileSync(config, `receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\napi:\n  endpoint: 127.0.0.1:0\n${yaml}`);
   const started = performance.now();
@@ -35,12 +36,12 @@ export async function startAgent(dir, yaml) {
           if (rec.msg === 'receiver listening' || rec.msg === 'api listening') found[rec.component] = rec.address;
         } catch {}
       }
-      if (found.otlp_grpc && found.otlp_http && found.api) resolve(found);
+      if (found.otlp_grpc && found.otlp_http && (found.api || !withApi)) resolve(found);
     });
     child.once('exit', (code) => reject(new Error(`agent exited with ${code}: ${JSON.stringify(log.slice(-3))}`)));
   });
   const api = `http://${addresses.api}`;
-  while ((await fetch(`${api}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 20));
+  while (withApi && (await fetch(`${api}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 20));
   const readyMs = performance.now() - started;
   return {
     child,
