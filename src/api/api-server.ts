@@ -2,7 +2,8 @@ import * as http from 'node:http';
 import { CairnError, ErrorCodes } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 // Shared with the receivers so addresses are logged the same way everywhere.
-import { formatAddress, formatBound } from '../receivers/endpoint-address.js';
+import type { NetComponent } from '../net/index.js';
+import { httpComponent } from '../net/index.js';
 import type { ApiContext } from './api-context.js';
 import { failureOf, HTTP_STATUS_OF } from './api-error.js';
 import { encodeFailure, encodeSuccess } from './json-encode.js';
@@ -27,14 +28,7 @@ export interface ApiServerOptions {
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
-export interface ApiServer {
-  readonly name: string;
-  /** The bound address (`host:port`) once started. */
-  readonly address: string;
-  start(): Promise<void>;
-  /** Stop accepting, finish requests in flight, give up after the deadline. Idempotent. */
-  shutdown(deadlineMs: number): Promise<void>;
-}
+export type ApiServer = NetComponent;
 
 const COMPONENT = 'api';
 const JSON_TYPE = 'application/json';
@@ -65,37 +59,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       send(res, text(500, 'internal error\n'));
     });
   });
-  let bound = '';
-  return {
-    name: COMPONENT,
-    get address() {
-      return bound;
-    },
-    async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(o.port, o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      bound = formatBound(server.address());
-      o.logger.info('api listening', { component: COMPONENT, address: bound || formatAddress(o.host, o.port) });
-    },
-    async shutdown(deadlineMs: number) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          server.closeAllConnections();
-          resolve();
-        }, deadlineMs);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
-    },
-  };
+  return httpComponent(server, { name: COMPONENT, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'api listening' });
 }
 
 async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/index.js';
 import type { IngestFailure, IngestPipeline } from '../pipeline/index.js';
-import { formatAddress } from './endpoint-address.js';
+import { formatAddress } from '../net/index.js';
 import { encodeExportResponseProto, encodeStatusProto, statusOf } from './otlp-answers.js';
 import type { Receiver } from './receiver.js';
 

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { Logger } from '../log/index.js';
 import type { Format, IngestFailure, IngestPipeline } from '../pipeline/index.js';
-import { formatAddress, formatBound } from './endpoint-address.js';
+import { httpComponent } from '../net/index.js';
 import { readBody } from './http-body.js';
 import type { RpcStatus } from './otlp-answers.js';
 import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, statusOf } from './otlp-answers.js';
@@ -34,37 +34,7 @@ export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(o, req, res);
   });
-  let bound = '';
-  return {
-    name: RECEIVER,
-    get address() {
-      return bound;
-    },
-    async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(o.port, o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      bound = formatBound(server.address());
-      o.logger.info('receiver listening', { component: RECEIVER, address: bound || formatAddress(o.host, o.port) });
-    },
-    async shutdown(deadlineMs: number) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          server.closeAllConnections();
-          resolve();
-        }, deadlineMs);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
-    },
-  };
+  return httpComponent(server, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening' });
 }
 
 async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -1,0 +1,52 @@
+import type * as http from 'node:http';
+import type { Logger } from '../log/index.js';
+import { formatAddress, formatBound } from './endpoint-address.js';
+
+/** A started-once, shut-down-once network component (receivers, the API). */
+export interface NetComponent {
+  readonly name: string;
+  /** The bound address (`host:port`) once started. */
+  readonly address: string;
+  start(): Promise<void>;
+  /** Stop accepting, finish requests in flight, give up after the deadline. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+/**
+ * Wraps an `http.Server` as a component: `start` listens and logs `<what> listening` with the
+ * bound address; `shutdown` stops accepting, lets requests in flight finish, and closes every
+ * connection once the deadline passes.
+ */
+export function httpComponent(server: http.Server, o: { name: string; host: string; port: number; logger: Logger; listeningMessage: string }): NetComponent {
+  let bound = '';
+  return {
+    name: o.name,
+    get address() {
+      return bound;
+    },
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(o.port, o.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      bound = formatBound(server.address());
+      o.logger.info(o.listeningMessage, { component: o.name, address: bound || formatAddress(o.host, o.port) });
+    },
+    async shutdown(deadlineMs: number) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, deadlineMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
