@@ -1,6 +1,8 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { AggregationOption, AggregationTemporality, InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
+import type { RecordedResult } from './otel-sdk.js';
+import { RecordingExporter } from './otel-sdk.js';
 
 // Wraps a real OTel SDK exporter and keeps every export the agent acknowledged, flattened to
 // plain points, so tests know exactly which timestamps and values the agent must return.
@@ -20,37 +22,19 @@ export interface AckedPoint {
 /** HrTime [seconds, nanos] to whole milliseconds, as the agent converts time_unix_nano. */
 export const hrTimeToMs = (t: HrTime): number => t[0] * 1000 + Math.floor(t[1] / 1e6);
 
-export class CapturingExporter implements PushMetricExporter {
+/** A RecordingExporter that also keeps, flattened, every export the agent acknowledged. */
+export class CapturingExporter extends RecordingExporter {
   readonly acked: AckedPoint[] = [];
-  readonly failures: { code: number; error?: Error }[] = [];
-  readonly #inner: PushMetricExporter;
 
-  constructor(inner: PushMetricExporter) {
-    this.#inner = inner;
+  get failures(): RecordedResult[] {
+    return this.results.filter((r) => r.code !== 0);
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: { code: number; error?: Error }) => void): void {
-    this.#inner.export(metrics, (result) => {
+  override export(metrics: ResourceMetrics, resultCallback: (result: RecordedResult) => void): void {
+    super.export(metrics, (result) => {
       if (result.code === 0) this.acked.push(...flatten(metrics));
-      else this.failures.push(result);
       resultCallback(result);
     });
-  }
-
-  forceFlush(): Promise<void> {
-    return this.#inner.forceFlush();
-  }
-
-  selectAggregationTemporality(t: InstrumentType): AggregationTemporality {
-    return this.#inner.selectAggregationTemporality!(t);
-  }
-
-  selectAggregation(t: InstrumentType): AggregationOption {
-    return this.#inner.selectAggregation!(t);
-  }
-
-  shutdown(): Promise<void> {
-    return this.#inner.shutdown();
   }
 }
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from './prng.js';
 /**
  * Seeded generator of OTLP ExportMetricsServiceRequest objects in the plain shape protobufjs'
  * `fromObject` accepts (64-bit integers as decimal strings, bytes as Uint8Array, enums as numbers).
@@ -57,15 +58,12 @@ export interface GenRequest {
 
 /** mulberry32: small, fast, good enough for test data. */
 export class Rng {
-  #s: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#s = (seed ^ 0x5eed1234) >>> 0;
+    this.#next = mulberry32(seed ^ 0x5eed1234);
   }
   next(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {

@@ -180,14 +180,5 @@ export function expectCairnError(fn: () => unknown, code: string, includes?: str
   return err;
 }
 
-/** mulberry32: seeded numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/prng.ts), under this folder's name. */
+export { mulberry32 as rng } from './prng.js';

@@ -68,6 +68,7 @@ async function verifyAcked(a: RunningAgent, what: string): Promise<void> {
 const df = (): string => execFileSync('df', ['-k', `${dir.dir}/fs`], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
 
 describe('store on a filesystem that fills up', () => {
+  // Skipped only where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN): the name says why.
   if (skipReason !== '') it.skip(skipReason, () => undefined);
 
   /** The sustained load: it runs from the first test until space is given back. */

@@ -1,17 +1,14 @@
+import { mulberry32 } from '../../support/prng.js';
 // Seeded page generators for the encoding tests: every shape the store must round-trip.
 
 /** mulberry32: small, seeded, reproducible. */
 export class Rng {
-  #state: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
   int(maxExclusive: number): number {
     return Math.floor(this.next() * maxExclusive);

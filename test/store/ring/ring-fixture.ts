@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../support/prng.js';
 // Shared set-up of the ring tests: temp dirs, a counting deflate codec, seeded pages, fault injection.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,15 +41,12 @@ export class CountingCodec {
 
 /** Small, fast, deterministic (mulberry32). */
 export class Rng {
-  #state: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
   next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

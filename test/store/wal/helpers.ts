@@ -25,17 +25,8 @@ export function openWal(dir: string, options: Partial<WalOptions> = {}): Promise
   return Wal.open({ dir, segmentBytes: 64 << 10, fsync: 'never', fsyncIntervalMs: 1000, logger: silentLogger, ...options });
 }
 
-/** mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/prng.ts), under this folder's name. */
+export { mulberry32 as rng } from '../../support/prng.js';
 
 /** `size` bytes: random (lz4 cannot shrink them) or a repeating text (it can). */
 export function payload(random: () => number, size: number, compressible = false): Uint8Array {
