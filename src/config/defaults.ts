@@ -55,6 +55,9 @@ workers:
   # Decoding threads, 0 to 256. 0 means one less than the number of cores
   # (at least 1), leaving one for the main thread.
   threads: 0
+  # Threads start when work arrives and stop after this long without any
+  # (each idle thread holds ~12 MiB); 0 keeps them running.
+  idle_timeout: 60s
 
 store:
   # false: keep received data only in a small non-durable memory buffer and
@@ -84,6 +87,35 @@ store:
     # never: leave it to the OS.
     fsync: interval
     fsync_interval: 1s
+
+host:
+  # Host metrics, named as the OpenTelemetry system semantic conventions
+  # (system.cpu.time, system.memory.usage, ...), stored like OTLP data.
+  enabled: true
+  # How often the host is read; timestamps are aligned to it (at least 1s).
+  interval: 10s
+  # Which parts to read, any of: cpu, memory, load, disk, filesystem,
+  # network, paging, processes, uptime.
+  scrapers: [cpu, memory, load, disk, filesystem, network, paging, processes, uptime]
+  # Where the host's / is. In a container with the host's / mounted
+  # read-only at /hostfs, set /hostfs.
+  root_path: /
+  filesystem:
+    # File system types never reported (pseudo and virtual file systems).
+    exclude_types: [autofs, binfmt_misc, bpf, cgroup, cgroup2, configfs, debugfs, devpts, devtmpfs, fusectl, hugetlbfs, iso9660, mqueue, nsfs, proc, procfs, pstore, rpc_pipefs, securityfs, selinuxfs, squashfs, sysfs, tracefs]
+    # Mount points at or under these paths are not reported.
+    exclude_mountpoints: [/dev, /proc, /sys, /run/credentials, /run/containerd, /var/lib/docker, /var/lib/containers/storage, /var/lib/kubelet/pods, /snap]
+  # Per-process CPU time and memory for the busiest processes by CPU.
+  # Each process is its own set of series, so this is off by default.
+  process:
+    enabled: false
+    top: 10
+
+telemetry:
+  # Write the agent's own metrics (the ones served at /metrics) into its
+  # store as well, so they can be queried and kept like any other series.
+  store: true
+  interval: 10s
 
 api:
   enabled: true

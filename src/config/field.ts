@@ -9,6 +9,8 @@ export interface BytesField {
 export interface DurationField {
   readonly kind: 'duration';
   readonly long?: boolean;
+  /** Shortest accepted, in ms (a scrape interval of 0 would spin). */
+  readonly min?: number;
 }
 /** A filesystem path (non-empty, no NUL). */
 export interface PathField {
@@ -31,13 +33,23 @@ export interface EnumField<T extends string = string> {
   readonly kind: 'enum';
   readonly values: readonly T[];
 }
+/**
+ * A YAML sequence of strings, replacing the default list as a whole. With `values` every
+ * entry must be one of them; entries must be distinct either way.
+ */
+export interface ListField<T extends string = string> {
+  readonly kind: 'list';
+  readonly values?: readonly T[];
+  /** Entries must be absolute paths. */
+  readonly absolutePaths?: boolean;
+}
 /** A mapping; absent or `null` means "all defaults". */
 export interface SectionField {
   readonly kind: 'section';
   readonly fields: Readonly<Record<string, Field>>;
 }
 
-export type LeafField = BytesField | DurationField | EndpointField | PathField | IntField | BoolField | EnumField;
+export type LeafField = BytesField | DurationField | EndpointField | PathField | IntField | BoolField | EnumField | ListField;
 export type Field = LeafField | SectionField;
 
 /**
@@ -47,7 +59,9 @@ export type Field = LeafField | SectionField;
  * what makes the single cast from decoded data to Config sound.
  * (Tuples stop `boolean` and string unions from distributing.)
  */
-export type FieldFor<T> = [T] extends [boolean]
+export type FieldFor<T> = [T] extends [readonly (infer E extends string)[]]
+  ? ListField<E>
+  : [T] extends [boolean]
   ? BoolField
   : [T] extends [number]
     ? BytesField | DurationField | IntField

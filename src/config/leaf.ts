@@ -1,5 +1,5 @@
 import { parseEndpoint } from './endpoint.js';
-import type { LeafField } from './field.js';
+import type { LeafField, ListField } from './field.js';
 import { parseBytes, parseDuration } from './units.js';
 
 // Node's timers silently turn delays above 2^31-1 ms into 1 ms, so a longer
@@ -8,7 +8,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const BYTE_UNITS_HINT = 'units B, KiB, MiB, GiB, TiB, kB, MB, GB, TB';
 
 /** The value a leaf key resolves to, or `undefined` if `raw` is not acceptable. */
-export function parseLeaf(field: LeafField, raw: unknown): number | string | boolean | undefined {
+export function parseLeaf(field: LeafField, raw: unknown): number | string | boolean | readonly string[] | undefined {
   switch (field.kind) {
     case 'bytes': {
       const bytes = parseBytes(raw);
@@ -16,7 +16,7 @@ export function parseLeaf(field: LeafField, raw: unknown): number | string | boo
     }
     case 'duration': {
       const ms = parseDuration(raw);
-      return ms === undefined || (ms > MAX_TIMER_MS && field.long !== true) ? undefined : ms;
+      return ms === undefined || (ms > MAX_TIMER_MS && field.long !== true) || ms < (field.min ?? 0) ? undefined : ms;
     }
     case 'path':
       return typeof raw === 'string' && raw !== '' && !raw.includes('\0') ? raw : undefined;
@@ -33,9 +33,23 @@ export function parseLeaf(field: LeafField, raw: unknown): number | string | boo
       return typeof raw === 'boolean' ? raw : undefined;
     case 'enum':
       return typeof raw === 'string' && field.values.includes(raw) ? raw : undefined;
+    case 'list':
+      return parseList(field, raw);
     default:
       return assertNever(field);
   }
+}
+
+function parseList(field: ListField, raw: unknown): readonly string[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const seen = new Set<string>();
+  for (const item of raw) {
+    if (typeof item !== 'string' || item === '' || seen.has(item)) return undefined;
+    if (field.values !== undefined && !field.values.includes(item)) return undefined;
+    if (field.absolutePaths === true && !item.startsWith('/')) return undefined;
+    seen.add(item);
+  }
+  return [...seen];
 }
 
 /** What a leaf key accepts, phrased to follow "expected". */
@@ -44,6 +58,7 @@ export function describeLeaf(field: LeafField): string {
     case 'bytes':
       return `a size like 16MiB (${field.positive === true ? 'greater than 0; ' : ''}${BYTE_UNITS_HINT})`;
     case 'duration':
+      if (field.min !== undefined) return `a duration of at least ${field.min} ms, like 10s or 1m`;
       return field.long === true ? 'a duration like 10s, 12h or 30d' : 'a duration like 10s, 500ms or 1h30m (at most 24d)';
     case 'path':
       return 'a non-empty file system path';
@@ -57,6 +72,10 @@ export function describeLeaf(field: LeafField): string {
       return 'true or false';
     case 'enum':
       return `one of: ${field.values.join(', ')}`;
+    case 'list': {
+      const what = field.values !== undefined ? `of: ${field.values.join(', ')}` : field.absolutePaths === true ? 'absolute paths' : 'non-empty strings';
+      return `a list (e.g. [a, b]) of distinct ${what}`;
+    }
     default:
       return assertNever(field);
   }

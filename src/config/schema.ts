@@ -1,11 +1,12 @@
 import { decodeSection } from './decode.js';
 import type { BytesField, DurationField, FieldFor } from './field.js';
 import type { ConfigProblem } from './problem.js';
-import type { Config } from './types.js';
+import type { Config, HostScraperName } from './types.js';
 
 // Every size in the config bounds a buffer, where 0 would refuse all traffic.
 const size: BytesField = { kind: 'bytes', positive: true };
 const duration: DurationField = { kind: 'duration' };
+const HOST_SCRAPERS: readonly HostScraperName[] = ['cpu', 'memory', 'load', 'disk', 'filesystem', 'network', 'paging', 'processes', 'uptime'];
 
 /** Every configuration key and what it accepts; defaults live in defaults.ts. */
 export const configSchema: FieldFor<Config> = {
@@ -38,7 +39,7 @@ export const configSchema: FieldFor<Config> = {
         max_attributes: { kind: 'int', min: 1 },
       },
     },
-    workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 } } },
+    workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 }, idle_timeout: duration } },
     store: {
       kind: 'section',
       fields: {
@@ -59,6 +60,21 @@ export const configSchema: FieldFor<Config> = {
         },
       },
     },
+    host: {
+      kind: 'section',
+      fields: {
+        enabled: { kind: 'bool' },
+        interval: { kind: 'duration', min: 1000 },
+        scrapers: { kind: 'list', values: HOST_SCRAPERS },
+        root_path: { kind: 'path' },
+        filesystem: {
+          kind: 'section',
+          fields: { exclude_types: { kind: 'list' }, exclude_mountpoints: { kind: 'list', absolutePaths: true } },
+        },
+        process: { kind: 'section', fields: { enabled: { kind: 'bool' }, top: { kind: 'int', min: 1, max: 1000 } } },
+      },
+    },
+    telemetry: { kind: 'section', fields: { store: { kind: 'bool' }, interval: { kind: 'duration', min: 1000 } } },
     api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
     log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
     shutdown: { kind: 'section', fields: { timeout: duration } },

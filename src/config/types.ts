@@ -19,6 +19,8 @@ export interface Config {
   readonly workers: {
     /** 0 means one less than the number of cores, at least 1. */
     readonly threads: number;
+    /** A worker with nothing to do for this long is stopped (started again when needed); 0 keeps them. */
+    readonly idle_timeout: number;
   };
   readonly store: {
     /**
@@ -42,6 +44,12 @@ export interface Config {
       readonly fsync_interval: number;
     };
   };
+  readonly host: HostConfig;
+  readonly telemetry: {
+    /** Write the agent's own metrics into its store (they are always served at /metrics). */
+    readonly store: boolean;
+    readonly interval: number;
+  };
   readonly api: {
     readonly enabled: boolean;
     readonly endpoint: string;
@@ -52,3 +60,21 @@ export interface Config {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type WalFsync = 'interval' | 'always' | 'never';
+
+export type HostScraperName = 'cpu' | 'memory' | 'load' | 'disk' | 'filesystem' | 'network' | 'paging' | 'processes' | 'uptime';
+
+/** The host metrics collector. */
+export interface HostConfig {
+  readonly enabled: boolean;
+  readonly interval: number;
+  readonly scrapers: readonly HostScraperName[];
+  /** Where the host's / is (a container with the host's / mounted at /hostfs sets /hostfs). */
+  readonly root_path: string;
+  readonly filesystem: {
+    /** File system types never reported (pseudo file systems). */
+    readonly exclude_types: readonly string[];
+    /** Mount points at or under these paths are not reported. */
+    readonly exclude_mountpoints: readonly string[];
+  };
+  readonly process: { readonly enabled: boolean; readonly top: number };
+}

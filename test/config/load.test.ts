@@ -23,7 +23,7 @@ const MiB = 1024 ** 2;
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
     'exporters: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, workers, store, api, log, shutdown',
+    'expected one of the known keys: receivers, limits, workers, store, host, telemetry, api, log, shutdown',
   ],
   'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
   'unknown-nested-key.yaml': [
@@ -57,6 +57,10 @@ const INVALID: Readonly<Record<string, readonly string[]>> = {
     'line 4: got "${CAIRN_TEST_UNSET_HOST}"',
     'expected environment variable CAIRN_TEST_UNSET_HOST to be set',
   ],
+  'host-scraper-unknown.yaml': ['host.scrapers: got ["cpu","gpu"]', 'of: cpu, memory, load, disk, filesystem, network, paging, processes, uptime'],
+  'host-scrapers-not-list.yaml': ['host.scrapers: got "cpu"', 'expected a list (e.g. [a, b])'],
+  'host-interval-too-short.yaml': ['host.interval: got "100ms"', 'expected a duration of at least 1000 ms'],
+  'host-mountpoint-relative.yaml': ['host.filesystem.exclude_mountpoints: got ["dev"]', 'absolute paths'],
   'bool-wrong-type.yaml': ['receivers.otlp.http.enabled: got "yes"', 'expected true or false'],
   'multiple-problems.yaml': [
     'receivers.otlp.grpc.enabled: got "true", expected true or false',
@@ -114,7 +118,7 @@ describe('loadConfig with valid files', () => {
         },
       },
       limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
-      workers: { threads: 0 },
+      workers: { threads: 0, idle_timeout: 60_000 },
       store: {
         enabled: true,
         path: './cairn-data',
@@ -125,6 +129,18 @@ describe('loadConfig with valid files', () => {
         page_max_age: 60 * 60_000,
         wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
       },
+      host: {
+        enabled: true,
+        interval: 10_000,
+        scrapers: ['cpu', 'memory', 'load', 'disk', 'filesystem', 'network', 'paging', 'processes', 'uptime'],
+        root_path: '/',
+        filesystem: {
+          exclude_types: expect.arrayContaining(['proc', 'sysfs', 'cgroup2', 'devtmpfs', 'tracefs']),
+          exclude_mountpoints: expect.arrayContaining(['/dev', '/proc', '/sys']),
+        },
+        process: { enabled: false, top: 10 },
+      },
+      telemetry: { store: true, interval: 10_000 },
       api: { enabled: true, endpoint: '127.0.0.1:9977' },
       log: { level: 'info' },
       shutdown: { timeout: 10_000 },
@@ -149,7 +165,7 @@ describe('loadConfig with valid files', () => {
         },
       },
       limits: { ...defaultConfig.limits, max_inflight_bytes: 128_000_000, retry_after: 90_000 },
-      workers: { threads: 4 },
+      workers: { threads: 4, idle_timeout: 60_000 },
       log: { level: 'debug' },
     });
   });
