@@ -22,10 +22,15 @@ function isPlain(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Both receivers on ephemeral loopback ports, one decode worker, short shutdown. */
+/**
+ * Both receivers on ephemeral loopback ports, one decode worker, short shutdown; no host or
+ * self metrics in the store (suites testing those turn them on).
+ */
 export const TEST_RAW_CONFIG: Raw = {
   receivers: { otlp: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } } },
   api: { endpoint: '127.0.0.1:0' },
+  host: { enabled: false },
+  telemetry: { store: false },
   workers: { threads: 1 },
   shutdown: { timeout: '5s' },
 };
