@@ -1,0 +1,13 @@
+export { readBootTimeMs } from './boot-time.js';
+export { readHostId } from './host-id.js';
+export { createCpuScraper } from './cpu.js';
+export { createMemoryScraper } from './memory.js';
+export { createLoadScraper } from './load.js';
+export { createDiskScraper } from './disk.js';
+export { createFilesystemScraper, type FilesystemScraperOptions, type FsStats, type StatfsFunction } from './filesystem.js';
+export { isExcludedMount, type MountFilter } from './mounts.js';
+export { createNetworkScraper } from './network.js';
+export { createPagingScraper } from './paging.js';
+export { createProcessesScraper } from './processes.js';
+export { createUptimeScraper } from './uptime.js';
+export { createProcessScraper, type ProcessScraperOptions } from './process.js';
