@@ -9,10 +9,13 @@ import type { Receiver } from '../receivers/index.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
-import { prometheusText, Registry } from '../telemetry/index.js';
+import { prometheusText, Registry, registerWorkerMetrics } from '../telemetry/index.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
 import { createPageEncoder, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import type { LocalSources } from './local-sources.js';
+import { startLocalSources } from './local-sources.js';
+import { registerProcessMetrics } from './process-gauges.js';
 import { registerStoreGauges } from './store-gauges.js';
 
 export interface AgentOptions {
@@ -42,7 +45,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const registry = new Registry();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
   const workerData: DecodeWorkerData = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
-  const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger });
+  const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger, idleTimeoutMs: config.workers.idle_timeout });
   const store =
     options.store ??
     (config.store.enabled
@@ -58,8 +61,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const limits = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
   const pipeline = new IngestPipeline({ pool, store, admission, limits, retryAfterMs: config.limits.retry_after, registry, logger });
   registry.gauge('cairn_pipeline_inflight_bytes', 'Request bytes admitted and not yet answered.', () => admission.inFlightBytes);
-  registry.gauge('cairn_workers_inflight_requests', 'Requests queued or running in workers.', () => pool.stats().inFlight);
-  registry.counterFunc('cairn_workers_crashes_total', 'Workers that exited and were replaced.', () => pool.stats().crashes);
+  registerWorkerMetrics(registry, pool);
+  const stopProcessMetrics = registerProcessMetrics(registry);
   if (store instanceof DiskStore) registerStoreGauges(registry, store, config.store.max_disk_bytes);
 
   const receivers: Receiver[] = [];
@@ -77,6 +80,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const ep = parseEndpoint(config.api.endpoint)!;
     api = createApiServer({ host: ep.host, port: ep.port, querier: store.querier(), ready: () => store.ready, logger, metricsText: () => prometheusText(registry) });
   }
+  let local: LocalSources | undefined;
   let shutdown: Promise<void> | undefined;
   const agent: Agent = {
     receivers,
@@ -91,10 +95,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       shutdown ??= (async () => {
         const deadline = config.shutdown.timeout;
         pipeline.close();
+        await local?.stop();
         await Promise.all(receivers.map((r) => r.shutdown(deadline)));
         await api?.shutdown(deadline);
         await store.shutdown();
         await pool.shutdown();
+        stopProcessMetrics();
         logger.info('agent stopped', { component: 'agent' });
       })();
       return shutdown;
@@ -103,6 +109,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   try {
     if (api !== undefined) await api.start();
     for (const r of receivers) await r.start();
+    const hasSeries = (hi: number, lo: number): boolean => store.hasSeries(hi, lo);
+    local = await startLocalSources({ config, registry, append: (batch, source) => pipeline.appendLocal(batch, source), hasSeries, logger });
   } catch (err) {
     await agent.shutdown();
     throw err;

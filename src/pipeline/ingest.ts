@@ -1,11 +1,11 @@
 import type { Batch, BatchColumns } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
-import type { Counter, Registry } from '../telemetry/index.js';
+import type { Counter, Histogram, Registry } from '../telemetry/index.js';
 import type { AttributeLimits, DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
 import { decodeSeriesParts, identify, SOURCE_STRIDE } from '../workers/index.js';
 import { Admission } from './admission.js';
-import type { Format, IngestFailure, IngestOutcome } from './outcome.js';
+import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
 
 export interface IngestOptions {
   readonly pool: WorkerPool;
@@ -22,6 +22,9 @@ export interface Ticket {
   bytes: number;
 }
 
+/** Request latency buckets, in seconds: 0.5 ms to 10 s. */
+const DURATION_BOUNDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * The path every export request takes after its receiver has the body: decode in a worker,
  * fill in definitions of series new to the store, append, and say how it went.
@@ -31,7 +34,9 @@ export class IngestPipeline {
   readonly #accepted: Counter;
   readonly #rejected: Counter;
   readonly #refused: Counter;
+  readonly #refusedPoints: Counter;
   readonly #exemplars: Counter;
+  readonly #duration: Histogram;
   #closed = false;
 
   constructor(options: IngestOptions) {
@@ -39,8 +44,17 @@ export class IngestPipeline {
     const r = options.registry;
     this.#accepted = r.counter('cairn_receiver_accepted_points_total', 'Points decoded and stored.');
     this.#rejected = r.counter('cairn_receiver_rejected_points_total', 'Points that failed validation (reported as partial success).');
-    this.#refused = r.counter('cairn_receiver_refused_requests_total', 'Requests answered with a retryable refusal, by reason.');
+    this.#refused = r.counter(
+      'cairn_receiver_refused_requests_total',
+      'Requests answered with a retryable refusal, by reason. Most are refused before decoding, when their points are unknown; points refused after decoding are also counted in cairn_receiver_refused_points_total.',
+    );
+    this.#refusedPoints = r.counter('cairn_receiver_refused_points_total', 'Points decoded and then refused with a retryable answer (the store could not take them, over the in-flight budget once inflated), by reason.');
     this.#exemplars = r.counter('cairn_receiver_dropped_exemplars_total', 'Exemplars received and not kept.');
+    this.#duration = r.histogram(
+      'cairn_receiver_request_duration_seconds',
+      'Time from the start of an export request (headers received) to its answer, by receiver and outcome (ok, partial, refused, invalid, error, aborted).',
+      DURATION_BOUNDS,
+    );
   }
 
   /** Takes budget for a request of `bytes`, or answers with the refusal to send instead. */
@@ -92,7 +106,10 @@ export class IngestPipeline {
     }
     if (reply.status !== 'ok') return reply.status === 'internal' ? { status: 'internal', message: reply.message } : { status: reply.status, message: reply.message };
     // An inflated body counts at its decoded size; past the budget it is refused like any other.
-    if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) return this.refused(receiver);
+    if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
+      this.#refusedPoints.add(reply.columns.pointCount, { receiver, reason: 'inflight_bytes' });
+      return this.refused(receiver);
+    }
     const batch = this.#toBatch(reply);
     if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
     if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
@@ -101,11 +118,33 @@ export class IngestPipeline {
         await this.#o.store.append(batch);
       } catch (err) {
         this.#o.logger.warn('store append failed', { component: 'pipeline', receiver, error: (err as Error).message });
+        this.#refusedPoints.add(batch.pointCount, { receiver, reason: 'store' });
         return this.#unavailable(`the store cannot take data now: ${(err as Error).message}`, receiver, 'store');
       }
       this.#accepted.add(batch.pointCount, { receiver });
     }
     return { status: 'ok', accepted: reply.accepted, rejected: reply.rejected, errorMessage: reply.errorMessage };
+  }
+
+  /**
+   * The entry for data the agent produces itself (host and self metrics): a batch with its
+   * definitions filled, stored like a decoded request and counted under `source`. Rejects
+   * when the store cannot take it (counted as refused points); nothing is retried.
+   */
+  async appendLocal(batch: Batch, source: string): Promise<void> {
+    if (batch.pointCount === 0) return;
+    try {
+      await this.#o.store.append(batch);
+    } catch (err) {
+      this.#refusedPoints.add(batch.pointCount, { receiver: source, reason: 'store' });
+      throw err;
+    }
+    this.#accepted.add(batch.pointCount, { receiver: source });
+  }
+
+  /** Records how long a request took, from its headers to its answer (`startedMs` from performance.now()). */
+  observeRequest(receiver: string, startedMs: number, outcome: RequestOutcome): void {
+    this.#duration.observe((performance.now() - startedMs) / 1000, { receiver, outcome });
   }
 
   /** Stop admitting; requests already admitted finish. */

@@ -18,3 +18,26 @@ export type IngestOutcome =
 export type IngestFailure = Exclude<IngestOutcome, { status: 'ok' }>;
 
 export type Format = 'protobuf' | 'json';
+
+/**
+ * How a request ended, as labelled on the request duration histogram: `partial` is an OK answer
+ * carrying partial_success, `refused` a retryable refusal, `invalid` a permanent client error
+ * (malformed, too large, wrong path or type), `error` a fault of ours, `aborted` no answer
+ * (the client went away or cancelled).
+ */
+export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'invalid' | 'error' | 'aborted';
+
+export function requestOutcomeOf(outcome: IngestOutcome): RequestOutcome {
+  switch (outcome.status) {
+    case 'ok':
+      return outcome.rejected > 0 || outcome.errorMessage !== '' ? 'partial' : 'ok';
+    case 'invalid':
+    case 'too_large':
+      return 'invalid';
+    case 'refused':
+    case 'unavailable':
+      return 'refused';
+    case 'internal':
+      return 'error';
+  }
+}

@@ -1,10 +1,12 @@
-import type { IngestFailure } from '../pipeline/index.js';
+import type { IngestFailure, RequestOutcome } from '../pipeline/index.js';
 import { ProtoWriter } from './proto-writer.js';
 
 /** gRPC status codes used by the receivers. */
 export const GrpcCode = {
   OK: 0,
+  CANCELLED: 1,
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
@@ -35,6 +37,33 @@ export function statusOf(outcome: IngestFailure): RpcStatus {
     case 'internal':
       return { code: GrpcCode.INTERNAL, message: outcome.message };
   }
+}
+
+/** How a gRPC call ended, from the status sent (and whether the response carried partial_success). */
+export function grpcRequestOutcome(code: number, partial: boolean): RequestOutcome {
+  switch (code) {
+    case GrpcCode.OK:
+      return partial ? 'partial' : 'ok';
+    case GrpcCode.UNAVAILABLE:
+      return 'refused';
+    case GrpcCode.INVALID_ARGUMENT:
+    case GrpcCode.RESOURCE_EXHAUSTED:
+    case GrpcCode.NOT_FOUND:
+    case GrpcCode.UNIMPLEMENTED:
+      return 'invalid';
+    case GrpcCode.CANCELLED:
+    case GrpcCode.DEADLINE_EXCEEDED:
+      return 'aborted';
+    default:
+      return 'error';
+  }
+}
+
+/** How an OTLP/HTTP request ended, from the status code sent (200 answers say whether they were partial). */
+export function httpRequestOutcome(statusCode: number): RequestOutcome {
+  if (statusCode < 400) return 'ok';
+  if (statusCode === 429 || statusCode === 503) return 'refused';
+  return statusCode < 500 ? 'invalid' : 'error';
 }
 
 export function encodeStatusProto(s: RpcStatus): Buffer {

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/index.js';
 import type { IngestFailure, IngestPipeline } from '../pipeline/index.js';
 import { formatAddress } from '../net/index.js';
-import { encodeExportResponseProto, encodeStatusProto, statusOf } from './otlp-answers.js';
+import { encodeExportResponseProto, encodeStatusProto, grpcRequestOutcome, statusOf } from './otlp-answers.js';
 import type { Receiver } from './receiver.js';
 
 export interface OtlpGrpcOptions {
@@ -34,24 +34,39 @@ const MAX_CONCURRENT_STREAMS = 64;
 
 /** OTLP/gRPC MetricsService/Export. */
 export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
-  // Refuse at the headers, before grpc-js buffers the message, once the budget is spent.
-  const gate: grpc.ServerInterceptor = (_method, call) =>
-    new grpc.ServerInterceptingCall(call, {
+  // Every call passes here: it is timed from its headers to its status, and refused at the
+  // headers, before grpc-js buffers the message, once the budget is spent.
+  const intercept: grpc.ServerInterceptor = (_method, call) => {
+    let startedMs = 0;
+    let partial = false;
+    const intercepted: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, proceed) => {
+            startedMs = performance.now();
             const refusal = o.pipeline.gate(RECEIVER);
             if (refusal === null) proceed(metadata);
-            else call.sendStatus(toServiceError(refusal));
+            else intercepted.sendStatus(toServiceError(refusal));
           },
         }),
+      sendMessage: (message: Buffer, next) => {
+        // The response is empty unless it carries partial_success.
+        partial = message.length > 0;
+        next(message);
+      },
+      sendStatus: (status, next) => {
+        o.pipeline.observeRequest(RECEIVER, startedMs, grpcRequestOutcome(status.code, partial));
+        next(status);
+      },
     });
+    return intercepted;
+  };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': o.maxRecvMsgBytes,
     'grpc.max_send_message_length': 4 << 20,
     // Bounds what one connection can make grpc-js buffer before admission sees the messages.
     'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
-    interceptors: [gate],
+    interceptors: [intercept],
   });
   let bound = '';
 

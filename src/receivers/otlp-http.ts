@@ -1,10 +1,11 @@
 import * as http from 'node:http';
 import type { Logger } from '../log/index.js';
-import type { Format, IngestFailure, IngestPipeline } from '../pipeline/index.js';
+import type { Format, IngestFailure, IngestPipeline, RequestOutcome } from '../pipeline/index.js';
+import { requestOutcomeOf } from '../pipeline/index.js';
 import { httpComponent } from '../net/index.js';
 import { readBody } from './http-body.js';
 import type { RpcStatus } from './otlp-answers.js';
-import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, statusOf } from './otlp-answers.js';
+import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, httpRequestOutcome, statusOf } from './otlp-answers.js';
 import type { Receiver } from './receiver.js';
 
 export interface OtlpHttpOptions {
@@ -32,12 +33,14 @@ const HTTP_STATUS: Record<IngestFailure['status'], number> = {
 /** OTLP/HTTP `POST /v1/metrics`, protobuf and JSON, optionally gzip-encoded. */
 export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
-    void handle(o, req, res);
+    const startedMs = performance.now();
+    void handle(o, req, res).then((outcome) => o.pipeline.observeRequest(RECEIVER, startedMs, outcome));
   });
   return httpComponent(server, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening' });
 }
 
-async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** Answers one request; resolves with how it ended, once the answer is written. */
+async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<RequestOutcome> {
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const format: Format | undefined = CONTENT_TYPES[mediaType];
   const answerFormat = format ?? 'json';
@@ -66,7 +69,7 @@ async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.S
   try {
     const read = await readBody(req, max, ticket.bytes, (more) => o.pipeline.grow(ticket, more));
     if (read.status === 'too_large') return tooLarge(res, format, max);
-    if (read.status === 'aborted') return;
+    if (read.status === 'aborted') return 'aborted';
     if (read.status === 'over_budget') {
       res.setHeader('Connection', 'close');
       return sendOutcome(res, format, o.pipeline.refused(RECEIVER));
@@ -75,29 +78,31 @@ async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.S
     if (outcome.status !== 'ok') return sendOutcome(res, format, outcome);
     const body = format === 'json' ? encodeExportResponseJson(outcome.rejected, outcome.errorMessage) : encodeExportResponseProto(outcome.rejected, outcome.errorMessage);
     send(res, 200, format, body);
+    return requestOutcomeOf(outcome);
   } finally {
     o.pipeline.release(ticket);
   }
 }
 
-function tooLarge(res: http.ServerResponse, format: Format, max: number): void {
+function tooLarge(res: http.ServerResponse, format: Format, max: number): RequestOutcome {
   // The rest of the body is not read; close the connection rather than drain it.
   res.setHeader('Connection', 'close');
-  sendStatus(res, 413, format, { code: GrpcCode.RESOURCE_EXHAUSTED, message: `request body is larger than the limit of ${max} bytes` });
+  return sendStatus(res, 413, format, { code: GrpcCode.RESOURCE_EXHAUSTED, message: `request body is larger than the limit of ${max} bytes` });
 }
 
-function sendOutcome(res: http.ServerResponse, format: Format, outcome: IngestFailure): void {
+function sendOutcome(res: http.ServerResponse, format: Format, outcome: IngestFailure): RequestOutcome {
   const status = statusOf(outcome);
   if (status.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(status.retryAfterMs / 1000))));
-  sendStatus(res, HTTP_STATUS[outcome.status], format, status);
+  return sendStatus(res, HTTP_STATUS[outcome.status], format, status);
 }
 
-function sendStatus(res: http.ServerResponse, code: number, format: Format, status: RpcStatus): void {
-  send(res, code, format, format === 'json' ? encodeStatusJson(status) : encodeStatusProto(status));
+function sendStatus(res: http.ServerResponse, code: number, format: Format, status: RpcStatus): RequestOutcome {
+  return send(res, code, format, format === 'json' ? encodeStatusJson(status) : encodeStatusProto(status));
 }
 
-function send(res: http.ServerResponse, code: number, format: Format, body: Buffer): void {
-  if (res.headersSent) return;
+function send(res: http.ServerResponse, code: number, format: Format, body: Buffer): RequestOutcome {
+  if (res.headersSent) return 'error';
   res.writeHead(code, { 'Content-Type': MEDIA_TYPE[format], 'Content-Length': body.length });
   res.end(body);
+  return httpRequestOutcome(code);
 }

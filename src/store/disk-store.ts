@@ -137,11 +137,20 @@ export class DiskStore implements Store {
   }
 
   /** Sizes for self-metrics and the budget. */
-  usage(): { walBytes: number; ringBytes: number; indexBytes: number; totalBytes: number; series: number; headSamples: number } {
+  usage(): { walBytes: number; ringBytes: number; indexBytes: number; totalBytes: number; series: number; headSamples: number; walSegments: number; datafiles: number } {
     const walBytes = this.#wal.sizeBytes();
     const ringBytes = this.#ring.sizeBytes();
     const indexBytes = this.#index.sizeBytes;
-    return { walBytes, ringBytes, indexBytes, totalBytes: walBytes + ringBytes + indexBytes, series: this.#index.seriesCount, headSamples: this.#head.samples };
+    return {
+      walBytes,
+      ringBytes,
+      indexBytes,
+      totalBytes: walBytes + ringBytes + indexBytes,
+      series: this.#index.seriesCount,
+      headSamples: this.#head.samples,
+      walSegments: this.#wal.segmentCount(),
+      datafiles: this.#ring.fileCount(),
+    };
   }
 
   async shutdown(): Promise<void> {

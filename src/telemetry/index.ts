@@ -1,3 +1,6 @@
-export type { Counter, Sample } from './registry.js';
+export type { Counter, Histogram, HistogramSample, Labels, Sample, ScalarSample } from './registry.js';
 export { Registry } from './registry.js';
 export { prometheusText } from './prometheus-text.js';
+export { ReadingWindow } from './reading-window.js';
+export type { WorkerPoolReadings } from './worker-metrics.js';
+export { registerWorkerMetrics } from './worker-metrics.js';

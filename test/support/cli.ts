@@ -177,9 +177,9 @@ shutdown:
   timeout: 5s
 api:
   endpoint: 127.0.0.1:0
-store:
+${/^host:/m.test(extra) ? '' : QUIET_HOST}${/^telemetry:/m.test(extra) ? '' : QUIET_TELEMETRY}store:
   path: ${JSON.stringify(path)}
-${/^host:/m.test(extra) ? '' : QUIET_HOST}${/^telemetry:/m.test(extra) ? '' : QUIET_TELEMETRY}${extra}`;
+${extra}`;
 }
 
 // Host and self metrics would add series of their own to every store under test; the suites

@@ -25,7 +25,7 @@ export function storeKeysYaml(keys: StoreKeys): string {
 /** Writes a config for a store at `storePath` with `keys` into `dir`; returns the file. */
 export function writeStoreConfig(dir: string, name: string, storePath: string, keys: StoreKeys, extraYaml = ''): string {
   const file = join(dir, name);
-  writeFileSync(file, cliConfigYaml(storeKeysYaml(keys), storePath) + extraYaml);
+  writeFileSync(file, cliConfigYaml(storeKeysYaml(keys) + extraYaml, storePath));
   return file;
 }
 

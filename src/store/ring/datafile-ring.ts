@@ -93,6 +93,11 @@ export class DatafileRing {
     return this.#files.map((f) => f.info());
   }
 
+  /** Datafiles in the ring (each with its journal), without listing them. */
+  fileCount(): number {
+    return this.#files.length;
+  }
+
   /** Datafiles and journals together. */
   sizeBytes(): number {
     return this.#totalBytes;

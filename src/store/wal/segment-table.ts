@@ -18,6 +18,10 @@ export class SegmentTable {
     return this.#entries.map((e) => ({ segment: e.segment, bytes: e.bytes }));
   }
 
+  get count(): number {
+    return this.#entries.length;
+  }
+
   totalBytes(): number {
     return this.#entries.reduce((n, e) => n + e.bytes, 0);
   }

@@ -133,6 +133,11 @@ export class Wal {
     return this.#segments.totalBytes();
   }
 
+  /** Segments on disk, without listing them. */
+  segmentCount(): number {
+    return this.#segments.count;
+  }
+
   currentSegment(): SegmentNumber {
     return this.#appender.segment;
   }
