@@ -68,7 +68,7 @@ function mountPointOf(path: string): string {
   return best;
 }
 
-describe.skipIf(process.platform !== 'linux')('host metrics in the store (in-process agent)', () => {
+describe.skipIf(process.platform !== 'linux')('host metrics in the store (in-process agent; skipped off Linux: compares with /proc)', () => {
   let t: TestAgent;
   let points: StoredPoint[];
   beforeAll(async () => {
@@ -111,7 +111,7 @@ describe.skipIf(process.platform !== 'linux')('host metrics in the store (in-pro
   });
 });
 
-describe.skipIf(process.platform !== 'linux')('host metrics through the query API (agent process)', () => {
+describe.skipIf(process.platform !== 'linux')('host metrics through the query API (agent process; skipped off Linux: compares with /proc)', () => {
   const dir = tempDir('cairn-host-');
   let agent: RunningAgent;
   let firstTick = 0;
