@@ -116,7 +116,7 @@ describe.skipIf(process.platform !== 'linux')('host metrics through the query AP
   let agent: RunningAgent;
   let firstTick = 0;
   beforeAll(async () => {
-    const config = writeStoreConfig(dir.dir, 'cairn.yaml', `${dir.dir}/store`, {}, 'host:\n  interval: 1s\ntelemetry:\n  interval: 1s\n');
+    const config = writeStoreConfig(dir.dir, 'cairn.yaml', `${dir.dir}/store`, {}, 'host:\n  interval: 1s\n  process:\n    enabled: true\n    top: 3\ntelemetry:\n  interval: 1s\n');
     agent = await startStoreAgent(config);
     const ticks = async (): Promise<number> => (await agent.api.queryRange('system_uptime_seconds', Date.now() - 60_000, Date.now(), INTERVAL_MS)).flatMap((s) => s.values).length;
     await eventually(async () => (await ticks()) >= 3, 15_000, 'three host intervals');
@@ -175,6 +175,24 @@ describe.skipIf(process.platform !== 'linux')('host metrics through the query AP
   it('network counters include the loopback interface', async () => {
     const io = await agent.api.query('system_network_io_bytes_total{device="lo"}', firstTick);
     expect(io.map((s) => s.metric['direction']).sort()).toEqual(['receive', 'transmit']);
+  });
+
+  it('labels host series with the host resource (no target_info carries it)', async () => {
+    const [uptime] = await agent.api.query('system_uptime_seconds', firstTick);
+    expect(uptime!.metric).toMatchObject({ host_name: os.hostname(), os_type: 'linux', otel_scope_name: 'cairn/hostmetrics' });
+  });
+
+  it('per-process metrics (host.process) are one series per process, the busiest first', async () => {
+    const rss = await agent.api.query('process_memory_usage_bytes', Date.now());
+    const pids = new Set(rss.map((s) => s.metric['process_pid']));
+    expect(pids.size).toBeGreaterThanOrEqual(3);
+    for (const s of rss) {
+      expect(s.metric['process_pid']).toMatch(/^\d+$/);
+      expect(s.metric['process_executable_name']).toBeTruthy();
+      expect(Number(s.value[1])).toBeGreaterThan(0);
+    }
+    const cpu = await agent.api.query('process_cpu_time_seconds_total', Date.now());
+    expect(new Set(cpu.map((s) => s.metric['state']))).toEqual(new Set(['user', 'system']));
   });
 
   it('logs no problem while collecting', () => {

@@ -72,7 +72,7 @@ export interface ProcessScraperOptions {
 }
 
 /**
- * CPU time and memory of the busiest processes, each under its own resource (process.pid,
+ * CPU time and memory of the busiest user-space processes, each under its own resource (process.pid,
  * process.executable.name). Processes that exit between the directory listing and the read
  * are skipped; what is remembered between scrapes is only the processes of the last one.
  */
@@ -86,8 +86,10 @@ export function createProcessScraper(paths: HostPaths, options: ProcessScraperOp
     async scrape(sink: MetricSink): Promise<void> {
       const [pids, sys] = await Promise.all([listPids(procDir), constants()]);
       bootTimeMs ??= await readBootTimeMs(paths);
+      // Kernel threads (no address space) are left out, as the Collector's scraper leaves out
+      // processes without an executable.
       const stats = (await Promise.all(pids.map((pid) => readProcessStat(`${procDir}${pid}/stat`)))).filter(
-        (s): s is ProcessStat => s !== undefined,
+        (s): s is ProcessStat => s !== undefined && s.virtualBytes > 0,
       );
       const chosen = selectTopProcesses(stats, previous, options.top);
       previous = new Map(stats.map((s) => [s.pid, { startTicks: s.startTicks, cpuTicks: s.userTicks + s.systemTicks }]));

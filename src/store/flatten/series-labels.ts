@@ -20,6 +20,12 @@ export function jobAndInstance(resource: Labels): { job: string | undefined; ins
  * The labels every Prometheus series of an OTel series carries: its point attributes
  * (names sanitized; attributes colliding after sanitizing have their values joined by `;`
  * in key order), `job`, `instance`, `otel_scope_name`, `otel_scope_version`.
+ *
+ * A resource with neither `service.name` nor `service.instance.id` has no `target_info` to
+ * carry its attributes (nothing to join on), where Prometheus' translator drops them; cairn
+ * makes them labels instead (a point attribute of the same name wins). Host metrics are such
+ * series: they keep `host_name`, and per-process series their `process_pid`, which would
+ * otherwise collapse into one series (docs/store.md "Decisions").
  */
 export function baseLabels(def: SeriesDefinition): Map<string, string> {
   const out = new Map<string, string>();
@@ -31,6 +37,13 @@ export function baseLabels(def: SeriesDefinition): Map<string, string> {
   const { job, instance } = jobAndInstance(def.resource);
   if (job !== undefined) out.set('job', job);
   if (instance !== undefined) out.set('instance', instance);
+  if (job === undefined && instance === undefined) {
+    for (const [k, v] of def.resource) {
+      if (IDENTIFYING.has(k)) continue;
+      const name = sanitizeLabelName(k);
+      if (!out.has(name)) out.set(name, v);
+    }
+  }
   if (def.scopeName !== '') out.set('otel_scope_name', def.scopeName);
   if (def.scopeVersion !== '') out.set('otel_scope_version', def.scopeVersion);
   return out;

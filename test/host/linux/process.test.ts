@@ -59,10 +59,11 @@ describe('process scraper', () => {
   const roots: string[] = [];
   afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-  it('reports the top N by CPU under their own resource, skipping pids without a stat file', async () => {
+  it('reports the top N by CPU under their own resource, skipping pids without a stat file and kernel threads', async () => {
     const sink = new RecordingSink();
     await createProcessScraper(FIXTURE_PATHS, { top: 2, constants }).scrape(sink);
-    expect(pidsOf(sink)).toEqual(['202', '303']);
+    // 303 (kworker, no address space) used more CPU than 101 but is a kernel thread.
+    expect(pidsOf(sink)).toEqual(['202', '101']);
     const web = { 'process.pid': '202', 'process.executable.name': 'web server (1)' };
     const points = sink.points.filter((p) => p.resource['process.pid'] === '202');
     expect(points.map((p) => [p.name, p.kind, p.attributes.state ?? '', p.value])).toEqual([

@@ -40,8 +40,16 @@ describe('baseLabels', () => {
   });
 
   it('leaves out job, instance and scope labels that have no source', () => {
-    const def = seriesDef({ resource: [['host.name', 'h1']], attributes: [['k', 'v']] });
+    const def = seriesDef({ resource: [['service.namespace', 'ns']], attributes: [['k', 'v']] });
     expect([...baseLabels(def)]).toEqual([['k', 'v']]);
+  });
+
+  it('makes the attributes of a resource without service name or instance labels (no target_info carries them)', () => {
+    const def = seriesDef({ resource: [['host.name', 'h1'], ['k', 'resource'], ['process.pid', '42']], attributes: [['k', 'v']] });
+    expect(Object.fromEntries(baseLabels(def))).toEqual({ k: 'v', host_name: 'h1', process_pid: '42' });
+    // With a service.name they stay on target_info only.
+    const withService = seriesDef({ resource: [['host.name', 'h1'], ['service.name', 's']], attributes: [] });
+    expect(Object.fromEntries(baseLabels(withService))).toEqual({ job: 's' });
   });
 
   it('joins the values of attributes that collide after sanitizing with ";" in key order', () => {
