@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { PROCESS_CPU_TIME, PROCESS_MEMORY_USAGE, PROCESS_MEMORY_VIRTUAL } from '../semconv.js';
 import type { HostPaths, MetricSink, Scraper } from '../scraper.js';
 import { readBootTimeMs } from './boot-time.js';
-import { errorCode, fieldNumber, malformed, procPath, readProcFile, splitFields } from './proc-text.js';
+import { errorCode, fieldNumber, malformed, procPath, splitFields } from './proc-text.js';
 import { readSystemConstants, type SystemConstants } from './system-constants.js';
 
 export interface ProcessStat {
@@ -88,9 +89,7 @@ export function createProcessScraper(paths: HostPaths, options: ProcessScraperOp
       bootTimeMs ??= await readBootTimeMs(paths);
       // Kernel threads (no address space) are left out, as the Collector's scraper leaves out
       // processes without an executable.
-      const stats = (await Promise.all(pids.map((pid) => readProcessStat(`${procDir}${pid}/stat`)))).filter(
-        (s): s is ProcessStat => s !== undefined && s.virtualBytes > 0,
-      );
+      const stats = (await readProcessStats(procDir, pids)).filter((s) => s.virtualBytes > 0);
       const chosen = selectTopProcesses(stats, previous, options.top);
       previous = new Map(stats.map((s) => [s.pid, { startTicks: s.startTicks, cpuTicks: s.userTicks + s.systemTicks }]));
       for (const p of chosen) {
@@ -121,15 +120,29 @@ async function listPids(procDir: string): Promise<string[]> {
   });
 }
 
-/** undefined when the process exited before or while it was read. */
-async function readProcessStat(path: string): Promise<ProcessStat | undefined> {
-  let text: string;
-  try {
-    text = await readProcFile(path);
-  } catch (err) {
-    const code = errorCode(err instanceof Error ? err.cause : undefined);
-    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-    throw err;
+/** Files read between two yields to the event loop: bounds how long one chunk blocks it. */
+const STATS_PER_CHUNK = 128;
+
+/**
+ * Every /proc/<pid>/stat, read synchronously in chunks with a yield between them: one small
+ * procfs read costs ~7 µs this way against ~90 µs through the thread pool (open, read, close
+ * as separate round trips), and a chunk blocks the event loop for about 1 ms. A process that
+ * exits before or while it is read is left out.
+ */
+async function readProcessStats(procDir: string, pids: readonly string[]): Promise<ProcessStat[]> {
+  const out: ProcessStat[] = [];
+  for (let i = 0; i < pids.length; i++) {
+    if (i > 0 && i % STATS_PER_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+    const path = `${procDir}${pids[i]}/stat`;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'ENOENT' || code === 'ESRCH') continue;
+      throw new Error(`cannot read ${path}: ${code ?? String(err)}`, { cause: err });
+    }
+    if (text !== '') out.push(parseProcessStat(text, path));
   }
-  return text === '' ? undefined : parseProcessStat(text, path);
+  return out;
 }
