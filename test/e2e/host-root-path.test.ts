@@ -19,7 +19,9 @@ describe.skipIf(process.platform !== 'linux')('host.root_path with a broken scra
     cpSync(FIXTURE_ROOT, root, { recursive: true });
     rmSync(join(root, 'proc/diskstats'));
     t = await startTestAgent({ config: { host: { enabled: true, interval: '1s', scrapers: ['memory', 'disk', 'load'], root_path: root } } });
-    await waitFor(() => t.agent.registry.value('cairn_host_scrape_errors_total', { scraper: 'disk' }) >= 2, 10_000, 'two failed disk scrapes');
+    // Failures are counted when a scrape ends, the tick's batch is stored after: wait for both.
+    const stored = (): number => [...t.memory.points()].filter((p) => p.series.name === 'system.memory.limit').length;
+    await waitFor(() => t.agent.registry.value('cairn_host_scrape_errors_total', { scraper: 'disk' }) >= 2 && stored() >= 2, 10_000, 'two ticks with a failed disk scrape');
   });
   afterAll(async () => {
     await t?.close();
