@@ -41,7 +41,11 @@ describe.skipIf(process.platform !== 'linux')('host.root_path with a broken scra
   it('counts every failed scrape and every attempt', () => {
     const r = t.agent.registry;
     expect(r.value('cairn_host_scrape_errors_total', { scraper: 'memory' })).toBe(0);
-    expect(r.value('cairn_host_scrapes_total', { scraper: 'disk' })).toBe(r.value('cairn_host_scrape_errors_total', { scraper: 'disk' }));
+    // Every finished disk scrape failed (one may still be under way: counted when it started).
+    const started = r.value('cairn_host_scrapes_total', { scraper: 'disk' });
+    const failed = r.value('cairn_host_scrape_errors_total', { scraper: 'disk' });
+    expect(failed).toBeGreaterThanOrEqual(2);
+    expect(started - failed).toBeLessThanOrEqual(1);
     expect(r.value('cairn_receiver_accepted_points_total', { receiver: 'host' })).toBeGreaterThan(0);
   });
 });
