@@ -57,9 +57,10 @@ describe('self metrics in the store', () => {
     // accepted{otlp_grpc} stays at 2 after the one request: the stored value equals the served one.
     const served = [...(await scrape()).get('cairn_receiver_accepted_points_total')!.samples].find((s) => s.labels['receiver'] === 'otlp_grpc');
     expect(served!.value).toBe(2);
-    const [series] = await agent.api.queryRange('cairn_receiver_accepted_points_total{receiver="otlp_grpc"}', Date.now() - 30_000, Date.now(), INTERVAL_MS);
-    const last = series!.values.at(-1)!;
-    expect(Number(last[1])).toBe(2);
+    await eventually(async () => {
+      const [series] = await agent.api.queryRange('cairn_receiver_accepted_points_total{receiver="otlp_grpc"}', Date.now() - 30_000, Date.now(), INTERVAL_MS);
+      return Number(series?.values.at(-1)?.[1]) === 2;
+    }, 10_000, 'the stored accepted count to reach the served 2');
     // Host points are counted too, under their own source, and grow every interval.
     await eventually(async () => {
       const host = await agent.api.queryRange('cairn_receiver_accepted_points_total{receiver="host"}', Date.now() - 30_000, Date.now(), INTERVAL_MS);

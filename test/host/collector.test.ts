@@ -6,6 +6,7 @@ import type { Logger } from '../../src/log/index.js';
 import type { Batch } from '../../src/model/index.js';
 import { PointFlag } from '../../src/model/index.js';
 import { Registry } from '../../src/telemetry/index.js';
+import { waitFor } from '../support/agent.js';
 
 const UP: MetricInfo = { name: 'test.up', unit: '1', description: 'up', int: true };
 const INTERVAL = 1000;
@@ -137,7 +138,7 @@ describe('HostCollector', () => {
   it('ticks at multiples of the interval once started, and stops', async () => {
     const t = setup([gaugeScraper('cpu', 1)]);
     t.collector.start();
-    await new Promise((r) => setTimeout(r, 2 * INTERVAL + 200));
+    await waitFor(() => t.batches.length >= 2, 5 * INTERVAL, 'two ticks');
     await t.collector.stop();
     const n = t.batches.length;
     expect(n).toBeGreaterThanOrEqual(2);
