@@ -35,9 +35,10 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
   const resource = hostResource(hostId);
   let host: HostCollector | undefined;
   if (config.host.enabled) {
-    const bootTimeMs = process.platform === 'linux' ? await readBootTimeMs(paths) : Date.now() - os.uptime() * 1000;
+    const bootTimeMs = await bootTime(paths, logger);
+    const scrapers = await createScrapers(config.host);
     host = new HostCollector({
-      scrapers: await createScrapers(config.host),
+      scrapers,
       intervalMs: config.host.interval,
       origin: localOrigin(resource, 'cairn/hostmetrics'),
       bootTimeMs,
@@ -47,6 +48,7 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
       logger,
     });
     host.start();
+    logger.info('host collector started', { component: 'host', interval_ms: config.host.interval, scrapers: scrapers.map((x) => x.name).join(','), root: config.host.root_path });
   }
   let self: SelfMetricsWriter | undefined;
   if (config.telemetry.store) {
@@ -62,4 +64,16 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
       await host?.stop();
     },
   };
+}
+
+/** When the host booted: the start of its counters. A root without /proc/stat is not fatal. */
+async function bootTime(paths: ReturnType<typeof hostPaths>, logger: Logger): Promise<number> {
+  const fromUptime = (): number => Date.now() - os.uptime() * 1000;
+  if (process.platform !== 'linux') return fromUptime();
+  try {
+    return await readBootTimeMs(paths);
+  } catch (err) {
+    logger.warn('host boot time unknown; counters start at the agent host\'s boot', { component: 'host', error: (err as Error).message });
+    return fromUptime();
+  }
 }

@@ -49,3 +49,22 @@ describe.skipIf(process.platform !== 'linux')('host.root_path with a broken scra
     expect(r.value('cairn_receiver_accepted_points_total', { receiver: 'host' })).toBeGreaterThan(0);
   });
 });
+
+describe.skipIf(process.platform !== 'linux')('host.root_path with nothing under it (skipped off Linux: the /proc readers are Linux only)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cairn-empty-root-'));
+  let t: TestAgent;
+  afterAll(async () => {
+    await t?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('starts anyway and counts every scraper failing, storing no host points', async () => {
+    t = await startTestAgent({ config: { host: { enabled: true, interval: '1s', root_path: root } } });
+    const r = t.agent.registry;
+    await waitFor(() => r.value('cairn_host_scrape_errors_total', { scraper: 'uptime' }) >= 1, 10_000, 'a failed uptime scrape');
+    for (const scraper of ['cpu', 'memory', 'load', 'disk', 'filesystem', 'network', 'paging', 'processes']) {
+      await waitFor(() => r.value('cairn_host_scrape_errors_total', { scraper }) >= 1, 5_000, `a failed ${scraper} scrape`);
+    }
+    expect([...t.memory.points()].filter((p) => p.series.name.startsWith('system.'))).toEqual([]);
+  });
+});
