@@ -54,7 +54,7 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
   if (config.telemetry.store) {
     // No service.version: the resource is part of each series' identity, and an upgrade must
     // not start new series.
-    const selfResource: [string, string][] = [['service.name', 'cairn'], ['service.instance.id', resource[0]![1]], ...resource];
+    const selfResource: [string, string][] = [['service.name', 'cairn'], ['service.instance.id', os.hostname()], ...resource];
     self = new SelfMetricsWriter({ registry, intervalMs: config.telemetry.interval, origin: localOrigin(selfResource, 'cairn/self'), startMs: Date.now(), append, hasSeries, logger });
     self.start();
   }

@@ -1,16 +1,10 @@
+import type { WorkerPoolStats } from '../workers/index.js';
 import { ReadingWindow } from './reading-window.js';
 import type { Registry } from './registry.js';
 
-/** What the worker pool reports (its `stats()`), kept structural so telemetry imports nothing. */
+/** What the worker pool reports (its `stats()`). */
 export interface WorkerPoolReadings {
-  stats(): {
-    readonly size: number;
-    readonly running: number;
-    readonly inFlight: number;
-    readonly queued: number;
-    readonly crashes: number;
-    readonly busyMs: readonly number[];
-  };
+  stats(): WorkerPoolStats;
 }
 
 const UTILIZATION_SPAN_MS = 10_000;

@@ -24,6 +24,7 @@ try {
   skipReason = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); disk-full tests skipped`;
   console.warn(skipReason);
 }
+// Skipped only where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN); skipReason says why.
 const itFs = fs === undefined ? it.skip : it;
 
 const storePath = `${dir.dir}/fs/store`;
