@@ -9,12 +9,13 @@ import type { Receiver } from '../receivers/index.js';
 import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
-import { prometheusText, Registry, registerWorkerMetrics } from '../telemetry/index.js';
+import { prometheusText, Registry } from '../telemetry/index.js';
+import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
 import { createPageEncoder, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
-import type { LocalSources } from './local-sources.js';
-import { startLocalSources } from './local-sources.js';
+import type { LocalSources } from '../sources/index.js';
+import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
 import { registerStoreGauges } from './store-gauges.js';
 

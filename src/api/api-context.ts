@@ -1,4 +1,4 @@
-import type { Querier } from './querier.js';
+import type { Querier } from '../query/index.js';
 import type { RequestParams } from './request-params.js';
 
 /** What the `/api/v1` handlers share. */

@@ -35,14 +35,7 @@ const TYPE_OF_CODE: Readonly<Record<string, ApiErrorType>> = {
   [ApiErrorCodes.NOT_FOUND]: 'not_found',
 };
 
-export function badData(message: string): CairnError {
-  return new CairnError(ErrorCodes.QUERY_BAD_DATA, message);
-}
-
-/** `invalid parameter "<name>": <reason>`, Prometheus' wording for a parameter it could not use. */
-export function invalidParam(name: string, reason: string): CairnError {
-  return badData(`invalid parameter ${JSON.stringify(name)}: ${reason}`);
-}
+export { badData, invalidParam } from '../query/index.js';
 
 /** Anything thrown while answering becomes an envelope error; unknown errors are internal. */
 export function failureOf(err: unknown): ApiFailure {

@@ -7,7 +7,7 @@ import { httpComponent } from '../net/index.js';
 import type { ApiContext } from './api-context.js';
 import { failureOf, HTTP_STATUS_OF } from './api-error.js';
 import { encodeFailure, encodeSuccess } from './json-encode.js';
-import type { Querier } from './querier.js';
+import type { Querier } from '../query/index.js';
 import { readParams } from './request-params.js';
 import { API_METHODS, findApiRoute } from './routes.js';
 

@@ -1,4 +1,4 @@
-import type { LabeledPoints, QueryValue } from './evaluate.js';
+import type { LabeledPoints, QueryValue } from '../query/index.js';
 import { jsonLabels, jsonPoint, jsonPointString } from './json-encode.js';
 
 /** The `data` of /api/v1/query and /api/v1/query_range: `{"resultType":…,"result":…}`. */

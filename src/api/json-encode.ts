@@ -1,5 +1,5 @@
 import type { ApiFailure } from './api-error.js';
-import type { LabelPairs } from './querier.js';
+import type { LabelPairs } from '../query/index.js';
 
 /*
  * The Prometheus API writes its JSON with jsoniter and a few hand-written encoders; clients

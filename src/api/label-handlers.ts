@@ -3,11 +3,11 @@ import { answer } from './api-context.js';
 import type { ApiAnswer, ApiHandler } from './api-context.js';
 import { badData, invalidParam } from './api-error.js';
 import { jsonLabels, jsonStringArray } from './json-encode.js';
-import { compareLabelSets, sortedUnique } from './label-order.js';
-import { hasNonEmptyMatcher } from './matcher.js';
+import { compareLabelSets, sortedUnique } from '../query/index.js';
+import { hasNonEmptyMatcher } from '../query/index.js';
 import { limitParam, MAX_TIME_MS, MIN_TIME_MS, optionalTime } from './params.js';
-import { parseSelector } from './promql-parse.js';
-import type { LabelMatcher, LabelPairs } from './querier.js';
+import { parseSelector } from '../query/index.js';
+import type { LabelMatcher, LabelPairs } from '../query/index.js';
 import type { RequestParams } from './request-params.js';
 
 const TRUNCATED = 'results truncated due to limit';

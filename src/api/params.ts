@@ -1,5 +1,5 @@
 import { invalidParam } from './api-error.js';
-import { parsePromDurationMs } from './duration.js';
+import { parsePromDurationMs } from '../query/index.js';
 import type { RequestParams } from './request-params.js';
 
 /**

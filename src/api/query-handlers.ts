@@ -3,10 +3,10 @@ import { answer } from './api-context.js';
 import type { ApiHandler } from './api-context.js';
 import { ApiErrorCodes, badData, invalidParam } from './api-error.js';
 import { encodeQueryData } from './encode-result.js';
-import { DEFAULT_LOOKBACK_MS, evaluateInstant, evaluateRange } from './evaluate.js';
+import { DEFAULT_LOOKBACK_MS, evaluateInstant, evaluateRange } from '../query/index.js';
 import { optionalDuration, optionalTime, requiredDuration, requiredTime } from './params.js';
-import type { Expr } from './promql-expr.js';
-import { parseQuery } from './promql-parse.js';
+import type { Expr } from '../query/index.js';
+import { parseQuery } from '../query/index.js';
 import type { RequestParams } from './request-params.js';
 
 /** Prometheus' cap on points per series of a range query ("a week at 60 s, a year at 1 h"). */

@@ -7,3 +7,5 @@ export { batchTransferList, HISTOGRAM_HEADER, EXP_HISTOGRAM_HEADER, SUMMARY_HEAD
 export { BatchBuilder } from './batch-builder.js';
 export { hashBytes, hashWord, hashStrings, hashOut } from './hash.js';
 export { HashMap64 } from './hash-map64.js';
+export { identify } from './series-identity.js';
+export type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';

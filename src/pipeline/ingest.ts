@@ -1,9 +1,10 @@
-import type { Batch, BatchColumns } from '../model/index.js';
+import type { AttributeLimits, Batch, BatchColumns } from '../model/index.js';
+import { identify } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
 import type { Counter, Histogram, Registry } from '../telemetry/index.js';
-import type { AttributeLimits, DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
-import { decodeSeriesParts, identify, SOURCE_STRIDE } from '../workers/index.js';
+import type { DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
+import { decodeSeriesParts, SOURCE_STRIDE } from '../workers/index.js';
 import { Admission } from './admission.js';
 import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
 

@@ -2,5 +2,5 @@ export type { Counter, Histogram, HistogramSample, Labels, Sample, ScalarSample 
 export { Registry } from './registry.js';
 export { prometheusText } from './prometheus-text.js';
 export { ReadingWindow } from './reading-window.js';
-export type { WorkerPoolReadings } from './worker-metrics.js';
-export { registerWorkerMetrics } from './worker-metrics.js';
+
+

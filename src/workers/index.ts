@@ -3,8 +3,6 @@ import { workerScript } from './pool.js';
 export { createWorkerPool, WorkerLostError, workerScript } from './pool.js';
 export type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest } from './messages.js';
 export { decodeSeriesParts, SOURCE_STRIDE } from './decode/proto-definition.js';
-export { identify } from './decode/series-identity.js';
-export type { AttributeLimits } from './decode/series-identity.js';
 export { DecodeError } from './decode/decode-error.js';
 export { OtlpProtoDecoder } from './decode/otlp-proto.js';
 export { decodeOtlpJson } from './decode/otlp-json.js';

@@ -1,9 +1,9 @@
 // Number, time and string formats at the API's edges, against what Go/Prometheus produce.
 import { describe, expect, it } from 'vitest';
 import { formatSampleValue, jsonString, jsonTimestamp } from '../../src/api/json-encode.js';
-import { compareLabelSets, compareStrings } from '../../src/api/label-order.js';
+import { compareLabelSets, compareStrings } from '../../src/query/label-order.js';
 import { parseDurationMs, parseTimestamp } from '../../src/api/params.js';
-import { isStaleMarker, writeStaleMarker } from '../../src/api/stale-marker.js';
+import { isStaleMarker, writeStaleMarker } from '../../src/query/stale-marker.js';
 
 describe('sample values (strconv.FormatFloat with Prometheus’ f/e switch)', () => {
   it.each([

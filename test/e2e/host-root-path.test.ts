@@ -10,7 +10,7 @@ import type { TestAgent } from '../support/agent.js';
 // mounted) where one file the disk scraper needs is missing: the other scrapers go on every
 // interval, the failing one is counted each time, and the agent stays up.
 
-const FIXTURE_ROOT = fileURLToPath(new URL('../host/fixtures/root', import.meta.url));
+const FIXTURE_ROOT = fileURLToPath(new URL('../sources/host/fixtures/root', import.meta.url));
 
 describe.skipIf(process.platform !== 'linux')('host.root_path with a broken scraper (skipped off Linux: the /proc readers are Linux only)', () => {
   const root = mkdtempSync(join(tmpdir(), 'cairn-root-'));

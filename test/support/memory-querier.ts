@@ -1,4 +1,4 @@
-import type { LabelMatcher, LabelPairs, Querier, SeriesSamples } from '../../src/api/index.js';
+import type { LabelMatcher, LabelPairs, Querier, SeriesSamples } from '../../src/query/index.js';
 
 /** A sample as tests write it: [ms, value], where 'stale' is Prometheus' stale marker. */
 export type TestSample = readonly [number, number | 'stale'];

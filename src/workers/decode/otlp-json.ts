@@ -5,8 +5,8 @@ import { renderAnyValue } from './any-value.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeOutcome } from './otlp-proto.js';
 import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
-import type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';
-import { identify } from './series-identity.js';
+import type { AttributeLimits, IdentityResult, SeriesParts } from '../../model/index.js';
+import { identify } from '../../model/index.js';
 import { JsonCursor } from './json-cursor.js';
 
 /** JSON names of each kind's field in Metric, by kind code. */

@@ -5,8 +5,8 @@ import { ProtoReader, readTag, Wire } from './proto-reader.js';
 import { PointReader } from './proto-points.js';
 import type { SeriesEntry } from './series-cache.js';
 import { SeriesCache } from './series-cache.js';
-import type { AttributeLimits } from './series-identity.js';
-import { identify } from './series-identity.js';
+import type { AttributeLimits } from '../../model/index.js';
+import { identify } from '../../model/index.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
 export interface DecodeOutcome {

@@ -4,7 +4,7 @@ import type { AnyValue } from './any-value.js';
 import { renderAnyValue } from './any-value.js';
 import { DecodeError } from './decode-error.js';
 import { ProtoReader, readTag, Wire } from './proto-reader.js';
-import type { SeriesParts } from './series-identity.js';
+import type { SeriesParts } from '../../model/index.js';
 
 /** Where a series' parts sit in the request bytes: 9 numbers per series. */
 export const SOURCE_STRIDE = 9;

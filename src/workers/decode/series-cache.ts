@@ -1,5 +1,5 @@
 import { HashMap64 } from '../../model/index.js';
-import type { IdentityResult } from './series-identity.js';
+import type { IdentityResult } from '../../model/index.js';
 
 /** What a worker remembers about one raw attribute encoding it has seen before. */
 export interface SeriesEntry {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../../src/model/index.js';
 import { Flattener } from '../../../src/store/flatten/index.js';
-import { decodeSeriesParts, identify, OtlpProtoDecoder, SOURCE_STRIDE } from '../../../src/workers/index.js';
+import { identify } from '../../../src/model/index.js';
+import { decodeSeriesParts, OtlpProtoDecoder, SOURCE_STRIDE } from '../../../src/workers/index.js';
 import type { GenRequest } from '../../support/otlp-gen.js';
 import { BASE_NS } from '../../support/otlp-gen.js';
 import { pointAt, str } from '../../support/otlp-fixtures.js';

@@ -1,0 +1,95 @@
+import type { PromLabels } from '../flatten/index.js';
+import type { Head } from '../head/index.js';
+import { concatSamples } from '../head/index.js';
+import type { LabelMatcher, Querier, SeriesSamples } from '../../query/index.js';
+import type { PageEntry, PageTable, SeriesIndex } from '../series/index.js';
+
+export interface QuerierParts {
+  readonly index: SeriesIndex;
+  readonly pages: PageTable;
+  readonly head: Head;
+  /** Decoded samples of a written page; rejects when the page's extent is corrupt. */
+  readonly readPage: (entry: PageEntry) => Promise<{ timestamps: Float64Array; values: Float64Array; count: number }>;
+  readonly onCorruptPage: (err: Error) => void;
+}
+
+/**
+ * Reads the store for the query API: series by label matchers through the postings, samples
+ * from written pages (oldest first) then the head. A page that cannot be read is counted and
+ * skipped, so one corrupt extent costs its own samples, not the query.
+ */
+export class StoreQuerier implements Querier {
+  readonly #p: QuerierParts;
+
+  constructor(parts: QuerierParts) {
+    this.#p = parts;
+  }
+
+  async select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]> {
+    const out: SeriesSamples[] = [];
+    for (const ref of this.#p.index.select(matchers)) {
+      const s = await this.#samples(ref, minT, maxT);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+
+  async series(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<PromLabels[]> {
+    const out: PromLabels[] = [];
+    for (const ref of this.#p.index.select(matchers)) {
+      if (!this.#hasData(ref, minT, maxT)) continue;
+      const labels = this.#p.index.labelsOf(ref);
+      if (labels !== undefined) out.push(labels);
+    }
+    return out;
+  }
+
+  async labelNames(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<string[]> {
+    if (matchers.length === 0 && minT === -Infinity && maxT === Infinity) return this.#p.index.labelNames();
+    const names = new Set<string>();
+    for (const labels of await this.series(matchers.length > 0 ? matchers : [ANY_NAME], minT, maxT)) for (const [k] of labels) names.add(k);
+    return [...names].sort();
+  }
+
+  async labelValues(name: string, matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<string[]> {
+    if (matchers.length === 0 && minT === -Infinity && maxT === Infinity) return this.#p.index.labelValues(name);
+    const values = new Set<string>();
+    const selected = matchers.length > 0 ? matchers : [{ name, type: '!=', value: '' } as const];
+    for (const labels of await this.series(selected, minT, maxT)) {
+      const v = labels.find(([k]) => k === name)?.[1];
+      if (v !== undefined) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  #hasData(ref: number, minT: number, maxT: number): boolean {
+    return this.#p.pages.overlapping(ref, minT, maxT).length > 0 || this.#p.head.has(ref, minT, maxT);
+  }
+
+  async #samples(ref: number, minT: number, maxT: number): Promise<SeriesSamples | undefined> {
+    const labels = this.#p.index.labelsOf(ref);
+    if (labels === undefined) return undefined;
+    // Typed arrays only: a plain array may drop the payload bits of the stale-marker NaN.
+    const parts: { timestamps: Float64Array; values: Float64Array }[] = [];
+    for (const entry of this.#p.pages.overlapping(ref, minT, maxT)) {
+      let page;
+      try {
+        page = await this.#p.readPage(entry);
+      } catch (err) {
+        this.#p.onCorruptPage(err as Error);
+        continue;
+      }
+      let from = 0;
+      while (from < page.count && page.timestamps[from]! < minT) from++;
+      let to = from;
+      while (to < page.count && page.timestamps[to]! <= maxT) to++;
+      if (to > from) parts.push({ timestamps: page.timestamps.subarray(from, to), values: page.values.subarray(from, to) });
+    }
+    const head = this.#p.head.read(ref, minT, maxT);
+    if (head.timestamps.length > 0) parts.push(head);
+    if (parts.length === 0) return undefined;
+    return { labels, ...concatSamples(parts) };
+  }
+}
+
+const ANY_NAME: LabelMatcher = { name: '__name__', type: '!=', value: '' };

@@ -1,0 +1,6 @@
+export { SeriesIndex } from './series-index.js';
+export { PageTable } from './page-table.js';
+export type { PageEntry } from './page-table.js';
+
+
+export { RecordFile } from './record-file.js';

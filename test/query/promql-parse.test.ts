@@ -1,0 +1,102 @@
+// The PromQL subset: selectors into matchers, literals, and the regex dialect.
+import { describe, expect, it } from 'vitest';
+import { compileMatcherRegex, hasNonEmptyMatcher } from '../../src/query/matchers.js';
+import { parseNumberLiteral, unquoteString } from '../../src/query/promql/literals.js';
+import { parseQuery, parseSelector } from '../../src/query/promql/parse.js';
+
+describe('selectors', () => {
+  it('turns a metric name and matchers into label matchers', () => {
+    expect(parseQuery('http_requests_total{job="api", code=~"5..", method!="GET", path!~"/internal/.*"}')).toEqual({
+      kind: 'selector',
+      matchers: [
+        { name: '__name__', type: '=', value: 'http_requests_total' },
+        { name: 'job', type: '=', value: 'api' },
+        { name: 'code', type: '=~', value: '5..' },
+        { name: 'method', type: '!=', value: 'GET' },
+        { name: 'path', type: '!~', value: '/internal/.*' },
+      ],
+    });
+  });
+
+  it('reads {__name__…}, quoted names and quoted label names', () => {
+    expect(parseSelector('{__name__=~"x.*"}')).toEqual([{ name: '__name__', type: '=~', value: 'x.*' }]);
+    expect(parseSelector('{"my.metric", "my.label"="v"}')).toEqual([
+      { name: '__name__', type: '=', value: 'my.metric' },
+      { name: 'my.label', type: '=', value: 'v' },
+    ]);
+    expect(parseSelector('ns:metric:rate5m')).toEqual([{ name: '__name__', type: '=', value: 'ns:metric:rate5m' }]);
+    expect(parseSelector('(up)')).toEqual([{ name: '__name__', type: '=', value: 'up' }]);
+  });
+
+  it('unquotes all three string forms', () => {
+    expect(parseSelector(`up{a='x\\'y', b="\\u00e9\\x41\\101\\n", c=\`raw\\n\`}`)).toEqual([
+      { name: '__name__', type: '=', value: 'up' },
+      { name: 'a', type: '=', value: "x'y" },
+      { name: 'b', type: '=', value: 'éAA\n' },
+      { name: 'c', type: '=', value: 'raw\\n' },
+    ]);
+  });
+
+  it('points at the problem in multi-line queries', () => {
+    expect(() => parseQuery('up{\n  job="a",\n  !\n}')).toThrow(/^3:3: parse error: unexpected "!/);
+  });
+});
+
+describe('literals', () => {
+  it('decodes Go escapes, with \\x and octal as UTF-8 bytes', () => {
+    expect(unquoteString('"\\xc3\\xa9"')).toBe('é');
+    expect(unquoteString('"\\U0001F600"')).toBe('\u{1F600}');
+    expect(() => unquoteString('"\\\'"')).toThrow(/invalid escape/);
+    expect(() => unquoteString('"\\x4"')).toThrow(/invalid escape/);
+    expect(() => unquoteString('"\\uD800"')).toThrow(/invalid Unicode/);
+  });
+
+  it('reads numbers in every PromQL spelling', () => {
+    expect(parseNumberLiteral('- 1.5e3')).toBe(-1500);
+    expect(parseNumberLiteral('.5')).toBe(0.5);
+    expect(parseNumberLiteral('0xFF')).toBe(255);
+    expect(parseNumberLiteral('+inf')).toBe(Infinity);
+    expect(parseNumberLiteral('1h30m')).toBe(5400);
+    expect(parseNumberLiteral('10')).toBe(10);
+  });
+});
+
+describe('regex matchers (RE2 semantics, fully anchored)', () => {
+  const m = (re: string, value: string) => compileMatcherRegex(re).test(value);
+
+  it('anchors at both ends and lets . match newlines', () => {
+    expect(m('a', 'a')).toBe(true);
+    expect(m('a', 'ba')).toBe(false);
+    expect(m('a|b', 'b')).toBe(true);
+    expect(m('a.*', 'a\nb')).toBe(true);
+    expect(m('.', '\u{1F600}')).toBe(true); // one rune
+  });
+
+  it('understands the RE2 spellings people use', () => {
+    expect(m('(?i)GET', 'get')).toBe(true);
+    expect(m('[[:digit:]]+', '123')).toBe(true);
+    expect(m('\\-\\:\\_x', '-:_x')).toBe(true);
+    expect(m('a{', 'a{')).toBe(true);
+    expect(m('a{2}', 'aa')).toBe(true);
+    expect(m('[]a]+', ']a')).toBe(true);
+    expect(m('\\pL+', 'héllo')).toBe(true);
+    expect(m('\\p{Greek}+', 'αβ')).toBe(true);
+    expect(m('\\Qa.b\\E', 'a.b')).toBe(true);
+    expect(m('\\Qa.b\\E', 'axb')).toBe(false);
+    expect(m('(?P<x>a)b', 'ab')).toBe(true);
+    expect(m('\\x{41}\\x42', 'AB')).toBe(true);
+  });
+
+  it('refuses what RE2 refuses or JS would read differently', () => {
+    for (const bad of ['(', 'a(?=b)', '(a)\\1', 'a(?i)b', '[[:nope:]]', '\\', '[a', '(?U)a']) {
+      expect(() => compileMatcherRegex(bad), bad).toThrow(/error parsing regexp/);
+    }
+  });
+
+  it('knows which matchers match the empty string', () => {
+    expect(hasNonEmptyMatcher([{ name: 'a', type: '=~', value: '.+' }])).toBe(true);
+    expect(hasNonEmptyMatcher([{ name: 'a', type: '=~', value: 'x|' }])).toBe(false);
+    expect(hasNonEmptyMatcher([{ name: 'a', type: '!=', value: '' }])).toBe(true);
+    expect(hasNonEmptyMatcher([{ name: 'a', type: '!~', value: 'x' }])).toBe(false);
+  });
+});
