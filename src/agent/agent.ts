@@ -64,7 +64,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   registry.gauge('cairn_pipeline_inflight_bytes', 'Request bytes admitted and not yet answered.', () => admission.inFlightBytes);
   registerWorkerMetrics(registry, pool);
   const stopProcessMetrics = registerProcessMetrics(registry);
-  if (store instanceof DiskStore) registerStoreGauges(registry, store, config.store.max_disk_bytes);
+  // The memory store (store.enabled: false, or one a test passes in) keeps nothing to query or measure.
+  const durable = options.store === undefined && config.store.enabled;
+  if (durable) registerStoreGauges(registry, store, config.store.max_disk_bytes);
 
   const receivers: Receiver[] = [];
   const { grpc, http } = config.receivers.otlp;
@@ -77,7 +79,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     receivers.push(createOtlpHttpReceiver({ host: ep.host, port: ep.port, maxRequestBytes: http.max_request_bytes, pipeline, logger }));
   }
   let api: ApiServer | undefined;
-  if (config.api.enabled && store instanceof DiskStore) {
+  if (config.api.enabled && durable) {
     const ep = parseEndpoint(config.api.endpoint)!;
     api = createApiServer({ host: ep.host, port: ep.port, querier: store.querier(), ready: () => store.ready, logger, metricsText: () => prometheusText(registry) });
   }
@@ -96,10 +98,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       shutdown ??= (async () => {
         const deadline = config.shutdown.timeout;
         pipeline.close();
-        await local?.stop();
+        await local?.shutdown(deadline);
         await Promise.all(receivers.map((r) => r.shutdown(deadline)));
         await api?.shutdown(deadline);
-        await store.shutdown();
+        await store.shutdown(deadline);
         await pool.shutdown();
         stopProcessMetrics();
         logger.info('agent stopped', { component: 'agent' });

@@ -1,4 +1,4 @@
-import type { CompressReply, CompressRequest, EncodePagesReply, EncodePagesRequest, WorkerPool } from '../workers/index.js';
+import type { WorkerPool } from '../workers/index.js';
 import { decompressExtent } from '../store/encoding/index.js';
 
 /** Extent compression for the store, run in the worker pool (raw bytes transferred there and back). */
@@ -7,7 +7,7 @@ export function createStoreCompressor(pool: WorkerPool): (raw: Uint8Array) => Pr
     // Always a copy: the ring still reads `raw` after compressing, and a transferred buffer
     // is detached (it would read as empty).
     const owned = raw.slice();
-    const reply = await pool.run<CompressRequest, CompressReply>({ op: 'compress', raw: owned.buffer as ArrayBuffer }, [owned.buffer as ArrayBuffer]);
+    const reply = await pool.run('compress', { raw: owned.buffer as ArrayBuffer }, [owned.buffer as ArrayBuffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
     return reply.bytes;
   };
@@ -32,7 +32,7 @@ export function createPageEncoder(pool: WorkerPool): (pages: readonly { timestam
       counts[i] = p.count;
       at += p.count;
     });
-    const reply = await pool.run<EncodePagesRequest, EncodePagesReply>({ op: 'encode-pages', timestamps, values, counts }, [timestamps.buffer, values.buffer, counts.buffer]);
+    const reply = await pool.run('encode-pages', { timestamps, values, counts }, [timestamps.buffer, values.buffer, counts.buffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
     const out: Uint8Array[] = [];
     let offset = 0;

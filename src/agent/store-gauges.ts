@@ -1,8 +1,8 @@
-import type { DiskStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import type { Registry } from '../telemetry/index.js';
 
 /** Store figures exposed as the agent's own metrics. */
-export function registerStoreGauges(registry: Registry, store: DiskStore, budgetBytes: number): void {
+export function registerStoreGauges(registry: Registry, store: Store, budgetBytes: number): void {
   registry.gauge('cairn_store_disk_bytes', 'Bytes used under store.path (WAL, datafiles, index).', () => store.usage().totalBytes);
   registry.gauge('cairn_store_disk_budget_bytes', 'store.max_disk_bytes.', () => budgetBytes);
   registry.gauge('cairn_store_wal_bytes', 'Bytes in WAL segments.', () => store.usage().walBytes);

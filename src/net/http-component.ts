@@ -1,15 +1,13 @@
 import type * as http from 'node:http';
+import type { Component } from '../component/index.js';
 import type { Logger } from '../log/index.js';
 import { formatAddress, formatBound } from './endpoint-address.js';
 
 /** A started-once, shut-down-once network component (receivers, the API). */
-export interface NetComponent {
+export interface NetComponent extends Component {
   readonly name: string;
   /** The bound address (`host:port`) once started. */
   readonly address: string;
-  start(): Promise<void>;
-  /** Stop accepting, finish requests in flight, give up after the deadline. */
-  shutdown(deadlineMs: number): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 export { Admission } from './admission.js';
-export type { IngestOutcome, IngestFailure, Format, RequestOutcome } from './outcome.js';
+export type { IngestOutcome, IngestFailure, IngestRejection, Format, RequestOutcome } from './outcome.js';
 export { requestOutcomeOf } from './outcome.js';
 export { IngestPipeline } from './ingest.js';
 export type { IngestOptions, Ticket } from './ingest.js';

@@ -3,8 +3,9 @@ import { identify } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
 import type { Counter, Histogram, Registry } from '../telemetry/index.js';
-import type { DecodeReply, DecodeRequest, WorkerPool } from '../workers/index.js';
+import type { DecodeReply, WorkerPool } from '../workers/index.js';
 import { decodeSeriesParts, SOURCE_STRIDE } from '../workers/index.js';
+import { permanent, refused, retryable } from '../component/index.js';
 import { Admission } from './admission.js';
 import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
 
@@ -68,7 +69,7 @@ export class IngestPipeline {
   /** The answer to a request that does not fit in the in-flight budget (counted). */
   refused(receiver: string): IngestFailure {
     this.#refused.add(1, { receiver, reason: 'inflight_bytes' });
-    return { status: 'refused', message: `the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, retryAfterMs: this.#o.retryAfterMs };
+    return refused(`the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, this.#o.retryAfterMs);
   }
 
   release(ticket: Ticket): void {
@@ -97,7 +98,8 @@ export class IngestPipeline {
     try {
       // Copy unless the body owns its whole ArrayBuffer (Buffer#slice would share the pool).
       const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-      reply = await this.#o.pool.run<DecodeRequest, DecodeReply>(
+      reply = await this.#o.pool.run(
+        'decode',
         { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength },
         [owned.buffer as ArrayBuffer],
       );
@@ -105,7 +107,7 @@ export class IngestPipeline {
       this.#o.logger.warn('decode failed', { component: 'pipeline', receiver, error: (err as Error).message });
       return this.#unavailable((err as Error).message, receiver, 'worker_lost');
     }
-    if (reply.status !== 'ok') return reply.status === 'internal' ? { status: 'internal', message: reply.message } : { status: reply.status, message: reply.message };
+    if (reply.status !== 'ok') return permanent(reply.status, reply.message);
     // An inflated body counts at its decoded size; past the budget it is refused like any other.
     if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
       this.#refusedPoints.add(reply.columns.pointCount, { receiver, reason: 'inflight_bytes' });
@@ -173,6 +175,6 @@ export class IngestPipeline {
 
   #unavailable(message: string, receiver: string, reason: string): IngestFailure {
     this.#refused.add(1, { receiver, reason });
-    return { status: 'unavailable', message, retryAfterMs: this.#o.retryAfterMs };
+    return retryable(message, this.#o.retryAfterMs);
   }
 }

@@ -1,21 +1,15 @@
-/**
- * What the pipeline says about one export request, in protocol-neutral terms. Only the
- * receivers turn these into gRPC codes or HTTP statuses.
- */
-export type IngestOutcome =
-  | { readonly status: 'ok'; readonly accepted: number; readonly rejected: number; readonly errorMessage: string }
-  /** The request is malformed: permanent, the client must not retry it. */
-  | { readonly status: 'invalid'; readonly message: string }
-  /** The request is over a size limit: permanent. */
-  | { readonly status: 'too_large'; readonly message: string }
-  /** The in-flight budget is full: retry after the delay. */
-  | { readonly status: 'refused'; readonly message: string; readonly retryAfterMs: number }
-  /** A transient failure (a worker died, the store cannot write, shutting down): retry. */
-  | { readonly status: 'unavailable'; readonly message: string; readonly retryAfterMs: number }
-  /** A fault of ours; retrying would not help. */
-  | { readonly status: 'internal'; readonly message: string };
+import type { Failure, Outcome } from '../component/index.js';
 
-export type IngestFailure = Exclude<IngestOutcome, { status: 'ok' }>;
+/** Why a request is refused for good: malformed, over a size limit, or a fault of ours. */
+export type IngestRejection = 'invalid' | 'too_large' | 'internal';
+
+/**
+ * What the pipeline says about one export request. `refused`: the in-flight budget is full;
+ * `retryable`: a worker died, the store cannot write, or the agent is shutting down.
+ */
+export type IngestOutcome = Outcome<{ readonly accepted: number; readonly rejected: number; readonly errorMessage: string }, IngestRejection>;
+
+export type IngestFailure = Failure<IngestRejection>;
 
 export type Format = 'protobuf' | 'json';
 
@@ -31,13 +25,10 @@ export function requestOutcomeOf(outcome: IngestOutcome): RequestOutcome {
   switch (outcome.status) {
     case 'ok':
       return outcome.rejected > 0 || outcome.errorMessage !== '' ? 'partial' : 'ok';
-    case 'invalid':
-    case 'too_large':
-      return 'invalid';
+    case 'permanent':
+      return outcome.reason === 'internal' ? 'error' : 'invalid';
     case 'refused':
-    case 'unavailable':
+    case 'retryable':
       return 'refused';
-    case 'internal':
-      return 'error';
   }
 }

@@ -1,4 +1,4 @@
-import type { IngestFailure, RequestOutcome } from '../pipeline/index.js';
+import type { IngestFailure, IngestRejection, RequestOutcome } from '../pipeline/index.js';
 import { ProtoWriter } from './proto-writer.js';
 
 /** gRPC status codes used by the receivers. */
@@ -23,19 +23,21 @@ export interface RpcStatus {
   readonly retryAfterMs?: number;
 }
 
+const PERMANENT_CODE: Readonly<Record<IngestRejection, number>> = {
+  invalid: GrpcCode.INVALID_ARGUMENT,
+  too_large: GrpcCode.RESOURCE_EXHAUSTED,
+  internal: GrpcCode.INTERNAL,
+};
+
 /** The Status for each non-ok outcome (gRPC code; HTTP maps the outcome separately). */
 export function statusOf(outcome: IngestFailure): RpcStatus {
   switch (outcome.status) {
-    case 'invalid':
-      return { code: GrpcCode.INVALID_ARGUMENT, message: outcome.message };
-    case 'too_large':
-      return { code: GrpcCode.RESOURCE_EXHAUSTED, message: outcome.message };
+    case 'permanent':
+      return { code: PERMANENT_CODE[outcome.reason], message: outcome.message };
     case 'refused':
-    case 'unavailable':
+    case 'retryable':
       // Never a bare RESOURCE_EXHAUSTED for overload: OTLP clients drop data on it.
       return { code: GrpcCode.UNAVAILABLE, message: outcome.message, retryAfterMs: outcome.retryAfterMs };
-    case 'internal':
-      return { code: GrpcCode.INTERNAL, message: outcome.message };
   }
 }
 

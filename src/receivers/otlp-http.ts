@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { Logger } from '../log/index.js';
-import type { Format, IngestFailure, IngestPipeline, RequestOutcome } from '../pipeline/index.js';
+import type { Format, IngestFailure, IngestPipeline, IngestRejection, RequestOutcome } from '../pipeline/index.js';
 import { requestOutcomeOf } from '../pipeline/index.js';
 import { httpComponent } from '../net/index.js';
 import { readBody } from './http-body.js';
@@ -22,13 +22,8 @@ const UNREAD_BODY_KEEPALIVE_BYTES = 64 * 1024;
 const CONTENT_TYPES: Record<string, Format> = { 'application/x-protobuf': 'protobuf', 'application/json': 'json' };
 const MEDIA_TYPE: Record<Format, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 /** HTTP status for each non-ok outcome, per the OTLP/HTTP specification. */
-const HTTP_STATUS: Record<IngestFailure['status'], number> = {
-  invalid: 400,
-  too_large: 413,
-  refused: 429,
-  unavailable: 503,
-  internal: 500,
-};
+const PERMANENT_STATUS: Record<IngestRejection, number> = { invalid: 400, too_large: 413, internal: 500 };
+const httpStatusOf = (o: IngestFailure): number => (o.status === 'permanent' ? PERMANENT_STATUS[o.reason] : o.status === 'refused' ? 429 : 503);
 
 /** OTLP/HTTP `POST /v1/metrics`, protobuf and JSON, optionally gzip-encoded. */
 export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
@@ -93,7 +88,7 @@ function tooLarge(res: http.ServerResponse, format: Format, max: number): Reques
 function sendOutcome(res: http.ServerResponse, format: Format, outcome: IngestFailure): RequestOutcome {
   const status = statusOf(outcome);
   if (status.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(status.retryAfterMs / 1000))));
-  return sendStatus(res, HTTP_STATUS[outcome.status], format, status);
+  return sendStatus(res, httpStatusOf(outcome), format, status);
 }
 
 function sendStatus(res: http.ServerResponse, code: number, format: Format, status: RpcStatus): RequestOutcome {

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Component } from '../component/index.js';
 import type { Config } from '../config/index.js';
 import { createScrapers, HostCollector, hostPaths, hostResource, readBootTimeMs, readHostId } from './host/index.js';
 import type { LocalAppend } from './kit/index.js';
@@ -15,10 +16,8 @@ export interface LocalSourcesOptions {
   readonly logger: Logger;
 }
 
-export interface LocalSources {
-  /** Stops ticking and waits for collections under way. */
-  stop(): Promise<void>;
-}
+/** Started by `startLocalSources`; `shutdown` stops ticking and waits for collections under way. */
+export type LocalSources = Pick<Component, 'shutdown'>;
 
 /**
  * The agent's own data sources: the host collector (host.*) and the self-metrics writer
@@ -55,7 +54,7 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
     self.start();
   }
   return {
-    async stop() {
+    async shutdown() {
       self?.stop();
       await host?.stop();
     },

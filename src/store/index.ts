@@ -1,6 +1,8 @@
-export type { Store } from './store.js';
+// The store's public surface: append, querier(), openTail(); everything else stays inside.
+export type { Store, StoreUsage } from './store.js';
 export { StoreUnavailableError } from './errors.js';
 export { NonDurableMemoryStore } from './non-durable-memory-store.js';
 export type { StoredPoint, NonDurableMemoryStoreOptions } from './non-durable-memory-store.js';
-export { DiskStore } from './disk-store.js';
-export type { DiskStoreOptions } from './disk-store.js';
+export { DiskStore } from './disk/disk-store.js';
+export type { DiskStoreOptions } from './disk/parts.js';
+export type { Tail, TailBatch, TailEntry, TailGap, TailOptions, TailPosition } from './tail/index.js';

@@ -1,6 +1,9 @@
 import type { Batch, SeriesDefinition } from '../model/index.js';
 import { HashMap64, PointFlag } from '../model/index.js';
-import type { Store } from './store.js';
+import { CairnError, ErrorCodes } from '../errors/index.js';
+import type { Querier } from '../query/index.js';
+import type { Store, StoreUsage } from './store.js';
+import type { Tail } from './tail/index.js';
 
 /** One point as read back from the memory store (for tests and inspection). */
 export interface StoredPoint {
@@ -71,8 +74,22 @@ export class NonDurableMemoryStore implements Store {
     }
   }
 
+  readonly ready = true;
+
+  querier(): Querier {
+    throw new CairnError(ErrorCodes.STORE_UNAVAILABLE, 'store.enabled is false: nothing is kept for queries');
+  }
+
+  async openTail(_name?: string): Promise<Tail> {
+    throw new CairnError(ErrorCodes.STORE_UNAVAILABLE, 'store.enabled is false: there is no log to read');
+  }
+
+  usage(): StoreUsage {
+    return { walBytes: 0, ringBytes: 0, indexBytes: 0, totalBytes: 0, series: this.#series.size, headSamples: this.#points, walSegments: 0, datafiles: 0 };
+  }
+
   async start(): Promise<void> {}
-  async shutdown(): Promise<void> {}
+  async shutdown(_deadlineMs?: number): Promise<void> {}
 }
 
 /** Where point i's compound payload ends: the next compound point's offset, or the end. */

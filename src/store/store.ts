@@ -1,10 +1,28 @@
+import type { Component } from '../component/index.js';
 import type { Batch } from '../model/index.js';
+import type { Querier } from '../query/index.js';
+import type { Tail, TailOptions } from './tail/index.js';
+
+/** Sizes and counts for self-metrics and the budget. */
+export interface StoreUsage {
+  readonly walBytes: number;
+  readonly ringBytes: number;
+  readonly indexBytes: number;
+  readonly totalBytes: number;
+  readonly series: number;
+  readonly headSamples: number;
+  readonly walSegments: number;
+  readonly datafiles: number;
+}
 
 /**
- * Where decoded batches go. Receivers answer success only after `append` resolves, and
- * `append` resolves only once the batch is as durable as the implementation promises.
+ * Where decoded batches go, and what reads them back: the query API (`querier`) and the
+ * exporters (`openTail`). Receivers answer success only after `append` resolves, and `append`
+ * resolves only once the batch is as durable as the implementation promises.
  */
-export interface Store {
+export interface Store extends Component {
+  /** True once `start` has finished (replay done): queries are answered. */
+  readonly ready: boolean;
   /** True if the store already holds the definition of the series with this 64-bit hash. */
   hasSeries(hashHi: number, hashLo: number): boolean;
   /**
@@ -12,6 +30,12 @@ export interface Store {
    * store did not know. Rejects with StoreUnavailableError when it cannot take data now.
    */
   append(batch: Batch): Promise<void>;
-  start(): Promise<void>;
-  shutdown(): Promise<void>;
+  /** Reads for the query engine: series by matchers, samples by time. */
+  querier(): Querier;
+  /**
+   * A reader of everything appended, in order, for one named consumer (an exporter), starting
+   * after its last committed position. Its cursor holds WAL segments until committed past.
+   */
+  openTail(name: string, options?: TailOptions): Promise<Tail>;
+  usage(): StoreUsage;
 }

@@ -5,7 +5,7 @@ import { DecodeError } from './decode/decode-error.js';
 import type { IdentityCache } from './decode/otlp-json.js';
 import { decodeOtlpJson } from './decode/otlp-json.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
-import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest } from './messages.js';
+import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { compressExtent, encodePage } from '../store/encoding/index.js';
 
 // Entry point of a decode worker thread: decompress, decode, normalize, reply with columns.
@@ -15,7 +15,7 @@ const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
 const port = parentPort!;
 
-port.on('message', (req: DecodeRequest | CompressRequest | EncodePagesRequest) => {
+port.on('message', (req: WorkerMessage) => {
   if (req.op === 'encode-pages') {
     const out = encodePages(req);
     port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer, out.lengths.buffer as ArrayBuffer] : []);
@@ -36,7 +36,7 @@ port.on('message', (req: DecodeRequest | CompressRequest | EncodePagesRequest) =
   port.postMessage(reply, transfer);
 });
 
-function handle(req: DecodeRequest): DecodeReply {
+function handle(req: DecodeRequest & { id: number }): DecodeReply {
   let body: Uint8Array = new Uint8Array(req.body, req.offset, req.length);
   if (req.gzip) {
     try {
@@ -65,7 +65,7 @@ function handle(req: DecodeRequest): DecodeReply {
   }
 }
 
-function compress(req: CompressRequest): CompressReply {
+function compress(req: CompressRequest & { id: number }): CompressReply {
   try {
     const bytes = compressExtent(new Uint8Array(req.raw));
     // Transfer needs a buffer of its own; compressors may return a view into a larger one.
@@ -76,7 +76,7 @@ function compress(req: CompressRequest): CompressReply {
   }
 }
 
-function encodePages(req: EncodePagesRequest): EncodePagesReply {
+function encodePages(req: EncodePagesRequest & { id: number }): EncodePagesReply {
   try {
     const pages: Uint8Array[] = [];
     let at = 0;

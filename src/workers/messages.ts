@@ -1,9 +1,7 @@
 import type { BatchColumns, SeriesDefinition } from '../model/index.js';
 
-/** What the main thread asks a worker to do: decode a request (the default) or compress an extent. */
+/** Decode one export request body (transferred). */
 export interface DecodeRequest {
-  readonly id: number;
-  readonly op?: 'decode';
   readonly format: 'protobuf' | 'json';
   readonly gzip: boolean;
   /** Largest body accepted after decompression. */
@@ -40,8 +38,6 @@ export interface DecodeWorkerData {
 
 /** Compress one extent's raw bytes (transferred). */
 export interface CompressRequest {
-  readonly id: number;
-  readonly op: 'compress';
   readonly raw: ArrayBuffer;
 }
 
@@ -49,8 +45,6 @@ export type CompressReply = { readonly id: number; readonly status: 'ok'; readon
 
 /** Encode pages (their samples concatenated, `counts` per page) with the store's page codec. */
 export interface EncodePagesRequest {
-  readonly id: number;
-  readonly op: 'encode-pages';
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
   readonly counts: Uint32Array;
@@ -59,3 +53,13 @@ export interface EncodePagesRequest {
 export type EncodePagesReply =
   | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array }
   | { readonly id: number; readonly status: 'internal'; readonly message: string };
+
+/** What the agent's worker answers, by op; the pool adds `op` and `id` to each request. */
+export interface WorkerOps {
+  readonly decode: { readonly request: DecodeRequest; readonly reply: DecodeReply };
+  readonly compress: { readonly request: CompressRequest; readonly reply: CompressReply };
+  readonly 'encode-pages': { readonly request: EncodePagesRequest; readonly reply: EncodePagesReply };
+}
+
+/** A request as the worker receives it. */
+export type WorkerMessage = { [K in keyof WorkerOps]: WorkerOps[K]['request'] & { readonly op: K; readonly id: number } }[keyof WorkerOps];

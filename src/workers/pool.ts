@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CairnError, ErrorCodes } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+import type { WorkerOps } from './messages.js';
 
 /** A worker died with this request in flight; the request may be retried. */
 export class WorkerLostError extends CairnError {
@@ -36,9 +37,15 @@ export interface WorkerPoolStats {
   readonly busyMs: readonly number[];
 }
 
-export interface WorkerPool {
-  /** Sends one message (with `id`) and resolves with the worker's reply carrying the same id. */
-  run<Req extends { id: number }, Reply extends { id: number }>(req: Omit<Req, 'id'>, transfer: ArrayBuffer[]): Promise<Reply>;
+/** The operations a worker script answers: per op name, what is sent and what comes back. */
+export type WorkerOpMap<Ops> = { readonly [K in keyof Ops]: { readonly request: object; readonly reply: object } };
+
+export interface WorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps> {
+  /**
+   * Sends one message (`{ ...request, op, id }`, `transfer` moved, not copied) and resolves with
+   * the worker's reply carrying the same id.
+   */
+  run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']>;
   stats(): WorkerPoolStats;
   shutdown(): Promise<void>;
 }
@@ -72,7 +79,7 @@ interface Slot {
  * thread costs about 12 MiB of RSS). A worker that dies has its in-flight requests failed with
  * WorkerLostError and is replaced at once, then with back-off if it keeps dying.
  */
-export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
+export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(options: WorkerPoolOptions): WorkerPool<Ops> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const slots: Slot[] = Array.from({ length: options.size }, (_, index) => ({
     index,
@@ -193,7 +200,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   };
 
   return {
-    run<Req extends { id: number }, Reply extends { id: number }>(req: Omit<Req, 'id'>, transfer: ArrayBuffer[]): Promise<Reply> {
+    run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']> {
+      type Reply = Ops[K]['reply'];
       if (closing) return Promise.reject(new CairnError(ErrorCodes.SHUTTING_DOWN, 'worker pool is shutting down'));
       let slot: Slot | undefined;
       try {
@@ -209,7 +217,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (target.pending.size === 0) target.busySince = performance.now();
         target.pending.set(id, { resolve: resolve as (r: never) => void, reject });
         try {
-          worker.postMessage({ ...req, id }, transfer);
+          worker.postMessage({ ...request, op, id }, transfer);
         } catch (err) {
           target.pending.delete(id);
           if (target.pending.size === 0) becameIdle(target);

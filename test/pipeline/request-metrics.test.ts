@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/model/index.js';
-import type { NonDurableMemoryStore, Store } from '../../src/store/index.js';
+import { DelegatingStore } from '../support/delegating-store.js';
 import type { HistogramSample } from '../../src/telemetry/index.js';
 import type { TestAgent } from '../support/agent.js';
 import { startTestAgent, waitFor } from '../support/agent.js';
@@ -12,31 +12,14 @@ import { fatProto, gaugeProto, goodRequest } from '../support/payloads.js';
 // ended, and the points refused after they were decoded.
 
 /** A store that can be told to hold appends for a while or to fail them. */
-class ControlledStore implements Store {
-  readonly #inner: NonDurableMemoryStore;
+class ControlledStore extends DelegatingStore {
   holdMs = 0;
   failing = false;
 
-  constructor(inner: NonDurableMemoryStore) {
-    this.#inner = inner;
-  }
-
-  hasSeries(hi: number, lo: number): boolean {
-    return this.#inner.hasSeries(hi, lo);
-  }
-
-  async append(batch: Batch): Promise<void> {
+  override async append(batch: Batch): Promise<void> {
     if (this.holdMs > 0) await new Promise((r) => setTimeout(r, this.holdMs));
     if (this.failing) throw new Error('the disk is on fire');
-    await this.#inner.append(batch);
-  }
-
-  start(): Promise<void> {
-    return this.#inner.start();
-  }
-
-  shutdown(): Promise<void> {
-    return this.#inner.shutdown();
+    await this.inner.append(batch);
   }
 }
 

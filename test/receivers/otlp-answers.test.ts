@@ -86,11 +86,11 @@ describe('encodeStatusJson', () => {
 
 describe('statusOf', () => {
   it('maps each failure to its gRPC code, with a retry delay only for overload', () => {
-    expect(statusOf({ status: 'invalid', message: 'm' })).toEqual({ code: 3, message: 'm' });
-    expect(statusOf({ status: 'too_large', message: 'm' })).toEqual({ code: 8, message: 'm' });
+    expect(statusOf({ status: 'permanent', reason: 'invalid', message: 'm' })).toEqual({ code: 3, message: 'm' });
+    expect(statusOf({ status: 'permanent', reason: 'too_large', message: 'm' })).toEqual({ code: 8, message: 'm' });
     expect(statusOf({ status: 'refused', message: 'm', retryAfterMs: 5 })).toEqual({ code: 14, message: 'm', retryAfterMs: 5 });
-    expect(statusOf({ status: 'unavailable', message: 'm', retryAfterMs: 7 })).toEqual({ code: 14, message: 'm', retryAfterMs: 7 });
-    expect(statusOf({ status: 'internal', message: 'm' })).toEqual({ code: 13, message: 'm' });
+    expect(statusOf({ status: 'retryable', message: 'm', retryAfterMs: 7 })).toEqual({ code: 14, message: 'm', retryAfterMs: 7 });
+    expect(statusOf({ status: 'permanent', reason: 'internal', message: 'm' })).toEqual({ code: 13, message: 'm' });
   });
 });
 

@@ -11,11 +11,11 @@ describe('request outcomes', () => {
     expect(requestOutcomeOf({ status: 'ok', accepted: 3, rejected: 0, errorMessage: '' })).toBe('ok');
     expect(requestOutcomeOf({ status: 'ok', accepted: 2, rejected: 1, errorMessage: 'bad point' })).toBe('partial');
     expect(requestOutcomeOf({ status: 'ok', accepted: 2, rejected: 0, errorMessage: 'a warning' })).toBe('partial');
-    expect(requestOutcomeOf({ status: 'invalid', message: '' })).toBe('invalid');
-    expect(requestOutcomeOf({ status: 'too_large', message: '' })).toBe('invalid');
+    expect(requestOutcomeOf({ status: 'permanent', reason: 'invalid', message: '' })).toBe('invalid');
+    expect(requestOutcomeOf({ status: 'permanent', reason: 'too_large', message: '' })).toBe('invalid');
     expect(requestOutcomeOf({ status: 'refused', message: '', retryAfterMs: 1 })).toBe('refused');
-    expect(requestOutcomeOf({ status: 'unavailable', message: '', retryAfterMs: 1 })).toBe('refused');
-    expect(requestOutcomeOf({ status: 'internal', message: '' })).toBe('error');
+    expect(requestOutcomeOf({ status: 'retryable', message: '', retryAfterMs: 1 })).toBe('refused');
+    expect(requestOutcomeOf({ status: 'permanent', reason: 'internal', message: '' })).toBe('error');
   });
 
   it('label gRPC statuses as the pipeline outcomes they carry', () => {

@@ -1,10 +1,9 @@
 import type { Batch } from '../../src/model/index.js';
-import type { Store } from '../../src/store/index.js';
 import type { NonDurableMemoryStore } from '../../src/store/index.js';
+import { DelegatingStore } from './delegating-store.js';
 
 /** A Store that waits `delayMs` before every append, delegating to a memory store. */
-export class SlowStore implements Store {
-  readonly #inner: NonDurableMemoryStore;
+export class SlowStore extends DelegatingStore {
   readonly #delayMs: number;
   appends = 0;
   /** Appends started and not yet finished. */
@@ -12,31 +11,19 @@ export class SlowStore implements Store {
   maxPending = 0;
 
   constructor(inner: NonDurableMemoryStore, delayMs: number) {
-    this.#inner = inner;
+    super(inner);
     this.#delayMs = delayMs;
   }
 
-  hasSeries(hashHi: number, hashLo: number): boolean {
-    return this.#inner.hasSeries(hashHi, hashLo);
-  }
-
-  async append(batch: Batch): Promise<void> {
+  override async append(batch: Batch): Promise<void> {
     this.pending++;
     this.maxPending = Math.max(this.maxPending, this.pending);
     try {
       await new Promise((r) => setTimeout(r, this.#delayMs));
-      await this.#inner.append(batch);
+      await this.inner.append(batch);
       this.appends++;
     } finally {
       this.pending--;
     }
-  }
-
-  start(): Promise<void> {
-    return this.#inner.start();
-  }
-
-  shutdown(): Promise<void> {
-    return this.#inner.shutdown();
   }
 }

@@ -14,6 +14,8 @@ interface Req {
   value?: unknown;
   ms?: number;
 }
+/** The fixture answers every op with a Reply. */
+type TestOps = Record<Req['op'], { request: Omit<Req, 'id'>; reply: Reply }>;
 interface Reply {
   id: number;
   threadId: number;
@@ -28,19 +30,19 @@ const logger: Logger = {
   error: (msg) => logged.push({ level: 'error', msg }),
 };
 
-let pool: WorkerPool | undefined;
+let pool: WorkerPool<TestOps> | undefined;
 afterEach(async () => {
   await pool?.shutdown();
   pool = undefined;
   logged.length = 0;
 });
 
-function makePool(size: number, idleTimeoutMs?: number): WorkerPool {
-  pool = createWorkerPool({ size, script: SCRIPT, logger, idleTimeoutMs });
+function makePool(size: number, idleTimeoutMs?: number): WorkerPool<TestOps> {
+  pool = createWorkerPool<TestOps>({ size, script: SCRIPT, logger, idleTimeoutMs });
   return pool;
 }
 
-const run = (p: WorkerPool, req: Omit<Req, 'id'>): Promise<Reply> => p.run<Req, Reply>(req, []);
+const run = (p: WorkerPool<TestOps>, req: Omit<Req, 'id'>): Promise<Reply> => p.run(req.op, req, []);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `cond` holds; fails after `ms`. */

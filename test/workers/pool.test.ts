@@ -14,6 +14,8 @@ interface Req {
   code?: number;
   buffer?: ArrayBuffer;
 }
+/** The fixture answers every op with a Reply. */
+type TestOps = Record<Req['op'], { request: Omit<Req, 'id'>; reply: Reply }>;
 interface Reply {
   id: number;
   threadId: number;
@@ -30,19 +32,19 @@ const logger: Logger = {
   error: (msg, fields) => logged.push({ level: 'error', msg, fields }),
 };
 
-let pool: WorkerPool | undefined;
+let pool: WorkerPool<TestOps> | undefined;
 afterEach(async () => {
   await pool?.shutdown();
   pool = undefined;
   logged.length = 0;
 });
 
-function makePool(size: number, workerData: unknown = { tag: 'fixture' }): WorkerPool {
-  pool = createWorkerPool({ size, script: SCRIPT, workerData, logger });
+function makePool(size: number, workerData: unknown = { tag: 'fixture' }): WorkerPool<TestOps> {
+  pool = createWorkerPool<TestOps>({ size, script: SCRIPT, workerData, logger });
   return pool;
 }
 
-const run = (p: WorkerPool, req: Omit<Req, 'id'>, transfer: ArrayBuffer[] = []): Promise<Reply> => p.run<Req, Reply>(req, transfer);
+const run = (p: WorkerPool<TestOps>, req: Omit<Req, 'id'>, transfer: ArrayBuffer[] = []): Promise<Reply> => p.run(req.op, req, transfer);
 
 /** Rejects if `promise` has not settled within `ms` (a hang is a failure, not a timeout of the test). */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CairnError, ErrorCodes } from '../errors/index.js';
+import { CairnError, ErrorCodes } from '../../errors/index.js';
 
 /**
  * One agent per store directory: `LOCK` holds the owner's pid. A lock left by a process that

@@ -1,0 +1,73 @@
+import { segmentNumber } from '../wal/index.js';
+import type { PageWriter } from './page-writer.js';
+import type { StoreParts } from './parts.js';
+import { keepFromForShare, walShareBytes } from './wal-share.js';
+
+/**
+ * The hard disk budget: the WAL within its share, and WAL + datafiles + index within
+ * `store.max_disk_bytes` (oldest datafiles go first). Checked after every append; enforced
+ * one run at a time.
+ */
+export class BudgetKeeper {
+  readonly #parts: StoreParts;
+  readonly #pages: () => PageWriter;
+  #enforcing: Promise<void> | null = null;
+
+  constructor(parts: StoreParts, pages: () => PageWriter) {
+    this.#parts = parts;
+    this.#pages = pages;
+  }
+
+  /** Bytes under the store directory that count against the budget. */
+  usedBytes(): number {
+    const { wal, ring, index } = this.#parts;
+    return wal.sizeBytes() + ring.sizeBytes() + index.sizeBytes;
+  }
+
+  /** Starts enforcement at once when the WAL or the total is over. */
+  check(): void {
+    if (this.#enforcing !== null) return;
+    const c = this.#parts.config;
+    if (this.#parts.wal.sizeBytes() <= walShareBytes(c.max_disk_bytes) && this.usedBytes() <= c.max_disk_bytes) return;
+    this.#enforcing = this.enforce()
+      .catch((err: Error) => this.#parts.logger.warn('store budget enforcement failed', { component: 'store', error: err.message }))
+      .finally(() => {
+        this.#enforcing = null;
+      });
+  }
+
+  /** Waits for an enforcement under way. */
+  async idle(): Promise<void> {
+    await this.#enforcing;
+  }
+
+  /**
+   * Keeps the WAL within its share: the pages holding samples of the segments to drop are cut
+   * and written first, so the drop loses nothing; segments still needed after that (a cursor
+   * behind, a write that failed) are dropped anyway and counted. Then datafiles make room for
+   * the total.
+   */
+  async enforce(): Promise<void> {
+    const { config: c, wal, head, ring, counters } = this.#parts;
+    const share = walShareBytes(c.max_disk_bytes);
+    if (wal.sizeBytes() > share) {
+      const keepFrom = keepFromForShare(wal.segments(), share);
+      if (head.cutBefore(keepFrom) > 0) await this.#pages().flush();
+      await ring.sync();
+      const stillNeeded = Math.min(head.oldestSegment(), wal.minCursorSegment() ?? Infinity);
+      if (stillNeeded < keepFrom) counters.walLost.add(keepFrom - Math.max(stillNeeded, wal.oldestSegment()));
+      await wal.deleteSegmentsBefore(segmentNumber(keepFrom));
+    }
+    await this.makeRoom(0);
+  }
+
+  /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
+  async makeRoom(incoming: number): Promise<void> {
+    const { config, ring, pages } = this.#parts;
+    while (this.usedBytes() + incoming > config.max_disk_bytes && ring.files().length > 1) {
+      const gone = await ring.deleteOldest();
+      if (gone === null) break;
+      pages.dropFile(gone.file);
+    }
+  }
+}

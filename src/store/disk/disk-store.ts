@@ -1,0 +1,143 @@
+import type { Batch, BatchColumns } from '../../model/index.js';
+import { ErrorCodes } from '../../errors/index.js';
+import type { Querier } from '../../query/index.js';
+import { decodePage } from '../encoding/index.js';
+import { StoreUnavailableError } from '../errors.js';
+import { decodeBatch, RecordType } from '../records/index.js';
+import { StoreQuerier } from '../read/store-querier.js';
+import type { PageLocation } from '../ring/index.js';
+import type { Store, StoreUsage } from '../store.js';
+import type { Tail, TailOptions, TailSource } from '../tail/index.js';
+import { StoreTail } from '../tail/index.js';
+import { BatchAppender } from './append.js';
+import { BudgetKeeper } from './budget.js';
+import { maintainStore } from './maintenance.js';
+import { openStore } from './open.js';
+import { PageWriter } from './page-writer.js';
+import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
+import { storeCounters } from './parts.js';
+
+const FLUSH_EVERY_MS = 1000;
+const MAINTAIN_EVERY_MS = 5000;
+
+/**
+ * The on-disk store (docs/store.md): WAL first, then the head, then pages in the ring of
+ * datafiles, within a hard disk budget. `append` resolves once the batch is in the WAL
+ * (written to the OS; fsynced per `store.wal.fsync`) and in the head. The verbs live beside
+ * this file: open, append, page writing, budget, maintenance.
+ */
+export class DiskStore implements Store {
+  readonly #o: DiskStoreOptions;
+  readonly #counters: StoreCounters;
+  #parts: StoreParts | null = null;
+  #appender!: BatchAppender;
+  #pages!: PageWriter;
+  #budget!: BudgetKeeper;
+  #timers: NodeJS.Timeout[] = [];
+  readonly #tails = new Set<Tail>();
+  #ready = false;
+  #closed = false;
+
+  constructor(options: DiskStoreOptions) {
+    this.#o = options;
+    this.#counters = storeCounters(options.registry);
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  async start(): Promise<void> {
+    const { parts, ingest } = await openStore(this.#o, this.#counters);
+    this.#parts = parts;
+    this.#budget = new BudgetKeeper(parts, () => this.#pages);
+    this.#pages = new PageWriter(parts, (incoming) => this.#budget.makeRoom(incoming));
+    this.#appender = new BatchAppender(parts, ingest);
+    this.#timers.push(setInterval(() => void this.#pages.flush(), FLUSH_EVERY_MS).unref());
+    this.#timers.push(setInterval(() => void this.#maintain(), MAINTAIN_EVERY_MS).unref());
+    this.#ready = true;
+  }
+
+  hasSeries(hashHi: number, hashLo: number): boolean {
+    return this.#parts?.index.hasDefinition(hashHi, hashLo) ?? false;
+  }
+
+  async append(batch: Batch): Promise<void> {
+    if (this.#closed || this.#parts === null) throw new StoreUnavailableError(this.#closed ? 'the store is closed' : 'the store is not started');
+    await this.#appender.append(batch);
+    if (!this.#closed) this.#budget.check();
+  }
+
+  querier(): Querier {
+    const p = this.#requireParts();
+    return new StoreQuerier({
+      index: p.index,
+      pages: p.pages,
+      head: p.head,
+      readPage: async (entry) => decodePage(await p.ring.readPage(entry.location as PageLocation)),
+      onCorruptPage: (err) => {
+        // A page whose datafile the budget just deleted is gone, not corrupt.
+        if ((err as { code?: string }).code === ErrorCodes.DATAFILE_GONE) return;
+        this.#counters.corrupt.add(1, { part: 'extent' });
+        p.logger.warn('skipped a corrupt page', { component: 'store', error: err.message });
+      },
+    });
+  }
+
+  async openTail(name: string, options?: TailOptions): Promise<Tail> {
+    const p = this.#requireParts();
+    const source: TailSource = {
+      wal: p.wal,
+      logger: p.logger,
+      decode: (type, payload): BatchColumns | null => (type === RecordType.SAMPLES ? decodeBatch(payload) : null),
+      definitionOf: (hi, lo) => p.index.definition(hi, lo),
+      points: p.segmentPoints,
+    };
+    const tail = await StoreTail.open(source, name, options);
+    this.#tails.add(tail);
+    return tail;
+  }
+
+  usage(): StoreUsage {
+    const p = this.#requireParts();
+    const walBytes = p.wal.sizeBytes();
+    const ringBytes = p.ring.sizeBytes();
+    const indexBytes = p.index.sizeBytes;
+    return {
+      walBytes,
+      ringBytes,
+      indexBytes,
+      totalBytes: walBytes + ringBytes + indexBytes,
+      series: p.index.seriesCount,
+      headSamples: p.head.samples,
+      walSegments: p.wal.segmentCount(),
+      datafiles: p.ring.fileCount(),
+    };
+  }
+
+  async shutdown(_deadlineMs = 0): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    const p = this.#parts;
+    if (p === null) return;
+    for (const tail of this.#tails) await tail.close();
+    await this.#budget.idle();
+    await this.#pages.idle();
+    await this.#pages.flush();
+    await p.wal.close();
+    await p.ring.close();
+    p.index.close();
+    p.unlock();
+  }
+
+  async #maintain(): Promise<void> {
+    if (this.#closed || this.#parts === null) return;
+    await maintainStore(this.#parts, this.#pages, this.#budget);
+  }
+
+  #requireParts(): StoreParts {
+    if (this.#parts === null) throw new StoreUnavailableError('the store is not started');
+    return this.#parts;
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Flattener } from '../flatten/index.js';
+import { Head } from '../head/index.js';
+import { decodeBatch, decodeDefinitions, RecordType } from '../records/index.js';
+import { DatafileRing } from '../ring/index.js';
+import { PageTable, SeriesIndex } from '../series/index.js';
+import { SegmentPoints } from '../tail/index.js';
+import { Wal } from '../wal/index.js';
+import { lockStoreDir } from './dir-lock.js';
+import { HeadIngest } from './ingest.js';
+import { addPage } from './page-writer.js';
+import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
+import { walSegmentBytes } from './wal-share.js';
+
+/**
+ * Opens the store directory: takes the lock, reads the series index, rebuilds the page index
+ * from the ring's journals, opens the WAL and replays it into the head.
+ */
+export async function openStore(options: DiskStoreOptions, counters: StoreCounters): Promise<{ parts: StoreParts; ingest: HeadIngest }> {
+  const c = options.config;
+  const now = options.now ?? Date.now;
+  const logger = options.logger;
+  const dirs = { wal: join(c.path, 'wal'), tier0: join(c.path, 'tier0'), index: join(c.path, 'index') };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const unlock = lockStoreDir(c.path);
+  try {
+    const index = SeriesIndex.open(dirs.index);
+    const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: options.compress, decompress: options.decompress, logger });
+    const pages = new PageTable();
+    let maxRef = -1;
+    for (const { meta, location } of opened.pages) {
+      addPage(pages, meta.seriesRef, meta, location);
+      if (meta.seriesRef > maxRef) maxRef = meta.seriesRef;
+    }
+    index.reserveBelow(maxRef + 1);
+    const head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => pages.maxT(ref) });
+    const wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger });
+    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
+    const ingest = new HeadIngest(parts);
+    const started = now();
+    const replay = await wal.replay(undefined, (rec) => {
+      if (rec.type === RecordType.DEFINITIONS) index.addDefinitions(decodeDefinitions(rec.payload));
+      else if (rec.type === RecordType.SAMPLES) ingest.ingest(decodeBatch(rec.payload), rec.position);
+    });
+    counters.corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
+    counters.corrupt.add(opened.stats.journalEntriesSkipped, { part: 'journal' });
+    counters.corrupt.add(opened.stats.datafilesDropped, { part: 'datafile' });
+    counters.corrupt.add(index.stats.series.corruptSkipped + index.stats.definitions.corruptSkipped, { part: 'index' });
+    logger.info('store opened', { component: 'store', path: c.path, series: index.seriesCount, pages: pages.pageCount, replayMs: now() - started, ...replay });
+    return { parts, ingest };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Config } from '../../config/index.js';
+import type { Logger } from '../../log/index.js';
+import type { Counter, Registry } from '../../telemetry/index.js';
+import type { Flattener } from '../flatten/index.js';
+import type { CutPage, Head } from '../head/index.js';
+import type { DatafileRing } from '../ring/index.js';
+import type { PageTable, SeriesIndex } from '../series/index.js';
+import type { SegmentPoints } from '../tail/index.js';
+import type { Wal } from '../wal/index.js';
+
+export interface DiskStoreOptions {
+  readonly config: Config['store'];
+  /** Extent compression, run in the worker pool. */
+  readonly compress: (raw: Uint8Array) => Promise<Uint8Array>;
+  readonly decompress: (bytes: Uint8Array, rawLength: number) => Uint8Array | Promise<Uint8Array>;
+  /** Page encoding, run in the worker pool by the agent; encodes on this thread when absent. */
+  readonly encodePages?: (pages: readonly CutPage[]) => Promise<Uint8Array[]>;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly now?: () => number;
+}
+
+/** The store's own counters (docs/telemetry.md). */
+export interface StoreCounters {
+  readonly dropped: Counter;
+  readonly corrupt: Counter;
+  readonly walLost: Counter;
+}
+
+export function storeCounters(r: Registry): StoreCounters {
+  return {
+    dropped: r.counter('cairn_store_samples_dropped_total', 'Samples not stored, by reason.'),
+    corrupt: r.counter('cairn_store_corrupt_skipped_total', 'Corrupt records, journal entries or extents skipped, by part.'),
+    walLost: r.counter('cairn_store_wal_segments_dropped_unflushed_total', 'WAL segments deleted over budget before their samples were in pages.'),
+  };
+}
+
+/** Everything an open store is made of; each verb of the store works on these. */
+export interface StoreParts {
+  readonly config: Config['store'];
+  readonly options: DiskStoreOptions;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly counters: StoreCounters;
+  readonly wal: Wal;
+  readonly ring: DatafileRing;
+  readonly index: SeriesIndex;
+  readonly head: Head;
+  readonly flattener: Flattener;
+  readonly pages: PageTable;
+  /** Points appended to (or replayed from) each WAL segment, for exporters' backlog and gaps. */
+  readonly segmentPoints: SegmentPoints;
+  readonly unlock: () => void;
+}
