@@ -37,6 +37,8 @@ export const configSchema: FieldFor<Config> = {
         retry_after: duration,
         max_attribute_bytes: size,
         max_attributes: { kind: 'int', min: 1 },
+        max_buckets_per_point: { kind: 'int', min: 1, max: 1_000_000 },
+        max_new_series_per_request: { kind: 'int', min: 1 },
       },
     },
     workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 }, idle_timeout: duration } },

@@ -15,6 +15,10 @@ export interface Config {
     readonly max_attribute_bytes: number;
     /** Most attributes in one set (resource, scope or point); more and the points are rejected. */
     readonly max_attributes: number;
+    /** Most buckets (or summary quantiles) in one point; more and the point is rejected. */
+    readonly max_buckets_per_point: number;
+    /** Most store series one request may create; points of further new series are rejected. */
+    readonly max_new_series_per_request: number;
   };
   readonly workers: {
     /** 0 means one less than the number of cores, at least 1. */

@@ -117,7 +117,7 @@ describe('loadConfig with valid files', () => {
           http: { enabled: true, endpoint: '127.0.0.1:4318', max_request_bytes: 16 * MiB },
         },
       },
-      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
+      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128, max_buckets_per_point: 1024, max_new_series_per_request: 100_000 },
       workers: { threads: 0, idle_timeout: 60_000 },
       store: {
         enabled: true,

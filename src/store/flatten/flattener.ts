@@ -101,8 +101,14 @@ export class Flattener {
   /** Newest point time per resource id in the batch being flattened (-Infinity: none). */
   #newest = new Float64Array(16).fill(-Infinity);
 
-  constructor(resolver: RefResolver) {
+  readonly #maxBuckets: number;
+  /** Compound points the last `flatten` dropped for having more buckets than the limit. */
+  overLimit = 0;
+
+  /** `maxBuckets`: a histogram point with more buckets (or a summary with more quantiles) is dropped. */
+  constructor(resolver: RefResolver, maxBuckets = Infinity) {
     this.#resolver = resolver;
+    this.#maxBuckets = maxBuckets;
   }
 
   /**
@@ -117,6 +123,7 @@ export class Flattener {
     const resourceOf = this.#resourceOf;
     const touched = this.#touched;
     touched.length = 0;
+    this.overLimit = 0;
     let dropped = 0;
     for (let i = 0; i < s; i++) {
       const ref = seriesRefs[i]!;
@@ -154,7 +161,12 @@ export class Flattener {
       const res = resourceOf[local]!;
       if (t > newest[res]!) newest[res] = t;
       const f = flags[p]!;
-      if (f & PointFlag.COMPOUND) this.#compound(flat, batch, p, t, sink);
+      if (f & PointFlag.COMPOUND) {
+        // The decode workers refuse such points; a WAL written under a higher limit (or a bug)
+        // must not make thousands of series on replay either.
+        if (compoundWidth(flat.def.kind, batch, p) > this.#maxBuckets) this.overLimit++;
+        else this.#compound(flat, batch, p, t, sink);
+      }
       else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
     }
     for (const id of touched) {
@@ -293,6 +305,14 @@ export class Flattener {
 }
 
 const EMPTY = new Float64Array(0);
+
+/** Buckets of a histogram point's payload, or quantiles of a summary's (0 for other kinds). */
+function compoundWidth(kind: SeriesDefinition['kind'], b: BatchColumns, p: number): number {
+  const at = b.extraOffset[p]!;
+  if (kind === 'histogram') return b.extra[at + 4]!;
+  if (kind === 'summary') return b.extra[at + 2]!;
+  return 0;
+}
 /** Markers in the per-reference float series column. */
 const SIMPLE_NONE = -1;
 const SIMPLE_COMPOUND = -2;
