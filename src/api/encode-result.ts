@@ -1,4 +1,4 @@
-import type { LabeledPoints, QueryValue } from '../query/index.js';
+import type { QueryValue, ResultSeries } from '../query/index.js';
 import { jsonLabels, jsonPoint, jsonPointString } from './json-encode.js';
 
 /** The `data` of /api/v1/query and /api/v1/query_range: `{"resultType":…,"result":…}`. */
@@ -19,6 +19,8 @@ function encodeResult(value: QueryValue): string {
   }
 }
 
-function encodePoints(s: LabeledPoints): string {
-  return `[${s.timestamps.map((t, i) => jsonPoint(t, s.values[i]!)).join(',')}]`;
+function encodePoints(s: ResultSeries): string {
+  const parts = new Array<string>(s.timestamps.length);
+  for (let i = 0; i < s.timestamps.length; i++) parts[i] = jsonPoint(s.timestamps[i]!, s.values[i]!);
+  return `[${parts.join(',')}]`;
 }

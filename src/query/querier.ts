@@ -24,6 +24,11 @@ export interface SeriesSamples {
 export interface Querier {
   /** Series matching ALL matchers with their samples in [minT, maxT] (inclusive, ms). Regexes are fully anchored (Prometheus semantics). */
   select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]>;
+  /**
+   * The same series one by one, for stores that can read a series at a time: the engine then
+   * holds one series' samples at once instead of all of them (optional; `select` is the fallback).
+   */
+  selectStream?(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples>;
   /** Label sets only (for /api/v1/series), no samples needed. */
   series(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<(readonly (readonly [string, string])[])[]>;
   labelNames(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<string[]>;

@@ -1,0 +1,158 @@
+import { CairnError, ErrorCodes } from '../../errors/index.js';
+import { badData } from '../errors.js';
+import type { AggregateNode } from '../promql/ast.js';
+import type { EvalContext } from './context.js';
+import { evaluate } from './evaluator.js';
+import { groupSeries } from './grouping.js';
+import { kahanSumInc, quantile } from './kahan.js';
+import { isValidLabelName, setLabel } from './labels.js';
+import { goFloat } from './range-call.js';
+import { evalTopK } from './topk.js';
+import type { EvalValue, StepSeries } from './values.js';
+import { newStepSeries, scalarOf, stringOf, vectorOf } from './values.js';
+import { formatGoFloatF } from './format-float.js';
+
+/** Aggregations: one output series per group, values combined step by step in input order. */
+export async function evalAggregate(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
+  if (e.op === 'count_values') return countValues(e, ctx);
+  const param = e.param === null ? undefined : scalarOf(await evaluate(e.param, ctx));
+  const input = vectorOf(await evaluate(e.expr, ctx));
+  if (e.op === 'topk' || e.op === 'bottomk') return evalTopK(e, input, param!, ctx);
+  if (e.op === 'quantile') for (const q of param!) if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFloat(q)}`);
+  const steps = ctx.steps.length;
+  const out: StepSeries[] = [];
+  for (const g of groupSeries(e, input)) {
+    const result = newStepSeries(g.labels, steps, g.members.some((m) => m.dropName));
+    for (let i = 0; i < steps; i++) {
+      const v = combine(e.op, g.members, i, param?.[i] ?? 0);
+      if (v === undefined) continue;
+      result.values[i] = v;
+      result.present[i] = 1;
+    }
+    if (result.present.includes(1)) out.push(result);
+    await ctx.budget.checkpoint();
+  }
+  return { type: 'vector', series: out };
+}
+
+/** One group at one step, exactly as Prometheus accumulates (Kahan sums, Welford variance). */
+function combine(op: AggregateNode['op'], members: StepSeries[], i: number, param: number): number | undefined {
+  let n = 0;
+  let value = 0;
+  let c = 0;
+  let mean = 0;
+  let incremental = false;
+  const values: number[] = [];
+  for (const m of members) {
+    if (m.present[i] === 0) continue;
+    const f = m.values[i]!;
+    n++;
+    if (n === 1) {
+      value = f;
+      mean = f;
+      if (op === 'stddev' || op === 'stdvar') value = Number.isFinite(f) ? 0 : NaN;
+      if (op === 'quantile') values.push(f);
+      continue;
+    }
+    switch (op) {
+      case 'sum':
+        [value, c] = kahanSumInc(f, value, c);
+        break;
+      case 'avg':
+        if (!incremental) {
+          const [s, k] = kahanSumInc(f, value, c);
+          if (Number.isFinite(s) || Number.isNaN(s)) {
+            value = s;
+            c = k;
+            break;
+          }
+          incremental = true;
+          mean = value / (n - 1);
+          c /= n - 1;
+        }
+        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
+          if (!Number.isFinite(f) && !Number.isNaN(f) && mean > 0 === f > 0) break;
+          if (Number.isFinite(f)) break;
+        }
+        [mean, c] = kahanSumInc(f / n - (mean + c) / n, mean, c);
+        break;
+      case 'max':
+        if (value < f || Number.isNaN(value)) value = f;
+        break;
+      case 'min':
+        if (value > f || Number.isNaN(value)) value = f;
+        break;
+      case 'stddev':
+      case 'stdvar': {
+        const delta = f - mean;
+        mean += delta / n;
+        value += delta * (f - mean);
+        break;
+      }
+      case 'quantile':
+        values.push(f);
+        break;
+      default:
+        break;
+    }
+  }
+  if (n === 0) return undefined;
+  switch (op) {
+    case 'sum':
+      return value + c;
+    case 'avg':
+      return incremental ? mean + c : (value + c) / n;
+    case 'count':
+      return n;
+    case 'group':
+      return 1;
+    case 'stdvar':
+      return value / n;
+    case 'stddev':
+      return Math.sqrt(value / n);
+    case 'quantile':
+      return quantile(param, values);
+    default:
+      return value;
+  }
+}
+
+/** count_values("label", v): how many series hold each value, the value as a label. */
+async function countValues(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
+  const label = stringOf(await evaluate(e.param!, ctx));
+  if (!isValidLabelName(label)) throw badData(`invalid label name ${JSON.stringify(label)}`);
+  const input = vectorOf(await evaluate(e.expr, ctx));
+  const steps = ctx.steps.length;
+  // Each distinct value becomes a series of its own; group them per step, then as usual.
+  const byValue = new Map<string, StepSeries>();
+  const expanded: StepSeries[] = [];
+  for (const s of input) {
+    for (let i = 0; i < steps; i++) {
+      if (s.present[i] === 0) continue;
+      const text = formatGoFloatF(s.values[i]!);
+      const labels = setLabel(s.labels, label, text);
+      const key = `${JSON.stringify(s.labels)}\u0000${text}`;
+      let x = byValue.get(key);
+      if (x === undefined) {
+        x = newStepSeries(labels, steps);
+        byValue.set(key, x);
+        expanded.push(x);
+      }
+      x.present[i] = 1;
+    }
+  }
+  const out: StepSeries[] = [];
+  for (const g of groupSeries(e, expanded, label)) {
+    const result = newStepSeries(g.labels, steps);
+    for (let i = 0; i < steps; i++) {
+      let n = 0;
+      for (const m of g.members) n += m.present[i]!;
+      if (n === 0) continue;
+      result.values[i] = n;
+      result.present[i] = 1;
+    }
+    out.push(result);
+  }
+  if (out.length > 5_000_000) throw new CairnError(ErrorCodes.QUERY_EXECUTION, 'count_values produced too many series');
+  return { type: 'vector', series: out };
+}
