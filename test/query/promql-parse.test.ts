@@ -6,8 +6,11 @@ import { parseQuery, parseSelector } from '../../src/query/promql/parse.js';
 
 describe('selectors', () => {
   it('turns a metric name and matchers into label matchers', () => {
-    expect(parseQuery('http_requests_total{job="api", code=~"5..", method!="GET", path!~"/internal/.*"}')).toEqual({
-      kind: 'selector',
+    expect(parseQuery('http_requests_total{job="api", code=~"5..", method!="GET", path!~"/internal/.*"}').expr).toEqual({
+      kind: 'vectorSelector',
+      name: 'http_requests_total',
+      offset: null,
+      at: null,
       matchers: [
         { name: '__name__', type: '=', value: 'http_requests_total' },
         { name: 'job', type: '=', value: 'api' },
@@ -87,8 +90,14 @@ describe('regex matchers (RE2 semantics, fully anchored)', () => {
     expect(m('\\x{41}\\x42', 'AB')).toBe(true);
   });
 
-  it('refuses what RE2 refuses or JS would read differently', () => {
-    for (const bad of ['(', 'a(?=b)', '(a)\\1', 'a(?i)b', '[[:nope:]]', '\\', '[a', '(?U)a']) {
+  it('takes flag groups anywhere, as RE2 does', () => {
+    expect(m('a(?i)b', 'aB')).toBe(true);
+    expect(m('.*(?i:TION)', 'producTION')).toBe(true);
+    expect(m('(?U)a+', 'aaa')).toBe(true);
+  });
+
+  it('refuses what RE2 refuses', () => {
+    for (const bad of ['(', 'a(?=b)', '(a)\\1', '[[:nope:]]', '\\', '[a']) {
       expect(() => compileMatcherRegex(bad), bad).toThrow(/error parsing regexp/);
     }
   });

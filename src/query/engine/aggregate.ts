@@ -5,7 +5,7 @@ import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
 import { groupSeries } from './grouping.js';
 import { kahanSumInc, quantile } from './kahan.js';
-import { isValidLabelName, setLabel } from './labels.js';
+import { goQuote, isValidLabelName, setLabel } from './labels.js';
 import { goFloat } from './range-call.js';
 import { evalTopK } from './topk.js';
 import type { EvalValue, StepSeries } from './values.js';
@@ -120,7 +120,7 @@ function combine(op: AggregateNode['op'], members: StepSeries[], i: number, para
 /** count_values("label", v): how many series hold each value, the value as a label. */
 async function countValues(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
   const label = stringOf(await evaluate(e.param!, ctx));
-  if (!isValidLabelName(label)) throw badData(`invalid label name ${JSON.stringify(label)}`);
+  if (!isValidLabelName(label)) throw badData(`invalid label name ${goQuote(label)}`);
   const input = vectorOf(await evaluate(e.expr, ctx));
   const steps = ctx.steps.length;
   // Each distinct value becomes a series of its own; group them per step, then as usual.

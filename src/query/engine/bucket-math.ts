@@ -95,7 +95,8 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
     const b = buckets[i]!;
     const lowerBound = i > 0 ? buckets[i - 1]!.upperBound : b.upperBound > 0 ? 0 : -Infinity;
     const upperBound = b.upperBound;
-    const interpolate = (v: number): number => rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    // A bucket of infinite width cannot be interpolated: all of it counts at its finite end.
+    const interpolate = (v: number): number => (lowerBound === -Infinity ? b.count : rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound));
     if (!lowerSet && lowerBound >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -107,6 +108,7 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
     if (lowerSet && upperSet) break;
     if (!lowerSet && lowerBound < lower && upperBound > lower) {
       lowerRank = upperBound === Infinity ? rank : interpolate(lower);
+
       lowerSet = true;
     }
     if (!upperSet && lowerBound < upper && upperBound > upper) {

@@ -1,6 +1,7 @@
 import type { CallNode } from '../promql/ast.js';
 import { unwrapParens } from '../promql/ast.js';
 import { compareLabelSets, compareStrings } from '../label-order.js';
+import { naturalCompare } from './natural-sort.js';
 import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
 import { absentLabels } from './absent.js';
@@ -33,6 +34,19 @@ export async function evalCall(e: CallNode, ctx: EvalContext): Promise<EvalValue
   switch (e.func) {
     case 'time':
       return { type: 'scalar', values: ctx.steps.map((t) => t / 1000) };
+    case 'start':
+      return { type: 'scalar', values: new Float64Array(steps).fill(ctx.frame.startMs / 1000) };
+    case 'end':
+      return { type: 'scalar', values: new Float64Array(steps).fill(ctx.frame.endMs / 1000) };
+    case 'step':
+      return { type: 'scalar', values: new Float64Array(steps).fill(ctx.frame.stepMs / 1000) };
+    case 'range':
+      return { type: 'scalar', values: new Float64Array(steps).fill((ctx.frame.endMs - ctx.frame.startMs) / 1000) };
+    case 'min_of':
+    case 'max_of': {
+      const [a, b] = [await scalar(e, 0, ctx), await scalar(e, 1, ctx)];
+      return { type: 'scalar', values: a.map((x, i) => (e.func === 'min_of' ? Math.min(x, b[i]!) : Math.max(x, b[i]!))) };
+    }
     case 'pi':
       return { type: 'scalar', values: new Float64Array(steps).fill(Math.PI) };
     case 'vector': {
@@ -180,7 +194,7 @@ async function sortByLabels(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
   const sign = e.func === 'sort_by_label_desc' ? -1 : 1;
   const sorted = [...series].sort((a, b) => {
     for (const n of names) {
-      const c = compareStrings(getLabel(a.labels, n), getLabel(b.labels, n));
+      const c = naturalCompare(getLabel(a.labels, n), getLabel(b.labels, n));
       if (c !== 0) return sign * c;
     }
     return sign * compareLabelSets(a.labels, b.labels);

@@ -2,8 +2,9 @@
 export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
   const t = sum + inc;
   if (!Number.isFinite(t) && !Number.isNaN(t)) return [t, 0];
-  if (Math.abs(sum) >= Math.abs(inc)) return [t, c + (sum - t) + inc];
-  return [t, c + (inc - t) + sum];
+  // `c += …`: the correction is summed first, then added (the order matters at these magnitudes).
+  if (Math.abs(sum) >= Math.abs(inc)) return [t, c + ((sum - t) + inc)];
+  return [t, c + ((inc - t) + sum)];
 }
 
 /** Prometheus' sort order for quantiles: NaN first, then ascending. */

@@ -1,5 +1,6 @@
 import { badData } from '../errors.js';
 import { compileMatcherRegex } from '../matchers.js';
+import type { MatcherRegex } from '../matchers.js';
 import type { CallNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
@@ -17,7 +18,7 @@ async function strings(e: CallNode, ctx: EvalContext, from: number): Promise<str
 /** label_replace(v, dst, replacement, src, regex): Go's regexp expansion of `$1`, `${name}`. */
 export async function evalLabelReplace(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
   const [dst, replacement, src, pattern] = (await strings(e, ctx, 1)) as [string, string, string, string];
-  let regex: RegExp;
+  let regex: MatcherRegex;
   try {
     regex = compileMatcherRegex(pattern);
   } catch {

@@ -56,6 +56,11 @@ export function labelsString(labels: LabelPairs): string {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Go's %q of a string: bytes that were not UTF-8 (kept as U+DC80–U+DCFF) print as `\xNN`. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\\udc([89a-f][0-9a-f])/gi, (_, hex: string) => `\\x${hex.toLowerCase()}`);
+}
+
 /** Prometheus 3 accepts any valid UTF-8 label name; the legacy check is for messages only. */
 export function isValidLabelName(name: string): boolean {
   return name !== '' && !/[\uD800-\uDFFF]/.test(name.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));

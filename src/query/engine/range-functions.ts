@@ -191,6 +191,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFn> = new Map<string, Ran
   ['quantile_over_time', (_ts, vs, lo, hi, _w, p) => quantile(p[0]!, windowValues(vs, lo, hi))],
   ['mad_over_time', (_ts, vs, lo, hi) => {
     const values = windowValues(vs, lo, hi);
+    if (values.some(Number.isNaN)) return NaN;
     const median = quantile(0.5, values);
     return quantile(0.5, values.map((v) => Math.abs(v - median)));
   }],

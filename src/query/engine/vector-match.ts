@@ -62,16 +62,17 @@ export function evalVectorMatch(e: BinaryNode, lhsIn: StepSeries[], rhsIn: StepS
       const r = candidates.length === 1 ? (candidates[0]!.present[i] === 1 ? candidates[0] : undefined) : candidates.find((c) => c.present[i] === 1);
       if (r === undefined) continue;
       const [a, b] = swapped ? [r.values[i]!, l.values[i]!] : [l.values[i]!, r.values[i]!];
-      const { value, keep } = elementOp(e.op, a, b);
-      if (!e.bool && !keep) continue;
-      const labels = resultLabels(e, l.labels, r.labels);
-      const key = labelsKey(labels);
+      // Two series of one side matching the same one is an error even where a comparison would drop them.
       if (m.card === 'one-to-one') {
         let seen = matchedAt.get(sig);
         if (seen === undefined) matchedAt.set(sig, (seen = new Uint8Array(steps)));
         if (seen[i] === 1) throw badData('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
         seen[i] = 1;
       }
+      const { value, keep } = elementOp(e.op, a, b);
+      if (!e.bool && !keep) continue;
+      const labels = resultLabels(e, l.labels, r.labels);
+      const key = labelsKey(labels);
       let target = out.get(key);
       if (target === undefined) out.set(key, (target = newStepSeries(labels, steps, e.bool || (comparison && l.dropName))));
       if (target.present[i] === 1) {

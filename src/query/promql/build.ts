@@ -124,26 +124,43 @@ function selector(node: SyntaxNode, q: string): { name: string; matchers: LabelM
   return { name: identifier === null ? written : names[0]!, matchers: all };
 }
 
+/**
+ * Ranges, subqueries, `offset` and `@` bind tighter than any operator in PromQL, but the lezer
+ * grammar attaches them to the whole expression before them (`a + b offset 5m`); they belong
+ * to its rightmost operand.
+ */
+function postfix(inner: Expr, apply: (operand: Expr) => Expr): Expr {
+  if (inner.kind === 'binary') return { ...inner, rhs: postfix(inner.rhs, apply) };
+  if (inner.kind === 'unary') return { ...inner, expr: postfix(inner.expr, apply) };
+  return apply(inner);
+}
+
 function matrix(node: SyntaxNode, q: string): Expr {
   const [inner, range] = children(node);
-  const vs = buildExpr(inner!, q);
-  if (vs.kind !== 'vectorSelector') throw parseError(q, node.from, 'ranges only allowed for vector selectors');
-  if (vs.offset !== null) throw parseError(q, node.from, 'no offset modifiers allowed before range');
-  if (vs.at !== null) throw parseError(q, node.from, 'no @ modifiers allowed before range');
-  return { kind: 'matrixSelector', selector: vs, range: buildDuration(range!, q) };
+  const duration = buildDuration(range!, q);
+  return postfix(buildExpr(inner!, q), (vs) => {
+    if (vs.kind !== 'vectorSelector') throw parseError(q, node.from, 'ranges only allowed for vector selectors');
+    if (vs.offset !== null) throw parseError(q, node.from, 'no offset modifiers allowed before range');
+    if (vs.at !== null) throw parseError(q, node.from, 'no @ modifiers allowed before range');
+    return { kind: 'matrixSelector', selector: vs, range: duration };
+  });
 }
 
 function subquery(node: SyntaxNode, q: string): Expr {
   const parts = children(node);
   const durations = parts.filter((p) => p.name === 'DurationExpr');
   const step: DurationExpr | null = durations[1] === undefined ? null : buildDuration(durations[1], q);
-  return { kind: 'subquery', expr: buildExpr(parts[0]!, q), range: buildDuration(durations[0]!, q), step, offset: null, at: null };
+  const range = buildDuration(durations[0]!, q);
+  return postfix(buildExpr(parts[0]!, q), (expr) => ({ kind: 'subquery', expr, range, step, offset: null, at: null }));
 }
 
 function withOffset(node: SyntaxNode, q: string): Expr {
   const parts = children(node);
-  const inner = buildExpr(parts[0]!, q);
   const offset = buildOffset(parts[parts.length - 1]!, q);
+  return postfix(buildExpr(parts[0]!, q), (inner) => offsetOn(inner, offset, node, q));
+}
+
+function offsetOn(inner: Expr, offset: DurationExpr, node: SyntaxNode, q: string): Expr {
   const what = 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery';
   switch (inner.kind) {
     case 'vectorSelector':
@@ -160,8 +177,11 @@ function withOffset(node: SyntaxNode, q: string): Expr {
 
 function withAt(node: SyntaxNode, q: string): Expr {
   const parts = children(node);
-  const inner = buildExpr(parts[0]!, q);
-  const target = parts[parts.length - 1]!;
+  const at = atModifier(parts[parts.length - 1]!, q);
+  return postfix(buildExpr(parts[0]!, q), (inner) => atOn(inner, at, node, q));
+}
+
+function atModifier(target: SyntaxNode, q: string): AtModifier {
   let at: AtModifier;
   if (target.name === 'AtModifierPreprocessors') at = { kind: target.firstChild?.name === 'AtStart' ? 'start' : 'end' };
   else {
@@ -169,6 +189,10 @@ function withAt(node: SyntaxNode, q: string): Expr {
     if (!Number.isFinite(seconds) || Math.abs(seconds * 1000) > 9.2e18) throw parseError(q, target.from, `timestamp out of bounds for @ modifier: ${seconds}`);
     at = { kind: 'time', ms: Math.round(seconds * 1000) };
   }
+  return at;
+}
+
+function atOn(inner: Expr, at: AtModifier, node: SyntaxNode, q: string): Expr {
   const what = '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery';
   switch (inner.kind) {
     case 'vectorSelector':
@@ -184,7 +208,8 @@ function withAt(node: SyntaxNode, q: string): Expr {
 }
 
 function call(node: SyntaxNode, q: string): Expr {
-  const func = textOf(node.getChild('FunctionIdentifier'), q);
+  // Read from the query as written: `min_of` was renamed for the grammar (see normaliseForGrammar).
+  const func = /^[A-Za-z_][A-Za-z0-9_]*/.exec(q.slice(node.from))?.[0] ?? '';
   const args = children(node.getChild('FunctionCallBody')).map((a) => buildExpr(a, q));
   return { kind: 'call', func, args };
 }

@@ -65,6 +65,13 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string,
   ['scalar', { args: [v], variadic: 0, returns: s }],
   ['vector', { args: [s], variadic: 0, returns: v }],
   ['time', { args: [], variadic: 0, returns: s }],
+  // The query's own frame, as scalars (Prometheus 3.14).
+  ['start', { args: [], variadic: 0, returns: s }],
+  ['end', { args: [], variadic: 0, returns: s }],
+  ['step', { args: [], variadic: 0, returns: s }],
+  ['range', { args: [], variadic: 0, returns: s }],
+  ['min_of', { args: [s, s], variadic: 0, returns: s }],
+  ['max_of', { args: [s, s], variadic: 0, returns: s }],
   ['timestamp', instant()],
   ['sort', instant()],
   ['sort_desc', instant()],
@@ -74,5 +81,5 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string,
   ['start_timestamp', { ...instant(), experimental: true }],
 ]);
 
-/** Functions whose value depends on the evaluation time itself, so `@` cannot pin them. */
-export const TIME_DEPENDENT = new Set(['time', 'predict_linear', ...DATES]);
+/** Functions whose value depends on the evaluation time (or on sample times), so `@` cannot pin them (Prometheus' AtModifierUnsafeFunctions). */
+export const TIME_DEPENDENT = new Set(['time', 'predict_linear', 'timestamp', ...DATES]);

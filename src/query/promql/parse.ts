@@ -35,5 +35,6 @@ function parseTop(query: string): { readonly expr: Expr; readonly node: SyntaxNo
   checkSyntax(top, text);
   const exprs = children(top);
   if (exprs.length !== 1) throw parseError(query, exprs[1]?.from ?? 0, `unexpected ${JSON.stringify(textOf(exprs[1] ?? null, text))}`);
-  return { expr: buildExpr(exprs[0]!, text), node: exprs[0]! };
+  // The tree is of the rewritten text; its nodes are read from the original, position for position.
+  return { expr: buildExpr(exprs[0]!, query), node: exprs[0]! };
 }

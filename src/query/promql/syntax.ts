@@ -35,12 +35,19 @@ export function decodeAt<T>(node: SyntaxNode, q: string, decode: (text: string) 
 /**
  * Rewrites, without moving any character, the spellings Prometheus accepts but the lezer
  * grammar does not: numbers with a trailing dot (`2.`, `1./6.`, `2.e3`: the digits shift
- * right over the dot and a leading 0 fills the gap) and the duration functions in any case
- * (`STEP()`). Strings and comments are left alone.
+ * right over the dot and a leading 0 fills the gap), the duration functions in any case
+ * (`STEP()`), and `min_of`/`max_of` outside durations, which the grammar only knows inside
+ * them (they become a function name of the same length; the tree is read with the original
+ * text, so the node keeps its real name). Strings and comments are left alone.
  */
 export function normaliseForGrammar(q: string): string {
   let out = '';
   let i = 0;
+  let brackets = 0;
+  let parens = 0;
+  // After `offset`, the duration runs to the end of its first operand (deeper parentheses included).
+  let offsetDepth = -1;
+  let offsetFresh = false;
   while (i < q.length) {
     const c = q[i]!;
     if (c === '"' || c === "'" || c === '`') {
@@ -61,9 +68,25 @@ export function normaliseForGrammar(q: string): string {
       const word = /^[A-Za-z_:][\w:]*/.exec(q.slice(i))![0];
       const lower = word.toLowerCase();
       const fn = ['step', 'range', 'min_of', 'max_of'].includes(lower) && /^\s*\(/.test(q.slice(i + word.length));
-      out += fn ? lower : word;
+      const inDuration = brackets > 0 || (offsetDepth >= 0 && (offsetFresh || parens > offsetDepth));
+      out += fn && (lower === 'min_of' || lower === 'max_of') && !inDuration ? 'floor ' : fn ? lower : word;
       i += word.length;
+      if (lower === 'offset') {
+        offsetDepth = parens;
+        offsetFresh = true;
+      } else if (offsetDepth >= 0 && parens === offsetDepth && !fn) offsetDepth = -1;
+      else if (fn) offsetFresh = false;
     } else {
+      if (c === '[') brackets++;
+      if (c === ']') brackets = Math.max(0, brackets - 1);
+      if (c === '(') {
+        parens++;
+        offsetFresh = false;
+      }
+      if (c === ')') {
+        parens--;
+        if (offsetDepth >= 0 && parens <= offsetDepth) offsetDepth = -1;
+      }
       out += c;
       i += 1;
     }

@@ -49,8 +49,21 @@ export class TestStorage {
   readonly #memory = new Map<string, MemorySeries>();
   storedSeries = 0;
   memorySeries = 0;
+  /** Series that had native histogram samples (not loaded), for telling cases out of scope. */
+  readonly nativeSeries: LabelPairs[] = [];
 
-  async load(series: readonly { labels: LabelPairs; points: readonly Point[] }[], intervalMs: number): Promise<void> {
+  async load(lines: readonly { labels: LabelPairs; points: readonly Point[] }[], intervalMs: number): Promise<void> {
+    // A series written twice in one load: the later line's samples win, as in Prometheus' storage.
+    const merged = new Map<string, { labels: LabelPairs; points: Point[] }>();
+    for (const l of lines) {
+      const key = JSON.stringify(l.labels);
+      const prev = merged.get(key);
+      if (prev === undefined) merged.set(key, { labels: l.labels, points: [...l.points] });
+      else l.points.forEach((p, i) => {
+        if (p !== 'missing') prev.points[i] = p;
+      });
+    }
+    const series = [...merged.values()].map((s) => ({ labels: s.labels, points: Array.from(s.points, (p) => p ?? 'missing') }));
     const builder = new BatchBuilder();
     const definitions: SeriesDefinition[] = [];
     for (const s of series) {
@@ -99,6 +112,7 @@ export class TestStorage {
     this.#store = undefined;
     this.#dir = undefined;
     this.#memory.clear();
+    this.nativeSeries.length = 0;
   }
 
   querier(): Querier {

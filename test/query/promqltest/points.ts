@@ -51,7 +51,8 @@ export function parsePoints(text: string): ParsedPoints {
       native = true;
       const times = /x(\d+)$/.exec(tok.replace(/\{\{.*\}\}/g, ''));
       const n = times === null ? 1 : Number(times[1]) + 1;
-      for (let k = 0; k < n; k++) points.push(NaN);
+      // Native histogram points are left out; the float points of the series still load.
+      for (let k = 0; k < n; k++) points.push('missing');
       continue;
     }
     if (tok === '_') {
