@@ -1,6 +1,6 @@
 import type { CallNode } from '../promql/ast.js';
 import { unwrapParens } from '../promql/ast.js';
-import { compareLabelSets, compareStrings } from '../label-order.js';
+import { compareLabelSets } from '../label-order.js';
 import { naturalCompare } from './natural-sort.js';
 import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';

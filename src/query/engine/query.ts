@@ -1,4 +1,3 @@
-import { CairnError } from '../../errors/index.js';
 import { badData } from '../errors.js';
 import { compareLabelSets } from '../label-order.js';
 import type { ParsedQuery } from '../promql/parse.js';
@@ -69,12 +68,7 @@ async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<
     annotations,
     budget: new QueryBudget(o.limits),
   };
-  try {
-    return { value: finish(await evaluate(q.expr, ctx)), annotations };
-  } catch (err) {
-    if (err instanceof CairnError) throw err;
-    throw badData(err instanceof Error ? err.message : String(err));
-  }
+  return { value: finish(await evaluate(q.expr, ctx)), annotations };
 }
 
 function keepsOrder(q: ParsedQuery): boolean {

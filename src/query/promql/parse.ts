@@ -6,6 +6,8 @@ import type { SyntaxNode } from './syntax.js';
 import { checkSyntax, children, normaliseForGrammar, parseError, parser, textOf } from './syntax.js';
 import { typeOf } from './typecheck.js';
 
+const KIND_WORDS: Readonly<Record<string, string>> = { number: 'a number', string: 'a string', call: 'a function call', aggregate: 'an aggregation', binary: 'a binary expression', matrixSelector: 'a range selector', subquery: 'a subquery', unary: 'a unary expression' };
+
 export interface ParsedQuery {
   readonly expr: Expr;
   readonly type: ValueType;
@@ -24,7 +26,7 @@ export function parseQuery(query: string): ParsedQuery {
 export function parseSelector(text: string): readonly LabelMatcher[] {
   const { expr, node } = parseTop(text);
   const inner = unwrapParens(expr);
-  if (inner.kind !== 'vectorSelector') throw parseError(text, node.from, `expected a vector selector, got ${expr.kind}`);
+  if (inner.kind !== 'vectorSelector') throw parseError(text, node.from, `expected a vector selector, got ${KIND_WORDS[inner.kind] ?? inner.kind}`);
   return inner.matchers;
 }
 

@@ -119,6 +119,9 @@ export function checkSyntax(top: SyntaxNode, q: string): void {
   if (openString >= 0) throw parseError(q, openString, 'unterminated quoted string');
   if (at < 0) return;
   const rest = q.slice(at).trimStart();
+  // `name(` where the grammar knows no function `name`: say so, as Prometheus does.
+  const called = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(q.slice(0, at));
+  if (called !== null && rest.startsWith('(')) throw parseError(q, called.index, `unknown function with name ${JSON.stringify(called[1])}`);
   throw parseError(q, at, rest === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(rest.slice(0, 20))}`);
 }
 
