@@ -1,7 +1,8 @@
 import type { PromLabels } from '../flatten/index.js';
+import { familyMetadata } from '../flatten/index.js';
 import type { Head } from '../head/index.js';
 import { concatSamples } from '../head/index.js';
-import type { LabelMatcher, Querier, SeriesSamples } from '../../query/index.js';
+import type { LabelMatcher, MetricMetadata, Querier, SeriesSamples } from '../../query/index.js';
 import type { PageEntry, PageTable, SeriesIndex } from '../series/index.js';
 
 export interface QuerierParts {
@@ -30,6 +31,24 @@ export class StoreQuerier implements Querier {
     for (const ref of this.#p.index.select(matchers)) {
       const s = await this.#samples(ref, minT, maxT);
       if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
+
+  /** One series at a time, so the engine holds one series' samples rather than all of them. */
+  async *selectStream(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples> {
+    for (const ref of this.#p.index.select(matchers)) {
+      const s = await this.#samples(ref, minT, maxT);
+      if (s !== undefined) yield s;
+    }
+  }
+
+  async metadata(): Promise<MetricMetadata[]> {
+    const out: MetricMetadata[] = [];
+    const otel = this.#p.index.otel;
+    for (let ref = 0; ref < otel.count; ref++) {
+      const def = otel.byRef(ref);
+      if (def !== undefined) out.push(familyMetadata(def));
     }
     return out;
   }
