@@ -41,6 +41,7 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
     let lo = 0;
     let hi = 0;
     let lastEnd = -Infinity;
+    let widest = 0;
     for (let i = 0; i < steps.length; i++) {
       const end = windows.ends[i]!;
       if (end < lastEnd) lo = hi = 0;
@@ -50,6 +51,11 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
       if (hi < lo) hi = lo;
       while (hi < s.timestamps.length && s.timestamps[hi]! <= end) hi++;
       if (hi === lo) continue;
+      if (hi - lo > widest) {
+        // Like Prometheus, a series' window counts against max_samples while it is read.
+        ctx.budget.hold(hi - lo - widest);
+        widest = hi - lo;
+      }
       for (let p = 0; p < params.length; p++) step[p] = params[p]![i]!;
       const v = fn(s.timestamps, s.values, lo, hi, { stepMs: steps[i]!, startMs: start, endMs: end }, step);
       if (v === undefined) continue;
@@ -57,6 +63,7 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
       result.present[i] = 1;
       found++;
     }
+    ctx.budget.release(widest);
     await ctx.budget.checkpoint();
     if (found === 0) continue;
     ctx.budget.hold(found);
