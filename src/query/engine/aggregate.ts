@@ -4,7 +4,7 @@ import type { AggregateNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
 import { groupSeries } from './grouping.js';
-import { kahanSumInc, quantile } from './kahan.js';
+import { KahanSum, quantile } from './kahan.js';
 import { goQuote, isValidLabelName, setLabel } from './labels.js';
 import { goFloat } from './range-call.js';
 import { evalTopK } from './topk.js';
@@ -39,9 +39,9 @@ export async function evalAggregate(e: AggregateNode, ctx: EvalContext): Promise
 function combine(op: AggregateNode['op'], members: StepSeries[], i: number, param: number): number | undefined {
   let n = 0;
   let value = 0;
-  let c = 0;
   let mean = 0;
   let incremental = false;
+  const k = new KahanSum();
   const values: number[] = [];
   for (const m of members) {
     if (m.present[i] === 0) continue;
@@ -50,32 +50,34 @@ function combine(op: AggregateNode['op'], members: StepSeries[], i: number, para
     if (n === 1) {
       value = f;
       mean = f;
+      k.sum = f;
       if (op === 'stddev' || op === 'stdvar') value = Number.isFinite(f) ? 0 : NaN;
       if (op === 'quantile') values.push(f);
       continue;
     }
     switch (op) {
       case 'sum':
-        [value, c] = kahanSumInc(f, value, c);
+        k.add(f);
         break;
-      case 'avg':
+      case 'avg': {
         if (!incremental) {
-          const [s, k] = kahanSumInc(f, value, c);
-          if (Number.isFinite(s) || Number.isNaN(s)) {
-            value = s;
-            c = k;
-            break;
-          }
+          const before = k.sum;
+          const c = k.c;
+          k.add(f);
+          if (Number.isFinite(k.sum) || Number.isNaN(k.sum)) break;
+          // The sum would overflow: continue with an incremental mean (k now holds the mean).
           incremental = true;
-          mean = value / (n - 1);
-          c /= n - 1;
+          k.sum = before / (n - 1);
+          k.c = c / (n - 1);
         }
-        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
-          if (!Number.isFinite(f) && !Number.isNaN(f) && mean > 0 === f > 0) break;
+        const m = k.sum;
+        if (!Number.isFinite(m) && !Number.isNaN(m)) {
+          if (!Number.isFinite(f) && !Number.isNaN(f) && m > 0 === f > 0) break;
           if (Number.isFinite(f)) break;
         }
-        [mean, c] = kahanSumInc(f / n - (mean + c) / n, mean, c);
+        k.add(f / n - (m + k.c) / n);
         break;
+      }
       case 'max':
         if (value < f || Number.isNaN(value)) value = f;
         break;
@@ -99,9 +101,9 @@ function combine(op: AggregateNode['op'], members: StepSeries[], i: number, para
   if (n === 0) return undefined;
   switch (op) {
     case 'sum':
-      return value + c;
+      return k.value;
     case 'avg':
-      return incremental ? mean + c : (value + c) / n;
+      return incremental ? k.value : k.value / n;
     case 'count':
       return n;
     case 'group':

@@ -1,10 +1,28 @@
-/** Kahan–Neumaier summation step, as Prometheus sums: returns the new sum and compensation. */
-export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (!Number.isFinite(t) && !Number.isNaN(t)) return [t, 0];
-  // `c += …`: the correction is summed first, then added (the order matters at these magnitudes).
-  if (Math.abs(sum) >= Math.abs(inc)) return [t, c + ((sum - t) + inc)];
-  return [t, c + ((inc - t) + sum)];
+/**
+ * Kahan–Neumaier summation as Prometheus sums (kahanSumInc): `sum` and its compensation `c`.
+ * A mutable accumulator, so the hot loops allocate nothing per sample.
+ */
+export class KahanSum {
+  sum: number;
+  c = 0;
+
+  constructor(initial = 0) {
+    this.sum = initial;
+  }
+
+  add(inc: number): void {
+    const sum = this.sum;
+    const t = sum + inc;
+    if (t === Infinity || t === -Infinity) this.c = 0;
+    // `c += …`: the correction is summed first, then added (the order matters at these magnitudes).
+    else if (Math.abs(sum) >= Math.abs(inc)) this.c += (sum - t) + inc;
+    else this.c += (inc - t) + sum;
+    this.sum = t;
+  }
+
+  get value(): number {
+    return this.sum + this.c;
+  }
 }
 
 /** Prometheus' sort order for quantiles: NaN first, then ascending. */

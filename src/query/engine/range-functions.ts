@@ -1,4 +1,4 @@
-import { byValueWithNaNFirst, kahanSumInc, quantile } from './kahan.js';
+import { byValueWithNaNFirst, KahanSum, quantile } from './kahan.js';
 
 /** Where a range function is evaluated: the step time and its window (start, end] in ms. */
 export interface Window {
@@ -65,7 +65,10 @@ function instant(isRate: boolean): RangeFn {
 /** Least squares over the window, x in seconds relative to `interceptMs` (Prometheus' linearRegression). */
 export function linearRegression(ts: Float64Array, vs: Float64Array, lo: number, hi: number, interceptMs: number): [number, number] {
   let n = 0;
-  let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+  const kX = new KahanSum();
+  const kY = new KahanSum();
+  const kXY = new KahanSum();
+  const kX2 = new KahanSum();
   const initY = vs[lo]!;
   let constY = true;
   for (let i = lo; i < hi; i++) {
@@ -73,60 +76,61 @@ export function linearRegression(ts: Float64Array, vs: Float64Array, lo: number,
     if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptMs) / 1e3;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+    kX.add(x);
+    kY.add(y);
+    kXY.add(x * y);
+    kX2.add(x * x);
   }
   if (constY) return Number.isFinite(initY) || Number.isNaN(initY) ? [0, initY] : [NaN, NaN];
-  sumX += cX;
-  sumY += cY;
-  sumXY += cXY;
-  sumX2 += cX2;
+  const sumX = kX.value;
+  const sumY = kY.value;
+  const sumXY = kXY.value;
+  const sumX2 = kX2.value;
   const covXY = sumXY - (sumX * sumY) / n;
   const varX = sumX2 - (sumX * sumX) / n;
   const slope = covXY / varX;
   return [slope, sumY / n - (slope * sumX) / n];
 }
 
-function average(ts: Float64Array, vs: Float64Array, lo: number, hi: number): number {
-  let sum = 0, c = 0, mean = 0, count = 0;
+function average(_ts: Float64Array, vs: Float64Array, lo: number, hi: number): number {
+  const k = new KahanSum();
+  let count = 0;
   let incremental = false;
   for (let i = lo; i < hi; i++) {
     const f = vs[i]!;
     count++;
     if (!incremental) {
-      const [s, k] = kahanSumInc(f, sum, c);
-      if (count === 1 || Number.isFinite(s) || Number.isNaN(s)) {
-        sum = s;
-        c = k;
-        continue;
-      }
-      // The sum would overflow: continue with an incremental mean.
+      const before = k.sum;
+      const c = k.c;
+      k.add(f);
+      if (count === 1 || Number.isFinite(k.sum) || Number.isNaN(k.sum)) continue;
+      // The sum would overflow: continue with an incremental mean (k now holds the mean).
       incremental = true;
-      mean = sum / (count - 1);
-      c /= count - 1;
+      k.sum = before / (count - 1);
+      k.c = c / (count - 1);
     }
+    const mean = k.sum;
     if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
       if (!Number.isFinite(f) && !Number.isNaN(f) && mean > 0 === f > 0) continue;
       if (Number.isFinite(f)) continue;
     }
-    const corrected = mean + c;
-    [mean, c] = kahanSumInc(f / count - corrected / count, mean, c);
+    k.add(f / count - (mean + k.c) / count);
   }
-  return incremental ? mean + c : (sum + c) / count;
+  return incremental ? k.value : k.value / count;
 }
 
 function variance(vs: Float64Array, lo: number, hi: number): number {
-  let count = 0, mean = 0, cMean = 0, aux = 0, cAux = 0;
+  let count = 0;
+  const mean = new KahanSum();
+  const aux = new KahanSum();
   for (let i = lo; i < hi; i++) {
     const f = vs[i]!;
     count++;
-    const delta = f - (mean + cMean);
-    [mean, cMean] = kahanSumInc(delta / count, mean, cMean);
-    [aux, cAux] = kahanSumInc(delta * (f - (mean + cMean)), aux, cAux);
+    const delta = f - mean.value;
+    mean.add(delta / count);
+    aux.add(delta * (f - mean.value));
   }
-  return (aux + cAux) / count;
+  return aux.value / count;
 }
 
 function windowValues(vs: Float64Array, lo: number, hi: number): number[] {
@@ -172,9 +176,9 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFn> = new Map<string, Ran
   }],
   ['avg_over_time', average],
   ['sum_over_time', (_ts, vs, lo, hi) => {
-    let sum = 0, c = 0;
-    for (let i = lo; i < hi; i++) [sum, c] = kahanSumInc(vs[i]!, sum, c);
-    return sum + c;
+    const sum = new KahanSum();
+    for (let i = lo; i < hi; i++) sum.add(vs[i]!);
+    return sum.value;
   }],
   ['count_over_time', (_ts, _vs, lo, hi) => hi - lo],
   ['min_over_time', (_ts, vs, lo, hi) => vs[extremeIndex(vs, lo, hi, false)]!],
