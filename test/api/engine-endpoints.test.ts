@@ -58,6 +58,15 @@ describe('Grafana and promtool endpoints', () => {
     expect(a.warnings).toEqual(['results truncated due to limit']);
   });
 
+  it('answers too many samples as 422 execution, as Prometheus does', async () => {
+    const small = await startApi([{ labels: { __name__: 'up' }, samples: Array.from({ length: 100 }, (_, i): [number, number] => [T - i * 1000, i]) }], { now: () => T, queryMaxSamples: 10 });
+    try {
+      expect(expectError(await small.get('/api/v1/query', { query: 'sum_over_time(up[5m])' }), 422, 'execution')).toBe('query processing would load too many samples into memory in query execution');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers the dashboard staples', async () => {
     const sum = dataOf(await api.both('/api/v1/query', { query: 'sum by (job) (increase(requests_total[3m]))' })) as { result: { metric: Record<string, string>; value: [number, string] }[] };
     expect(sum.result.map((r) => [r.metric['job'], r.value[1]])).toEqual([['a', '9']]); // 8 over 2 min of samples, extrapolated back to where the counter was 0 (15 s before the first)

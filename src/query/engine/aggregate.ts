@@ -1,5 +1,5 @@
 import { CairnError, ErrorCodes } from '../../errors/index.js';
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import type { AggregateNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
@@ -122,7 +122,7 @@ function combine(op: AggregateNode['op'], members: StepSeries[], i: number, para
 /** count_values("label", v): how many series hold each value, the value as a label. */
 async function countValues(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
   const label = stringOf(await evaluate(e.param!, ctx));
-  if (!isValidLabelName(label)) throw badData(`invalid label name ${goQuote(label)}`);
+  if (!isValidLabelName(label)) throw executionError(`invalid label name ${goQuote(label)}`);
   const input = vectorOf(await evaluate(e.expr, ctx));
   const steps = ctx.steps.length;
   // Each distinct value becomes a series of its own; group them per step, then as usual.

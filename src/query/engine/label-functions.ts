@@ -1,4 +1,4 @@
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import { compileMatcherRegex } from '../matchers.js';
 import type { MatcherRegex } from '../matchers.js';
 import type { CallNode } from '../promql/ast.js';
@@ -22,9 +22,9 @@ export async function evalLabelReplace(e: CallNode, ctx: EvalContext): Promise<E
   try {
     regex = compileMatcherRegex(pattern);
   } catch {
-    throw badData(`invalid regular expression in label_replace(): ${pattern}`);
+    throw executionError(`invalid regular expression in label_replace(): ${pattern}`);
   }
-  if (!isValidLabelName(dst)) throw badData(`invalid destination label name in label_replace(): ${dst}`);
+  if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
   const series = vectorOf(await evaluate(e.args[0]!, ctx));
   for (const s of series) {
     const match = regex.exec(getLabel(s.labels, src));
@@ -37,8 +37,8 @@ export async function evalLabelReplace(e: CallNode, ctx: EvalContext): Promise<E
 /** label_join(v, dst, separator, src…). */
 export async function evalLabelJoin(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
   const [dst, separator, ...sources] = (await strings(e, ctx, 1)) as [string, string, ...string[]];
-  if (!isValidLabelName(dst)) throw badData(`invalid destination label name in label_join(): ${dst}`);
-  for (const src of sources) if (!isValidLabelName(src)) throw badData(`invalid source label name in label_join(): ${src}`);
+  if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
+  for (const src of sources) if (!isValidLabelName(src)) throw executionError(`invalid source label name in label_join(): ${src}`);
   const series = vectorOf(await evaluate(e.args[0]!, ctx));
   for (const s of series) relabel(s, dst, sources.map((src) => getLabel(s.labels, src)).join(separator));
   return { type: 'vector', series: mergeSameLabels(series) };

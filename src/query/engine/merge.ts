@@ -1,9 +1,9 @@
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import { labelsKey } from './labels.js';
 import type { StepSeries } from './values.js';
 
 export function duplicateLabelset(): Error {
-  return badData('vector cannot contain metrics with the same labelset');
+  return executionError('vector cannot contain metrics with the same labelset');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import type { CallNode, Expr } from '../promql/ast.js';
 import { unwrapParens } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
@@ -96,7 +96,7 @@ function checkParams(func: string, params: Float64Array[], ctx: EvalContext): vo
   }
   if (func === 'double_exponential_smoothing') {
     for (const [i, what] of [[0, 'smoothing'], [1, 'trend']] as const) {
-      for (const f of params[i]!) if (!(f > 0 && f < 1)) throw badData(`invalid ${what} factor. Expected: 0 < ${what === 'smoothing' ? 'sf' : 'tf'} < 1, got: ${f.toFixed(6)}`);
+      for (const f of params[i]!) if (!(f > 0 && f < 1)) throw executionError(`invalid ${what} factor. Expected: 0 < ${what === 'smoothing' ? 'sf' : 'tf'} < 1, got: ${f.toFixed(6)}`);
     }
   }
 }

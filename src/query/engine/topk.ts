@@ -1,4 +1,4 @@
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import type { AggregateNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { groupSeries } from './grouping.js';
@@ -74,8 +74,8 @@ export async function evalTopK(e: AggregateNode, input: StepSeries[], param: Flo
   const ordered: StepSeries[] = [];
   for (let i = 0; i < steps; i++) {
     const p = param[i]!;
-    if (Number.isNaN(p)) throw badData('Parameter value is NaN');
-    if (Math.abs(p) >= 2 ** 63) throw badData(`Scalar value ${p} overflows int64`);
+    if (Number.isNaN(p)) throw executionError('Parameter value is NaN');
+    if (Math.abs(p) >= 2 ** 63) throw executionError(`Scalar value ${p} overflows int64`);
     const wanted = Math.trunc(p);
     if (wanted < 1) continue;
     for (const g of groups) {

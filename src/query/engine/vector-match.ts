@@ -1,4 +1,4 @@
-import { badData } from '../errors.js';
+import { executionError } from '../errors.js';
 import type { BinaryNode, VectorMatching } from '../promql/ast.js';
 import { COMPARISON_OPS } from '../promql/ast.js';
 import type { LabelPairs } from '../querier.js';
@@ -66,7 +66,7 @@ export function evalVectorMatch(e: BinaryNode, lhsIn: StepSeries[], rhsIn: StepS
       if (m.card === 'one-to-one') {
         let seen = matchedAt.get(sig);
         if (seen === undefined) matchedAt.set(sig, (seen = new Uint8Array(steps)));
-        if (seen[i] === 1) throw badData('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        if (seen[i] === 1) throw executionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
         seen[i] = 1;
       }
       const { value, keep } = elementOp(e.op, a, b);
@@ -76,7 +76,7 @@ export function evalVectorMatch(e: BinaryNode, lhsIn: StepSeries[], rhsIn: StepS
       let target = out.get(key);
       if (target === undefined) out.set(key, (target = newStepSeries(labels, steps, e.bool || (comparison && l.dropName))));
       if (target.present[i] === 1) {
-        throw badData(m.card === 'one-to-one' ? 'vector cannot contain metrics with the same labelset' : 'multiple matches for labels: grouping labels must ensure unique matches');
+        throw executionError(m.card === 'one-to-one' ? 'vector cannot contain metrics with the same labelset' : 'multiple matches for labels: grouping labels must ensure unique matches');
       }
       target.present[i] = 1;
       target.values[i] = e.bool ? (keep ? 1 : 0) : value;
@@ -92,7 +92,7 @@ function checkOneSide(m: VectorMatching, list: StepSeries[], manyPresent: Uint8A
     const present = list.filter((s) => s.present[i] === 1);
     if (present.length < 2) continue;
     const [first, second] = [present[1]!, present[0]!];
-    throw badData(
+    throw executionError(
       `found duplicate series for the match group ${labelsString(matchedLabels(m, first.labels))} on the ${swapped ? 'left' : 'right'} hand-side of the operation: [${labelsString(first.labels)}, ${labelsString(second.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
     );
   }
