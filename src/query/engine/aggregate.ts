@@ -2,21 +2,19 @@ import { CairnError, ErrorCodes } from '../../errors/index.js';
 import { executionError } from '../errors.js';
 import type { AggregateNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import { groupSeries } from './grouping.js';
 import { KahanSum, quantile } from './kahan.js';
 import { goQuote, isValidLabelName, setLabel } from './labels.js';
-import { goFloat } from './range-call.js';
 import { evalTopK } from './topk.js';
 import type { EvalValue, StepSeries } from './values.js';
 import { newStepSeries, scalarOf, stringOf, vectorOf } from './values.js';
-import { formatGoFloatF } from './format-float.js';
+import { formatGoFloatF, goFloat } from './format-float.js';
 
 /** Aggregations: one output series per group, values combined step by step in input order. */
 export async function evalAggregate(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
   if (e.op === 'count_values') return countValues(e, ctx);
-  const param = e.param === null ? undefined : scalarOf(await evaluate(e.param, ctx));
-  const input = vectorOf(await evaluate(e.expr, ctx));
+  const param = e.param === null ? undefined : scalarOf(await ctx.evaluate(e.param, ctx));
+  const input = vectorOf(await ctx.evaluate(e.expr, ctx));
   if (e.op === 'topk' || e.op === 'bottomk') return evalTopK(e, input, param!, ctx);
   if (e.op === 'quantile') for (const q of param!) if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFloat(q)}`);
   const steps = ctx.steps.length;
@@ -121,9 +119,9 @@ function combine(op: AggregateNode['op'], members: StepSeries[], i: number, para
 
 /** count_values("label", v): how many series hold each value, the value as a label. */
 async function countValues(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
-  const label = stringOf(await evaluate(e.param!, ctx));
+  const label = stringOf(await ctx.evaluate(e.param!, ctx));
   if (!isValidLabelName(label)) throw executionError(`invalid label name ${goQuote(label)}`);
-  const input = vectorOf(await evaluate(e.expr, ctx));
+  const input = vectorOf(await ctx.evaluate(e.expr, ctx));
   const steps = ctx.steps.length;
   // Each distinct value becomes a series of its own; group them per step, then as usual.
   const byValue = new Map<string, StepSeries>();

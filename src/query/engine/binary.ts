@@ -2,7 +2,6 @@ import type { BinaryNode } from '../promql/ast.js';
 import { COMPARISON_OPS, SET_OPS } from '../promql/ast.js';
 import { dropsName, elementOp } from './binary-ops.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import { evalSetOp } from './set-ops.js';
 import { evalVectorMatch } from './vector-match.js';
 import { mergeSameLabels } from './merge.js';
@@ -10,8 +9,8 @@ import type { EvalValue, StepSeries } from './values.js';
 
 /** Binary operators between scalars and instant vectors. */
 export async function evalBinary(e: BinaryNode, ctx: EvalContext): Promise<EvalValue> {
-  const lhs = await evaluate(e.lhs, ctx);
-  const rhs = await evaluate(e.rhs, ctx);
+  const lhs = await ctx.evaluate(e.lhs, ctx);
+  const rhs = await ctx.evaluate(e.rhs, ctx);
   if (lhs.type === 'scalar' && rhs.type === 'scalar') {
     const values = lhs.values.map((a, i) => {
       const { value, keep } = elementOp(e.op, a, rhs.values[i]!);

@@ -3,7 +3,6 @@ import { unwrapParens } from '../promql/ast.js';
 import { compareLabelSets } from '../label-order.js';
 import { naturalCompare } from './natural-sort.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import { absentLabels } from './absent.js';
 import { evalHistogramFraction, evalHistogramQuantile } from './histogram.js';
 import { DATE_FUNCTIONS, dateOf, MATH_FUNCTIONS, roundTo } from './instant-functions.js';
@@ -50,13 +49,13 @@ export async function evalCall(e: CallNode, ctx: EvalContext): Promise<EvalValue
     case 'pi':
       return { type: 'scalar', values: new Float64Array(steps).fill(Math.PI) };
     case 'vector': {
-      const values = scalarOf(await evaluate(e.args[0]!, ctx));
+      const values = scalarOf(await ctx.evaluate(e.args[0]!, ctx));
       return { type: 'vector', series: [{ labels: [], values, present: new Uint8Array(steps).fill(1), dropName: false }] };
     }
     case 'scalar':
       return { type: 'scalar', values: scalarFromVector(await vector(e, 0, ctx), steps) };
     case 'round': {
-      const toNearest = e.args.length > 1 ? scalarOf(await evaluate(e.args[1]!, ctx)) : new Float64Array(steps).fill(1);
+      const toNearest = e.args.length > 1 ? scalarOf(await ctx.evaluate(e.args[1]!, ctx)) : new Float64Array(steps).fill(1);
       return mapValues(await vector(e, 0, ctx), (v, i) => roundTo(v, toNearest[i]!));
     }
     case 'clamp': {
@@ -95,11 +94,11 @@ export async function evalCall(e: CallNode, ctx: EvalContext): Promise<EvalValue
 }
 
 async function vector(e: CallNode, i: number, ctx: EvalContext): Promise<StepSeries[]> {
-  return vectorOf(await evaluate(e.args[i]!, ctx));
+  return vectorOf(await ctx.evaluate(e.args[i]!, ctx));
 }
 
 async function scalar(e: CallNode, i: number, ctx: EvalContext): Promise<Float64Array> {
-  return scalarOf(await evaluate(e.args[i]!, ctx));
+  return scalarOf(await ctx.evaluate(e.args[i]!, ctx));
 }
 
 /** Applies `f` to every present value (undefined removes it); the name goes. */
@@ -190,7 +189,7 @@ function sortByValue(series: StepSeries[], descending: boolean, steps: number): 
 async function sortByLabels(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
   const series = await vector(e, 0, ctx);
   const names: string[] = [];
-  for (let i = 1; i < e.args.length; i++) names.push(stringOf(await evaluate(e.args[i]!, ctx)));
+  for (let i = 1; i < e.args.length; i++) names.push(stringOf(await ctx.evaluate(e.args[i]!, ctx)));
   const sign = e.func === 'sort_by_label_desc' ? -1 : 1;
   const sorted = [...series].sort((a, b) => {
     for (const n of names) {

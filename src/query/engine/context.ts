@@ -1,6 +1,8 @@
+import type { Expr } from '../promql/ast.js';
 import type { Querier } from '../querier.js';
 import type { Annotations } from './annotations.js';
 import type { QueryBudget } from './limits.js';
+import type { EvalValue } from './values.js';
 
 /** The query as the API received it: what `start()`, `end()`, `step()` and `range()` refer to. */
 export interface QueryFrame {
@@ -13,8 +15,12 @@ export interface QueryFrame {
   readonly subqueryStepMs: number;
 }
 
+/** Evaluates a subexpression; handed down in the context so the node evaluators need not import the dispatcher. */
+export type Evaluate = (e: Expr, ctx: EvalContext) => Promise<EvalValue>;
+
 /** Everything evaluation needs; `steps` are the evaluation times of the node being evaluated. */
 export interface EvalContext {
+  readonly evaluate: Evaluate;
   readonly querier: Querier;
   readonly frame: QueryFrame;
   readonly steps: Float64Array;

@@ -14,3 +14,11 @@ export function formatGoFloatF(f: number): string {
   else out = `0.${'0'.repeat(-exponent - 1)}${digits}`;
   return negative ? `-${out}` : out;
 }
+
+/** Go's %v of a float64 for messages. */
+export function goFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  return String(f);
+}

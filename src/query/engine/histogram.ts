@@ -1,11 +1,10 @@
 import type { CallNode } from '../promql/ast.js';
 import type { LabelPairs } from '../querier.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import type { Bucket } from './bucket-math.js';
 import { bucketFraction, bucketQuantile } from './bucket-math.js';
 import { getLabel, METRIC_NAME } from './labels.js';
-import { goFloat } from './range-call.js';
+import { goFloat } from './format-float.js';
 import type { EvalValue, StepSeries } from './values.js';
 import { newStepSeries, scalarOf, vectorOf } from './values.js';
 
@@ -61,8 +60,8 @@ function perGroup(groups: BucketGroup[], steps: number, compute: (buckets: Bucke
 
 /** histogram_quantile(φ, classic buckets). */
 export async function evalHistogramQuantile(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
-  const q = scalarOf(await evaluate(e.args[0]!, ctx));
-  const groups = groupBuckets(vectorOf(await evaluate(e.args[1]!, ctx)), ctx);
+  const q = scalarOf(await ctx.evaluate(e.args[0]!, ctx));
+  const groups = groupBuckets(vectorOf(await ctx.evaluate(e.args[1]!, ctx)), ctx);
   for (const v of q) if (Number.isNaN(v) || v < 0 || v > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFloat(v)}`);
   const series = perGroup(groups, ctx.steps.length, (buckets, i, g) => {
     const { value, forcedMonotonic } = bucketQuantile(q[i]!, buckets);
@@ -78,8 +77,8 @@ export async function evalHistogramQuantile(e: CallNode, ctx: EvalContext): Prom
 
 /** histogram_fraction(lower, upper, classic buckets). */
 export async function evalHistogramFraction(e: CallNode, ctx: EvalContext): Promise<EvalValue> {
-  const lower = scalarOf(await evaluate(e.args[0]!, ctx));
-  const upper = scalarOf(await evaluate(e.args[1]!, ctx));
-  const groups = groupBuckets(vectorOf(await evaluate(e.args[2]!, ctx)), ctx);
+  const lower = scalarOf(await ctx.evaluate(e.args[0]!, ctx));
+  const upper = scalarOf(await ctx.evaluate(e.args[1]!, ctx));
+  const groups = groupBuckets(vectorOf(await ctx.evaluate(e.args[2]!, ctx)), ctx);
   return { type: 'vector', series: perGroup(groups, ctx.steps.length, (buckets, i) => bucketFraction(lower[i]!, upper[i]!, buckets)) };
 }

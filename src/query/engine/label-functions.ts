@@ -3,7 +3,6 @@ import { compileMatcherRegex } from '../matchers.js';
 import type { MatcherRegex } from '../matchers.js';
 import type { CallNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import { getLabel, isValidLabelName, METRIC_NAME, setLabel } from './labels.js';
 import { mergeSameLabels } from './merge.js';
 import type { EvalValue, StepSeries } from './values.js';
@@ -11,7 +10,7 @@ import { stringOf, vectorOf } from './values.js';
 
 async function strings(e: CallNode, ctx: EvalContext, from: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = from; i < e.args.length; i++) out.push(stringOf(await evaluate(e.args[i]!, ctx)));
+  for (let i = from; i < e.args.length; i++) out.push(stringOf(await ctx.evaluate(e.args[i]!, ctx)));
   return out;
 }
 
@@ -25,7 +24,7 @@ export async function evalLabelReplace(e: CallNode, ctx: EvalContext): Promise<E
     throw executionError(`invalid regular expression in label_replace(): ${pattern}`);
   }
   if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
-  const series = vectorOf(await evaluate(e.args[0]!, ctx));
+  const series = vectorOf(await ctx.evaluate(e.args[0]!, ctx));
   for (const s of series) {
     const match = regex.exec(getLabel(s.labels, src));
     if (match === null) continue;
@@ -39,7 +38,7 @@ export async function evalLabelJoin(e: CallNode, ctx: EvalContext): Promise<Eval
   const [dst, separator, ...sources] = (await strings(e, ctx, 1)) as [string, string, ...string[]];
   if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
   for (const src of sources) if (!isValidLabelName(src)) throw executionError(`invalid source label name in label_join(): ${src}`);
-  const series = vectorOf(await evaluate(e.args[0]!, ctx));
+  const series = vectorOf(await ctx.evaluate(e.args[0]!, ctx));
   for (const s of series) relabel(s, dst, sources.map((src) => getLabel(s.labels, src)).join(separator));
   return { type: 'vector', series: mergeSameLabels(series) };
 }

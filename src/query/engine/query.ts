@@ -62,6 +62,7 @@ export async function runRangeQuery(q: ParsedQuery, startMs: number, endMs: numb
 async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<{ value: EvalValue; annotations: Annotations }> {
   const annotations = new Annotations();
   const ctx: EvalContext = {
+    evaluate,
     querier: o.querier,
     frame,
     steps: stepTimes(frame.startMs, frame.endMs, frame.stepMs),

@@ -2,7 +2,6 @@ import { executionError } from '../errors.js';
 import type { CallNode, Expr } from '../promql/ast.js';
 import { unwrapParens } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
-import { evaluate } from './evaluator.js';
 import { absentLabels } from './absent.js';
 import { getLabel, METRIC_NAME } from './labels.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
@@ -11,6 +10,7 @@ import { matrixWindows, selectRange } from './selectors.js';
 import { evalSubquery } from './subquery.js';
 import type { EvalValue, RangeSeries, StepSeries } from './values.js';
 import { newStepSeries, scalarOf } from './values.js';
+import { goFloat } from './format-float.js';
 
 /** Functions that act like an offset and so keep the metric name (unless their input already lost it). */
 const KEEP_NAME = new Set(['last_over_time', 'first_over_time']);
@@ -27,7 +27,7 @@ export function matrixArgIndex(e: CallNode): number {
 /** A function over a range vector, evaluated series by series, window by window. */
 export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number): Promise<EvalValue> {
   const params: Float64Array[] = [];
-  for (const [i, arg] of e.args.entries()) if (i !== index) params.push(scalarOf(await evaluate(arg, ctx)));
+  for (const [i, arg] of e.args.entries()) if (i !== index) params.push(scalarOf(await ctx.evaluate(arg, ctx)));
   checkParams(e.func, params, ctx);
   const { source, windows } = await rangeSource(unwrapParens(e.args[index]!), ctx);
   if (e.func === 'absent_over_time') return absentOverTime(e, source, windows, ctx);
@@ -101,13 +101,6 @@ function checkParams(func: string, params: Float64Array[], ctx: EvalContext): vo
   }
 }
 
-/** Go's %v of a float64 for messages. */
-export function goFloat(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  return String(f);
-}
 
 async function absentOverTime(e: CallNode, source: AsyncIterable<RangeSeries> | Iterable<RangeSeries>, windows: RangeWindows, ctx: EvalContext): Promise<EvalValue> {
   const steps = ctx.steps.length;

@@ -2,7 +2,6 @@ import type { SubqueryNode } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { stepTimes, withSteps } from './context.js';
 import { atMs, offsetMs, rangeMs } from './durations.js';
-import { evaluate } from './evaluator.js';
 import type { RangeWindows } from './selectors.js';
 import { readTimes, upperBound } from './selectors.js';
 import type { RangeSeries } from './values.js';
@@ -33,7 +32,7 @@ export async function evalSubquery(ctx: EvalContext, node: SubqueryNode): Promis
   const grid = gridStart <= gridEnd ? stepTimes(gridStart, gridEnd, step) : new Float64Array(0);
   const windows: RangeWindows = { ends: readTimes(ctx, node), rangeMs: range };
   if (grid.length === 0) return { series: [], windows };
-  const inner = vectorOf(await evaluate(node.expr, withSteps(ctx, grid)));
+  const inner = vectorOf(await ctx.evaluate(node.expr, withSteps(ctx, grid)));
   const series = inner.map((s): RangeSeries => {
     let n = 0;
     for (let i = 0; i < grid.length; i++) n += s.present[i]!;
