@@ -40,6 +40,15 @@ describe('aggregations', () => {
     ]);
   });
 
+  it('aggregates a range function series by series (streamed) with the same answer as over a whole vector', async () => {
+    const r = engineOver(Array.from({ length: 30 }, (_, i) => series({ __name__: 'req_total', job: `j${i % 3}`, i: String(i) }, 15, Array.from({ length: 40 }, (_, k) => k * (i + 1) + (k > 20 ? 0.1 : 0)))));
+    for (const op of ['sum', 'count', 'min', 'max', 'group']) {
+      const streamed = await r.range(`${op} by (job) (rate(req_total[2m]))`, 120, 600, 30);
+      expect(streamed, op).toEqual(await r.range(`${op} by (job) (1 * rate(req_total[2m]))`, 120, 600, 30));
+      expect(streamed).toHaveLength(3);
+    }
+  });
+
   it('count_values counts series per value, as Node Exporter dashboards count CPUs', async () => {
     expect(await q.instant('count_values("v", node_cpu_seconds_total)', 0)).toEqual(['{v="20"} 1', '{v="50"} 2', '{v="80"} 1']);
     expect(await q.instant('scalar(count(count(node_cpu_seconds_total) by (instance)))', 0)).toEqual(['scalar 2']);

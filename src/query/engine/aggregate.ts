@@ -6,6 +6,7 @@ import { groupSeries } from './grouping.js';
 import { KahanSum, quantile } from './kahan.js';
 import { goQuote, isValidLabelName, setLabel } from './labels.js';
 import { evalTopK } from './topk.js';
+import { streamableCall, streamAggregate } from './stream-aggregate.js';
 import type { EvalValue, StepSeries } from './values.js';
 import { newStepSeries, scalarOf, stringOf, vectorOf } from './values.js';
 import { formatGoFloatF, goFloat } from './format-float.js';
@@ -13,6 +14,8 @@ import { formatGoFloatF, goFloat } from './format-float.js';
 /** Aggregations: one output series per group, values combined step by step in input order. */
 export async function evalAggregate(e: AggregateNode, ctx: EvalContext): Promise<EvalValue> {
   if (e.op === 'count_values') return countValues(e, ctx);
+  const streamed = streamableCall(e);
+  if (streamed !== undefined) return streamAggregate(e, streamed, ctx);
   const param = e.param === null ? undefined : scalarOf(await ctx.evaluate(e.param, ctx));
   const input = vectorOf(await ctx.evaluate(e.expr, ctx));
   if (e.op === 'topk' || e.op === 'bottomk') return evalTopK(e, input, param!, ctx);
@@ -22,6 +25,8 @@ export async function evalAggregate(e: AggregateNode, ctx: EvalContext): Promise
   for (const g of groupSeries(e, input)) {
     const result = newStepSeries(g.labels, steps, g.members.some((m) => m.dropName));
     for (let i = 0; i < steps; i++) {
+      // A large group makes each step long: give the event loop its turns inside the group too.
+      if (g.members.length > 256) await ctx.budget.checkpoint();
       const v = combine(e.op, g.members, i, param?.[i] ?? 0);
       if (v === undefined) continue;
       result.values[i] = v;

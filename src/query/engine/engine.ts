@@ -12,8 +12,11 @@ export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60_000;
 export const DEFAULT_MAX_CONCURRENCY = 20;
-/** Longest the event loop is held by one query before ingest gets a turn (docs/query.md). */
-export const DEFAULT_SLICE_MS = 5;
+/**
+ * Longest the event loop is held by one query before ingest gets a turn (docs/query.md). An
+ * export takes several loop turns to answer, each waiting up to one slice behind a query.
+ */
+export const DEFAULT_SLICE_MS = 1;
 
 export interface QueryEngineOptions {
   readonly querier: Querier;
@@ -51,12 +54,15 @@ export function createQueryEngine(o: QueryEngineOptions): QueryEngine {
     active++;
     try {
       await gate.enter(deadline);
-      try {
-        const limits: QueryLimits = { maxSamples: o.maxSamples ?? DEFAULT_MAX_SAMPLES, deadline, sliceMs: o.sliceMs ?? DEFAULT_SLICE_MS };
-        return await withDeadline(body(limits, r.lookbackMs ?? DEFAULT_LOOKBACK_MS), deadline);
-      } finally {
-        gate.leave();
-      }
+      const limits: QueryLimits = { maxSamples: o.maxSamples ?? DEFAULT_MAX_SAMPLES, deadline, sliceMs: o.sliceMs ?? DEFAULT_SLICE_MS };
+      const work = body(limits, r.lookbackMs ?? DEFAULT_LOOKBACK_MS);
+      // The turn is given back when the evaluation has stopped (at its next check after a
+      // timeout), not when the client was answered, so max_concurrency bounds the work done.
+      void work.then(
+        () => gate.leave(),
+        () => gate.leave(),
+      );
+      return await withDeadline(work, deadline);
     } finally {
       active--;
     }

@@ -24,8 +24,15 @@ export function matrixArgIndex(e: CallNode): number {
   });
 }
 
-/** A function over a range vector, evaluated series by series, window by window. */
-export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number): Promise<EvalValue> {
+/** Takes each result series as it is made; the series (its arrays) is reused for the next one. */
+export type SeriesSink = (series: StepSeries) => void;
+
+/**
+ * A function over a range vector, evaluated series by series, window by window. With a `sink`
+ * the results are streamed into it (an aggregation over the function) instead of collected,
+ * so only one result series exists at a time.
+ */
+export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number, sink?: SeriesSink): Promise<EvalValue> {
   const params: Float64Array[] = [];
   for (const [i, arg] of e.args.entries()) if (i !== index) params.push(scalarOf(await ctx.evaluate(arg, ctx)));
   checkParams(e.func, params, ctx);
@@ -35,8 +42,19 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
   const steps = ctx.steps;
   const out: StepSeries[] = [];
   const step = new Array<number>(params.length);
+  // One window object for every step: millions of steps must not mean millions of objects.
+  const w = { stepMs: 0, startMs: 0, endMs: 0 };
+  const reused = sink === undefined ? undefined : newStepSeries([], steps.length);
   for await (const s of source) {
-    const result = newStepSeries(s.labels, steps.length, KEEP_NAME.has(e.func) ? s.dropName : true);
+    const dropName = KEEP_NAME.has(e.func) ? s.dropName : true;
+    let result: StepSeries;
+    if (reused === undefined) result = newStepSeries(s.labels, steps.length, dropName);
+    else {
+      result = reused;
+      result.labels = s.labels;
+      result.dropName = dropName;
+      result.present.fill(0);
+    }
     let found = 0;
     let lo = 0;
     let hi = 0;
@@ -57,7 +75,10 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
         widest = hi - lo;
       }
       for (let p = 0; p < params.length; p++) step[p] = params[p]![i]!;
-      const v = fn(s.timestamps, s.values, lo, hi, { stepMs: steps[i]!, startMs: start, endMs: end }, step);
+      w.stepMs = steps[i]!;
+      w.startMs = start;
+      w.endMs = end;
+      const v = fn(s.timestamps, s.values, lo, hi, w, step);
       if (v === undefined) continue;
       result.values[i] = v;
       result.present[i] = 1;
@@ -66,9 +87,13 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
     ctx.budget.release(widest);
     await ctx.budget.checkpoint();
     if (found === 0) continue;
+    if (e.func === 'rate' || e.func === 'increase') warnNotCounter(s, ctx);
+    if (sink !== undefined) {
+      sink(result);
+      continue;
+    }
     ctx.budget.hold(found);
     out.push(result);
-    if (e.func === 'rate' || e.func === 'increase') warnNotCounter(s, ctx);
   }
   return { type: 'vector', series: out };
 }
