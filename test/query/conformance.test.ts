@@ -61,9 +61,12 @@ describe.skipIf(!present)('PromQL conformance (Prometheus promqltest v3.14.0)', 
   });
 });
 
-describe.skipIf(present)('PromQL conformance', () => {
-  it.skip('skipped: ../shared/promql-conformance (Prometheus promqltest files) is not beside this checkout', () => undefined);
-});
+// Only where the files are missing: one skipped case that says why.
+if (!present) {
+  describe('PromQL conformance', () => {
+    it.skip('skipped: ../shared/promql-conformance (Prometheus promqltest files) is not beside this checkout', () => undefined);
+  });
+}
 
 async function apply(cmd: Command, storage: TestStorage): Promise<void> {
   if (cmd.kind === 'clear') return storage.clear();
