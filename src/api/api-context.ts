@@ -12,7 +12,8 @@ export interface ApiContext {
 
 /** A successful answer: the `data` member as JSON text, and warnings for the envelope. */
 export interface ApiAnswer {
-  readonly data: string;
+  /** JSON text, or its pieces in order (large query results: no string limit, no long block). */
+  readonly data: string | readonly string[];
   readonly warnings: readonly string[];
   readonly infos: readonly string[];
 }
@@ -20,4 +21,4 @@ export interface ApiAnswer {
 /** `pathParam` is the percent-encoded `<name>` of `/api/v1/label/<name>/values`, '' elsewhere. */
 export type ApiHandler = (params: RequestParams, ctx: ApiContext, pathParam: string) => Promise<ApiAnswer>;
 
-export const answer = (data: string, warnings: readonly string[] = [], infos: readonly string[] = []): ApiAnswer => ({ data, warnings, infos });
+export const answer = (data: string | readonly string[], warnings: readonly string[] = [], infos: readonly string[] = []): ApiAnswer => ({ data, warnings, infos });

@@ -79,7 +79,7 @@ async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMe
   const found = findApiRoute(url.pathname);
   if (found === undefined) return send(res, text(404, `no such path ${url.pathname}\n`));
   if (!(API_METHODS as readonly string[]).includes(method)) return notAllowed(res, method, API_METHODS.join(', '));
-  let body: string;
+  let body: string | readonly string[];
   let status = 200;
   try {
     if (found.route.needsStore && !o.ready()) throw new CairnError(ErrorCodes.STORE_UNAVAILABLE, 'cairn is starting: the store is not ready to answer queries yet');
@@ -94,7 +94,23 @@ async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMe
     status = HTTP_STATUS_OF[failure.errorType];
     body = encodeFailure(failure);
   }
-  send(res, { status, contentType: JSON_TYPE, body });
+  if (typeof body === 'string') send(res, { status, contentType: JSON_TYPE, body });
+  else await sendParts(res, status, body);
+}
+
+/** A JSON answer in pieces, written as the socket takes them (a result may exceed what one string can hold). */
+async function sendParts(res: http.ServerResponse, status: number, parts: readonly string[]): Promise<void> {
+  if (res.headersSent) return;
+  // Chunked: the length would need a pass over hundreds of MB before the first byte.
+  res.writeHead(status, { 'Content-Type': JSON_TYPE });
+  for (const p of parts) {
+    if (res.destroyed) return;
+    if (!res.write(p, 'utf8')) await new Promise<void>((resolve) => {
+      res.once('drain', resolve);
+      res.once('close', resolve);
+    });
+  }
+  res.end();
 }
 
 /** Only origin-form targets (`/path?query`); the host part is a placeholder. */

@@ -56,13 +56,13 @@ function isParseError(err: CairnError): boolean {
 }
 
 /** `limit` cuts the number of series returned (Prometheus 3), with a warning when it did. */
-function respond(result: QueryResult, limit: number): ApiAnswer {
+async function respond(result: QueryResult, limit: number): Promise<ApiAnswer> {
   const value = result.value;
   if (limit > 0 && (value.kind === 'vector' || value.kind === 'matrix') && value.series.length > limit) {
     const cut = { ...value, series: value.series.slice(0, limit) };
-    return answer(encodeQueryData(cut), [...result.warnings, 'results truncated due to limit'], result.infos);
+    return answer(await encodeQueryData(cut), [...result.warnings, 'results truncated due to limit'], result.infos);
   }
-  return answer(encodeQueryData(value), result.warnings, result.infos);
+  return answer(await encodeQueryData(value), result.warnings, result.infos);
 }
 
 function resultLimit(params: RequestParams): number {

@@ -55,11 +55,11 @@ export async function runRangeQuery(q: ParsedQuery, startMs: number, endMs: numb
     throw badData(`invalid parameter "query": invalid expression type ${JSON.stringify(q.type === 'matrix' ? 'range vector' : q.type)} for range query, must be Scalar or instant Vector`);
   }
   const frame: QueryFrame = { startMs, endMs, stepMs, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs };
-  const { value, annotations } = await run(q, frame, o);
-  return { value: toMatrix(value, stepTimes(startMs, endMs, stepMs)), warnings: [...annotations.warnings], infos: [...annotations.infos] };
+  const { value, annotations, budget } = await run(q, frame, o);
+  return { value: await toMatrix(value, stepTimes(startMs, endMs, stepMs), budget), warnings: [...annotations.warnings], infos: [...annotations.infos] };
 }
 
-async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<{ value: EvalValue; annotations: Annotations }> {
+async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<{ value: EvalValue; annotations: Annotations; budget: QueryBudget }> {
   const annotations = new Annotations();
   const ctx: EvalContext = {
     evaluate,
@@ -69,7 +69,7 @@ async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<
     annotations,
     budget: new QueryBudget(o.limits),
   };
-  return { value: finish(await evaluate(q.expr, ctx)), annotations };
+  return { value: finish(await evaluate(q.expr, ctx)), annotations, budget: ctx.budget };
 }
 
 function keepsOrder(q: ParsedQuery): boolean {
@@ -113,10 +113,15 @@ function toInstant(v: EvalValue, t: number, ordered: boolean): QueryValue {
   }
 }
 
-function toMatrix(v: EvalValue, steps: Float64Array): QueryValue {
+async function toMatrix(v: EvalValue, steps: Float64Array, budget: QueryBudget): Promise<QueryValue> {
   if (v.type === 'scalar') return { kind: 'matrix', series: [{ labels: [], timestamps: steps, values: v.values }] };
   if (v.type !== 'vector') throw badData(`invalid expression type ${JSON.stringify(v.type)} for range query, must be Scalar or instant Vector`);
-  const series = v.series.map((s) => compact(s, steps)).filter((s) => s.timestamps.length > 0);
+  const series: ResultSeries[] = [];
+  for (const s of v.series) {
+    const c = compact(s, steps);
+    if (c.timestamps.length > 0) series.push(c);
+    await budget.checkpoint();
+  }
   return { kind: 'matrix', series: series.sort((a, b) => compareLabelSets(a.labels, b.labels)) };
 }
 
