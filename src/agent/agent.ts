@@ -85,7 +85,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let api: ApiServer | undefined;
   if (config.api.enabled && durable) {
     const ep = parseEndpoint(config.api.endpoint)!;
-    api = createApiServer({ host: ep.host, port: ep.port, querier: store.querier(), ready: () => store.ready, logger, metricsText: () => prometheusText(registry) });
+    api = createApiServer({
+      host: ep.host,
+      port: ep.port,
+      querier: store.querier(),
+      ready: () => store.ready,
+      logger,
+      metricsText: () => prometheusText(registry),
+      queryTimeoutMs: config.query.timeout,
+      queryMaxSamples: config.query.max_samples,
+      queryMaxConcurrency: config.query.max_concurrency,
+    });
   }
   let local: LocalSources | undefined;
   let shutdown: Promise<void> | undefined;

@@ -137,6 +137,15 @@ api:
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
 
+query:
+  # PromQL limits, with Prometheus' defaults. A query needing more samples in
+  # memory at once fails with "too many samples"; one running longer than the
+  # timeout fails with "query timed out" (clients may ask for less, never more).
+  max_samples: 50000000
+  timeout: 2m
+  # Queries evaluated at once; more wait for a turn within their timeout.
+  max_concurrency: 20
+
 log:
   # One of: debug, info, warn, error.
   level: info

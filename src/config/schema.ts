@@ -79,6 +79,14 @@ export const configSchema: FieldFor<Config> = {
     },
     telemetry: { kind: 'section', fields: { store: { kind: 'bool' }, interval: { kind: 'duration', min: 1000 } } },
     api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
+    query: {
+      kind: 'section',
+      fields: {
+        max_samples: { kind: 'int', min: 1 },
+        timeout: { kind: 'duration', min: 1 },
+        max_concurrency: { kind: 'int', min: 1, max: 1000 },
+      },
+    },
     log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
     shutdown: { kind: 'section', fields: { timeout: duration } },
   },

@@ -60,6 +60,14 @@ export interface Config {
     readonly enabled: boolean;
     readonly endpoint: string;
   };
+  readonly query: {
+    /** Most samples one query may hold in memory (Prometheus' --query.max-samples). */
+    readonly max_samples: number;
+    /** Longest a query may run, its wait for a turn included; also the cap on the `timeout` parameter. */
+    readonly timeout: number;
+    /** Queries evaluated at once; more wait for a turn (Prometheus' --query.max-concurrency). */
+    readonly max_concurrency: number;
+  };
   readonly log: { readonly level: LogLevel };
   readonly shutdown: { readonly timeout: number };
 }
