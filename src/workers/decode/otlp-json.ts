@@ -8,8 +8,8 @@ import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
 import type { AttributeLimits, IdentityResult, SeriesParts } from '../../model/index.js';
 import { identify } from '../../model/index.js';
 import { JsonCursor } from './json-cursor.js';
-import type { DecodeLimits } from './otlp-proto.js';
-import { DEFAULT_DECODE_CAPS } from './otlp-proto.js';
+import type { DecodeLimits } from './decode-limits.js';
+import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
 
 /** JSON names of each kind's field in Metric, by kind code. */
 const KIND_FIELDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;

@@ -6,15 +6,10 @@ import { PointReader } from './proto-points.js';
 import type { SeriesEntry } from './series-cache.js';
 import { SeriesCache } from './series-cache.js';
 import type { AttributeLimits } from '../../model/index.js';
+import type { DecodeLimits } from './decode-limits.js';
+import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
 
-/** What a decoder refuses: attribute sets, buckets per point, new store series per request. */
-export interface DecodeLimits extends AttributeLimits {
-  readonly maxBucketsPerPoint: number;
-  readonly maxNewSeriesPerRequest: number;
-}
 
-/** Default caps for decoders built without a configuration (tests, tools). */
-export const DEFAULT_DECODE_CAPS = { maxBucketsPerPoint: 1024, maxNewSeriesPerRequest: 100_000 } as const;
 import { identify } from '../../model/index.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
