@@ -40,13 +40,17 @@ export function decodeSection(
     const fallback = defaults?.[key];
     if (field.kind === 'section') {
       resolved[key] = decodeSection(field, value, fallback, keyPath, problems);
+    } else if (field.kind === 'custom') {
+      resolved[key] = value === undefined && fallback !== undefined ? fallback : field.decode(value ?? null, keyPath, problems);
     } else if (value === undefined && fallback !== undefined) {
       resolved[key] = fallback;
     } else {
       // An explicit null lands here on purpose: `endpoint: ${UNSET_BUT_EMPTY}`
       // should be reported, not quietly replaced by the default.
       const parsed = parseLeaf(field, value);
-      if (parsed === undefined) problems.push({ path: keyPath, value, expected: describeLeaf(field) });
+      // Secrets are named by their path only: a token must not reach a log through its error.
+      const shown = field.kind === 'list' && field.secret === true ? '(hidden)' : value;
+      if (parsed === undefined) problems.push({ path: keyPath, value: shown, expected: describeLeaf(field) });
       resolved[key] = parsed;
     }
   }

@@ -31,11 +31,45 @@ receivers:
       endpoint: 127.0.0.1:4317
       # Largest single gRPC message accepted.
       max_recv_msg_bytes: 16MiB
+      # TLS for this listener: on when cert_file is set (PEM files, re-read on
+      # reload and when they change on disk). client_ca_file turns on mutual
+      # TLS: clients must present a certificate signed by one of its CAs.
+      tls:
+        cert_file: ""
+        key_file: ""
+        client_ca_file: ""
+        # Oldest TLS version accepted: "1.2" or "1.3".
+        min_version: "1.2"
+      # Bearer tokens accepted; none means no authentication.
+      # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
+      # an HTTP header). Tokens can come from the environment
+      # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
+      # Compared in constant time, never logged.
+      auth:
+        bearer_tokens: []
+        bearer_token_files: []
     http:
       enabled: true
       endpoint: 127.0.0.1:4318
       # Largest single HTTP request body accepted.
       max_request_bytes: 16MiB
+      # TLS for this listener: on when cert_file is set (PEM files, re-read on
+      # reload and when they change on disk). client_ca_file turns on mutual
+      # TLS: clients must present a certificate signed by one of its CAs.
+      tls:
+        cert_file: ""
+        key_file: ""
+        client_ca_file: ""
+        # Oldest TLS version accepted: "1.2" or "1.3".
+        min_version: "1.2"
+      # Bearer tokens accepted; none means no authentication.
+      # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
+      # an HTTP header). Tokens can come from the environment
+      # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
+      # Compared in constant time, never logged.
+      auth:
+        bearer_tokens: []
+        bearer_token_files: []
 
 limits:
   # Request bytes being decoded or stored at once, across all receivers.
@@ -59,6 +93,51 @@ limits:
   # sum and count each count): points of further new series are rejected,
   # so no single request can blow up memory with series.
   max_new_series_per_request: 100000
+  # Series limits, 0 = none. Points of a series these would exceed are
+  # rejected (OTLP partial success naming the limit) and counted in
+  # cairn_limit_refused_points_total{limit}. Series are counted as the store
+  # keeps them: a gauge or sum is one, a histogram its buckets + 2.
+  # Most series in the store (every source, the agent's own included).
+  max_series: 0
+  # Most series of one OTLP metric name (a histogram counts once here).
+  max_series_per_metric: 0
+  # Most series created in one minute (churn).
+  max_new_series_per_minute: 0
+  # Label limits, applied after the processors, 0 = none. Labels of a series:
+  # its data point attributes, plus __name__, job and instance.
+  max_labels_per_series: 0
+  max_label_name_length: 0
+  max_label_value_length: 0
+  # A value longer than max_label_value_length: reject the point, or
+  # truncate the value to the limit (UTF-8 safe).
+  label_value_overflow: reject
+  # Hostile-client protection, per listener. A peer is an IP address.
+  max_connections_per_peer: 256
+  max_inflight_requests_per_peer: 128
+  # A request body must average at least min_body_rate bytes per second
+  # once body_grace has passed (slow senders are answered 408 / gRPC
+  # DEADLINE_EXCEEDED and disconnected), and arrive in full within
+  # body_timeout. Budget is taken as body bytes arrive, not as announced.
+  min_body_rate: 16KiB
+  body_grace: 5s
+  body_timeout: 60s
+
+# Attribute processing, in order, in the decode workers before anything is
+# written: what a rule removes or masks never reaches the disk. Rules run
+# once per new series (not per point); docs/security.md has the details.
+# Rule types (keys are RE2 regexes, levels any of resource, point):
+#   - redact: { patterns: [email, ipv4, ipv6, credit_card, bearer],
+#               custom: ["ssn=\\d+"], mode: mask, mask: "****",
+#               keys: "", levels: [resource, point] }
+#       mode: hash replaces a match by hmac:<16 hex digits> (HMAC-SHA256
+#       keyed by the contents of hash_key_file): still one series per user,
+#       unreadable; keys limits the rule to attributes whose key matches.
+#   - drop_attributes: { keys: "^(user\\.|http\\.client_ip$)", levels: [resource, point] }
+#   - keep_attributes: { keys: "^(service\\.|http\\.)", levels: [point] }
+#   - rename: { from: http.method, to: http.request.method, levels: [resource, point] }
+#   - set: { attributes: { deployment.environment: prod }, level: point }
+#   - drop_metrics: { names: "^debug\\." }
+processors: []
 
 workers:
   # Decoding threads, 0 to 256. 0 means one less than the number of cores
@@ -136,6 +215,29 @@ api:
   enabled: true
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
+  # TLS for this listener: on when cert_file is set (PEM files, re-read on
+  # reload and when they change on disk). client_ca_file turns on mutual
+  # TLS: clients must present a certificate signed by one of its CAs.
+  tls:
+    cert_file: ""
+    key_file: ""
+    client_ca_file: ""
+    # Oldest TLS version accepted: "1.2" or "1.3".
+    min_version: "1.2"
+  # Bearer tokens accepted on every path but open_paths; none means no
+  # authentication.
+  # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
+  # an HTTP header). Tokens can come from the environment
+  # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
+  # Compared in constant time, never logged.
+  auth:
+    bearer_tokens: []
+    bearer_token_files: []
+    # Answered without a token, so health checks need no secret.
+    open_paths: [/healthz, /readyz, /-/healthy, /-/ready]
+  # POST /-/reload re-reads the configuration (as SIGHUP does), as in
+  # Prometheus' --web.enable-lifecycle. Behind auth when auth is on.
+  enable_lifecycle: false
 
 query:
   # PromQL limits, with Prometheus' defaults. A query needing more samples in

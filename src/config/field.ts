@@ -1,3 +1,5 @@
+import type { ConfigProblem } from './problem.js';
+
 /** Declarative description of one configuration key. */
 
 /** A byte size; see parseBytes. Sizes that bound a buffer set `positive`. */
@@ -42,6 +44,21 @@ export interface ListField<T extends string = string> {
   readonly values?: readonly T[];
   /** Entries must be absolute paths. */
   readonly absolutePaths?: boolean;
+  /** Entries are secrets (tokens): problems never show them. */
+  readonly secret?: boolean;
+}
+/** Any string (header values, names); `nonEmpty` refuses ''. */
+export interface StringField {
+  readonly kind: 'string';
+  readonly nonEmpty?: boolean;
+}
+/**
+ * A value with a shape of its own (the processors list), decoded by `decode`, which reports
+ * problems under `path` itself and returns undefined when there were any.
+ */
+export interface CustomField<T = unknown> {
+  readonly kind: 'custom';
+  readonly decode: (raw: unknown, path: string, problems: ConfigProblem[]) => T | undefined;
 }
 /** A mapping; absent or `null` means "all defaults". */
 export interface SectionField {
@@ -49,8 +66,8 @@ export interface SectionField {
   readonly fields: Readonly<Record<string, Field>>;
 }
 
-export type LeafField = BytesField | DurationField | EndpointField | PathField | IntField | BoolField | EnumField | ListField;
-export type Field = LeafField | SectionField;
+export type LeafField = BytesField | DurationField | EndpointField | PathField | StringField | IntField | BoolField | EnumField | ListField;
+export type Field = LeafField | SectionField | CustomField;
 
 /**
  * The field shapes allowed to describe a value of type T. Typing the schema
@@ -61,12 +78,14 @@ export type Field = LeafField | SectionField;
  */
 export type FieldFor<T> = [T] extends [readonly (infer E extends string)[]]
   ? ListField<E>
+  : [T] extends [readonly object[]]
+  ? CustomField<T>
   : [T] extends [boolean]
   ? BoolField
   : [T] extends [number]
     ? BytesField | DurationField | IntField
     : [T] extends [string]
       ? string extends T
-        ? EndpointField | PathField
+        ? EndpointField | PathField | StringField
         : EnumField<T & string>
       : { readonly kind: 'section'; readonly fields: { readonly [K in keyof T]-?: FieldFor<T[K]> } };

@@ -1,11 +1,19 @@
 import { decodeSection } from './decode.js';
 import type { BytesField, DurationField, FieldFor } from './field.js';
 import type { ConfigProblem } from './problem.js';
-import type { Config, HostScraperName } from './types.js';
+import { processorsField } from './processors-schema.js';
+import type { AuthConfig, Config, HostScraperName, TlsServerConfig } from './types.js';
 
 // Every size in the config bounds a buffer, where 0 would refuse all traffic.
 const size: BytesField = { kind: 'bytes', positive: true };
 const duration: DurationField = { kind: 'duration' };
+/** 0 turns a limit off. */
+const limit = { kind: 'int', min: 0 } as const;
+const tls: FieldFor<TlsServerConfig> = {
+  kind: 'section',
+  fields: { cert_file: { kind: 'string' }, key_file: { kind: 'string' }, client_ca_file: { kind: 'string' }, min_version: { kind: 'enum', values: ['1.2', '1.3'] } },
+};
+const authFields: FieldFor<AuthConfig>['fields'] = { bearer_tokens: { kind: 'list', secret: true }, bearer_token_files: { kind: 'list' } };
 const HOST_SCRAPERS: readonly HostScraperName[] = ['cpu', 'memory', 'load', 'disk', 'filesystem', 'network', 'paging', 'processes', 'uptime'];
 
 /** Every configuration key and what it accepts; defaults live in defaults.ts. */
@@ -20,11 +28,11 @@ export const configSchema: FieldFor<Config> = {
           fields: {
             grpc: {
               kind: 'section',
-              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_recv_msg_bytes: size },
+              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_recv_msg_bytes: size, tls, auth: { kind: 'section', fields: authFields } },
             },
             http: {
               kind: 'section',
-              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_request_bytes: size },
+              fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' }, max_request_bytes: size, tls, auth: { kind: 'section', fields: authFields } },
             },
           },
         },
@@ -39,8 +47,21 @@ export const configSchema: FieldFor<Config> = {
         max_attributes: { kind: 'int', min: 1 },
         max_buckets_per_point: { kind: 'int', min: 1, max: 1_000_000 },
         max_new_series_per_request: { kind: 'int', min: 1 },
+        max_series: limit,
+        max_series_per_metric: limit,
+        max_new_series_per_minute: limit,
+        max_labels_per_series: limit,
+        max_label_name_length: limit,
+        max_label_value_length: limit,
+        label_value_overflow: { kind: 'enum', values: ['reject', 'truncate'] },
+        max_connections_per_peer: limit,
+        max_inflight_requests_per_peer: limit,
+        min_body_rate: { kind: 'bytes' },
+        body_grace: duration,
+        body_timeout: { kind: 'duration', min: 1000 },
       },
     },
+    processors: processorsField,
     workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 }, idle_timeout: duration } },
     store: {
       kind: 'section',
@@ -78,7 +99,16 @@ export const configSchema: FieldFor<Config> = {
       },
     },
     telemetry: { kind: 'section', fields: { store: { kind: 'bool' }, interval: { kind: 'duration', min: 1000 } } },
-    api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
+    api: {
+      kind: 'section',
+      fields: {
+        enabled: { kind: 'bool' },
+        endpoint: { kind: 'endpoint' },
+        tls,
+        auth: { kind: 'section', fields: { ...authFields, open_paths: { kind: 'list', absolutePaths: true } } },
+        enable_lifecycle: { kind: 'bool' },
+      },
+    },
     query: {
       kind: 'section',
       fields: {

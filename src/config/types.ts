@@ -2,8 +2,8 @@
 export interface Config {
   readonly receivers: {
     readonly otlp: {
-      readonly grpc: { readonly enabled: boolean; readonly endpoint: string; readonly max_recv_msg_bytes: number };
-      readonly http: { readonly enabled: boolean; readonly endpoint: string; readonly max_request_bytes: number };
+      readonly grpc: { readonly enabled: boolean; readonly endpoint: string; readonly max_recv_msg_bytes: number; readonly tls: TlsServerConfig; readonly auth: AuthConfig };
+      readonly http: { readonly enabled: boolean; readonly endpoint: string; readonly max_request_bytes: number; readonly tls: TlsServerConfig; readonly auth: AuthConfig };
     };
   };
   readonly limits: {
@@ -19,7 +19,32 @@ export interface Config {
     readonly max_buckets_per_point: number;
     /** Most store series one request may create; points of further new series are rejected. */
     readonly max_new_series_per_request: number;
+    /** Most series in the store (0: no limit); points of further new series are rejected. */
+    readonly max_series: number;
+    /** Most series of one metric name (0: no limit). */
+    readonly max_series_per_metric: number;
+    /** Most new store series in one minute (0: no limit). */
+    readonly max_new_series_per_minute: number;
+    /** Most labels on one series (0: no limit). */
+    readonly max_labels_per_series: number;
+    /** Longest label name, in bytes (0: no limit); longer names are rejected. */
+    readonly max_label_name_length: number;
+    /** Longest label value, in bytes (0: no limit); see label_value_overflow. */
+    readonly max_label_value_length: number;
+    readonly label_value_overflow: 'reject' | 'truncate';
+    /** Connections one peer address may hold on each listener (0: no limit). */
+    readonly max_connections_per_peer: number;
+    /** Requests one peer address may have in flight on each receiver (0: no limit). */
+    readonly max_inflight_requests_per_peer: number;
+    /** Slowest average body rate accepted once `body_grace` has passed, bytes per second (0: no minimum). */
+    readonly min_body_rate: number;
+    /** Time a body may take before the rate is enforced. */
+    readonly body_grace: number;
+    /** Longest a request body may take to arrive in full. */
+    readonly body_timeout: number;
   };
+  /** Attribute processing in the decode workers, before the WAL, in order. */
+  readonly processors: readonly ProcessorConfig[];
   readonly workers: {
     /** 0 means one less than the number of cores, at least 1. */
     readonly threads: number;
@@ -59,6 +84,13 @@ export interface Config {
   readonly api: {
     readonly enabled: boolean;
     readonly endpoint: string;
+    readonly tls: TlsServerConfig;
+    readonly auth: AuthConfig & {
+      /** Paths answered without a token (health checks). */
+      readonly open_paths: readonly string[];
+    };
+    /** POST /-/reload (Prometheus' lifecycle endpoint); off by default. */
+    readonly enable_lifecycle: boolean;
   };
   readonly query: {
     /** Most samples one query may hold in memory (Prometheus' --query.max-samples). */
@@ -92,3 +124,42 @@ export interface HostConfig {
   };
   readonly process: { readonly enabled: boolean; readonly top: number };
 }
+
+/** TLS on a listener; off while cert_file is empty. */
+export interface TlsServerConfig {
+  readonly cert_file: string;
+  readonly key_file: string;
+  /** When set, clients must present a certificate signed by one of these CAs (mTLS). */
+  readonly client_ca_file: string;
+  readonly min_version: TlsVersion;
+}
+
+export type TlsVersion = '1.2' | '1.3';
+
+/** Bearer tokens a listener accepts; none configured means no authentication. */
+export interface AuthConfig {
+  readonly bearer_tokens: readonly string[];
+  /** Files holding tokens, one per line; re-read on reload. */
+  readonly bearer_token_files: readonly string[];
+}
+
+export type AttributeLevel = 'resource' | 'point';
+export type RedactPattern = 'email' | 'ipv4' | 'ipv6' | 'credit_card' | 'bearer';
+
+/** One processor rule, as written in the config (regexes still as text). */
+export type ProcessorConfig =
+  | {
+      readonly type: 'redact';
+      readonly patterns: readonly RedactPattern[];
+      readonly custom: readonly string[];
+      readonly mode: 'mask' | 'hash';
+      readonly mask: string;
+      readonly hash_key_file: string;
+      /** Only attributes whose key matches ('' = all). */
+      readonly keys: string;
+      readonly levels: readonly AttributeLevel[];
+    }
+  | { readonly type: 'drop_attributes' | 'keep_attributes'; readonly keys: string; readonly levels: readonly AttributeLevel[] }
+  | { readonly type: 'rename'; readonly from: string; readonly to: string; readonly levels: readonly AttributeLevel[] }
+  | { readonly type: 'set'; readonly attributes: readonly (readonly [string, string])[]; readonly level: AttributeLevel }
+  | { readonly type: 'drop_metrics'; readonly names: string };

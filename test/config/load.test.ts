@@ -14,6 +14,8 @@ import {
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const MiB = 1024 ** 2;
+const NO_TLS = { cert_file: '', key_file: '', client_ca_file: '', min_version: '1.2' };
+const NO_AUTH = { bearer_tokens: [], bearer_token_files: [] };
 
 /**
  * Every invalid fixture and the substrings its error message must contain:
@@ -23,7 +25,7 @@ const MiB = 1024 ** 2;
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
     'exporters: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, workers, store, host, telemetry, api, query, log, shutdown',
+    'expected one of the known keys: receivers, limits, processors, workers, store, host, telemetry, api, query, log, shutdown',
   ],
   'query-bad-values.yaml': ['query.max_samples: got 0', 'query.max_concurrency: got "many"', 'query.timeot: got "1m"', 'expected one of the known keys: max_samples, timeout, max_concurrency'],
   'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
@@ -114,11 +116,31 @@ describe('loadConfig with valid files', () => {
     expect(defaultConfig).toEqual({
       receivers: {
         otlp: {
-          grpc: { enabled: true, endpoint: '127.0.0.1:4317', max_recv_msg_bytes: 16 * MiB },
-          http: { enabled: true, endpoint: '127.0.0.1:4318', max_request_bytes: 16 * MiB },
+          grpc: { enabled: true, endpoint: '127.0.0.1:4317', max_recv_msg_bytes: 16 * MiB, tls: NO_TLS, auth: NO_AUTH },
+          http: { enabled: true, endpoint: '127.0.0.1:4318', max_request_bytes: 16 * MiB, tls: NO_TLS, auth: NO_AUTH },
         },
       },
-      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128, max_buckets_per_point: 1024, max_new_series_per_request: 100_000 },
+      limits: {
+        max_inflight_bytes: 64 * MiB,
+        retry_after: 1000,
+        max_attribute_bytes: 16 * 1024,
+        max_attributes: 128,
+        max_buckets_per_point: 1024,
+        max_new_series_per_request: 100_000,
+        max_series: 0,
+        max_series_per_metric: 0,
+        max_new_series_per_minute: 0,
+        max_labels_per_series: 0,
+        max_label_name_length: 0,
+        max_label_value_length: 0,
+        label_value_overflow: 'reject',
+        max_connections_per_peer: 256,
+        max_inflight_requests_per_peer: 128,
+        min_body_rate: 16 * 1024,
+        body_grace: 5000,
+        body_timeout: 60_000,
+      },
+      processors: [],
       workers: { threads: 0, idle_timeout: 60_000 },
       store: {
         enabled: true,
@@ -143,7 +165,7 @@ describe('loadConfig with valid files', () => {
         process: { enabled: false, top: 10 },
       },
       telemetry: { store: true, interval: 10_000 },
-      api: { enabled: true, endpoint: '127.0.0.1:9977' },
+      api: { enabled: true, endpoint: '127.0.0.1:9977', tls: NO_TLS, auth: { ...NO_AUTH, open_paths: ['/healthz', '/readyz', '/-/healthy', '/-/ready'] }, enable_lifecycle: false },
       query: { max_samples: 50_000_000, timeout: 120_000, max_concurrency: 20 },
       log: { level: 'info' },
       shutdown: { timeout: 10_000 },
