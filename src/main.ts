@@ -55,7 +55,7 @@ async function run(file: string | undefined): Promise<void> {
     const hard = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting', { component: 'agent' });
       process.exit(EXIT_FAILURE);
-    }, config.shutdown.timeout + 2000);
+    }, (agent?.config ?? config).shutdown.timeout + 2000);
     hard.unref();
     // A signal during start (a long WAL replay, say) stops the agent as soon as it is up.
     if (agent !== undefined) shutdownAndExit(agent, logger);
@@ -63,8 +63,18 @@ async function run(file: string | undefined): Promise<void> {
   // Installed before anything starts: a signal at any moment gets the clean stop.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP reloads the configuration; before the agent is up there is nothing to reload yet
+  // (and the default action, exiting, would leave the store's lock behind).
+  process.on('SIGHUP', () => {
+    if (agent === undefined || stopping !== null) {
+      logger.warn('SIGHUP before the agent started; nothing reloaded', { component: 'agent' });
+      return;
+    }
+    logger.info('reloading the configuration', { component: 'agent', signal: 'SIGHUP' });
+    void agent.reload();
+  });
   try {
-    agent = await startAgent({ config, logger });
+    agent = await startAgent({ config, logger, configFile: file, setLogLevel: (level) => logger.setLevel(level) });
   } catch (err) {
     logger.error('agent failed to start', { component: 'agent', error: (err as Error).message });
     return process.exit(EXIT_FAILURE);

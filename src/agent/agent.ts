@@ -1,12 +1,12 @@
 import os from 'node:os';
 import type { ApiServer } from '../api/index.js';
 import { createApiServer } from '../api/index.js';
-import type { Config } from '../config/index.js';
+import type { Reloadable } from '../component/index.js';
+import type { Config, LogLevel } from '../config/index.js';
 import { parseEndpoint, resolveThreads } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { Admission, IngestPipeline } from '../pipeline/index.js';
 import type { Receiver } from '../receivers/index.js';
-import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
@@ -18,12 +18,18 @@ import type { LocalSources } from '../sources/index.js';
 import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
 import { registerStoreGauges } from './store-gauges.js';
+import { ConfigReloader } from './config-reloader.js';
+import { buildApiSecurity, buildReceivers } from './listeners.js';
 
 export interface AgentOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** Defaults to the on-disk store at `store.path`. */
   readonly store?: Store;
+  /** The file `config` came from, read again on reload (undefined: the built-in defaults). */
+  readonly configFile?: string;
+  /** Lets a reload change the log level. */
+  readonly setLogLevel?: (level: LogLevel) => void;
 }
 
 export interface Agent {
@@ -33,6 +39,10 @@ export interface Agent {
   readonly registry: Registry;
   readonly pool: WorkerPool;
   readonly admission: Admission;
+  /** The configuration in force (changes on reload). */
+  readonly config: Config;
+  /** Re-reads the configuration file; resolves with null once in force, else why it was refused (the old one stays). */
+  reload(): Promise<string | null>;
   /** Stop accepting, drain, stop workers and the store; idempotent. */
   shutdown(): Promise<void>;
 }
@@ -72,16 +82,21 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const durable = options.store === undefined && config.store.enabled;
   if (durable) registerStoreGauges(registry, store, config.store.max_disk_bytes);
 
-  const receivers: Receiver[] = [];
-  const { grpc, http } = config.receivers.otlp;
-  if (grpc.enabled) {
-    const ep = parseEndpoint(grpc.endpoint)!;
-    receivers.push(createOtlpGrpcReceiver({ host: ep.host, port: ep.port, maxRecvMsgBytes: grpc.max_recv_msg_bytes, pipeline, logger }));
+  const reloader = new ConfigReloader({ file: options.configFile, initial: config, logger, registry });
+  const deps = { logger, registry };
+  let built: { receivers: Receiver[]; reloadable: Reloadable };
+  let apiSecurity: ReturnType<typeof buildApiSecurity> | undefined;
+  try {
+    built = buildReceivers(config, pipeline, deps);
+    if (config.api.enabled && durable) apiSecurity = buildApiSecurity(config, deps);
+  } catch (err) {
+    await store.shutdown(0);
+    await pool.shutdown();
+    throw err;
   }
-  if (http.enabled) {
-    const ep = parseEndpoint(http.endpoint)!;
-    receivers.push(createOtlpHttpReceiver({ host: ep.host, port: ep.port, maxRequestBytes: http.max_request_bytes, pipeline, logger }));
-  }
+  const receivers = built.receivers;
+  reloader.add(built.reloadable);
+  if (apiSecurity !== undefined) reloader.add(apiSecurity.reloadable);
   let api: ApiServer | undefined;
   if (config.api.enabled && durable) {
     const ep = parseEndpoint(config.api.endpoint)!;
@@ -95,8 +110,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       queryTimeoutMs: config.query.timeout,
       queryMaxSamples: config.query.max_samples,
       queryMaxConcurrency: config.query.max_concurrency,
+      security: apiSecurity?.security,
+      openPaths: () => reloader.current.api.auth.open_paths,
+      lifecycle: { enabled: () => reloader.current.api.enable_lifecycle, reload: () => reloader.reload() },
     });
   }
+  const setLogLevel = options.setLogLevel;
+  if (setLogLevel !== undefined) reloader.add({ name: 'log', prepare: (next) => () => setLogLevel(next.log.level) });
   let local: LocalSources | undefined;
   let shutdown: Promise<void> | undefined;
   const agent: Agent = {
@@ -108,6 +128,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     registry,
     pool,
     admission,
+    get config() {
+      return reloader.current;
+    },
+    reload: () => reloader.reload(),
     shutdown() {
       shutdown ??= (async () => {
         const deadline = config.shutdown.timeout;

@@ -1,9 +1,12 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { CairnError, ErrorCodes } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 // Shared with the receivers so addresses are logged the same way everywhere.
-import type { NetComponent } from '../net/index.js';
+import type { ListenerSecurity, NetComponent } from '../net/index.js';
 import { httpComponent } from '../net/index.js';
+import type { LifecycleOptions } from './lifecycle.js';
+import { handleLifecycle, LIFECYCLE_PATHS } from './lifecycle.js';
 import type { ApiContext } from './api-context.js';
 import { failureOf, HTTP_STATUS_OF } from './api-error.js';
 import { encodeFailure, encodeSuccess } from './json-encode.js';
@@ -30,6 +33,12 @@ export interface ApiServerOptions {
   readonly queryMaxSamples?: number;
   /** Queries evaluated at once; more wait for a turn. */
   readonly queryMaxConcurrency?: number;
+  /** Bearer tokens and TLS; none: open, plain HTTP. */
+  readonly security?: ListenerSecurity;
+  /** Paths answered without a token (read on every request: reloadable). */
+  readonly openPaths?: () => readonly string[];
+  /** POST /-/reload. */
+  readonly lifecycle?: LifecycleOptions;
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
@@ -58,19 +67,49 @@ const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer
 export function createApiServer(o: ApiServerOptions): ApiServer {
   const engine = createQueryEngine({ querier: o.querier, timeoutMs: o.queryTimeoutMs, maxSamples: o.queryMaxSamples, maxConcurrency: o.queryMaxConcurrency });
   const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine };
-  const server = http.createServer({ requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
+  const options: http.ServerOptions = { requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 };
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(o, ctx, req, res).catch((err: unknown) => {
       o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });
       send(res, text(500, 'internal error\n'));
     });
-  });
-  return httpComponent(server, { name: COMPONENT, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'api listening' });
+  };
+  const tls = o.security?.tls ?? null;
+  const server = tls === null ? http.createServer(options, onRequest) : https.createServer({ ...options, ...tls }, onRequest);
+  const component = httpComponent(server, { name: COMPONENT, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'api listening', tls: tls !== null });
+  return {
+    ...component,
+    get address() {
+      return component.address;
+    },
+    async start() {
+      await component.start();
+      o.security?.serve(tls === null ? null : (server as https.Server));
+    },
+    async shutdown(deadlineMs: number) {
+      o.security?.close();
+      await component.shutdown(deadlineMs);
+    },
+  };
 }
 
 async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const url = requestUrl(req.url ?? '');
   if (url === undefined) return send(res, text(400, `cannot parse request target ${JSON.stringify(req.url)}\n`));
+  if (o.security !== undefined && !(o.openPaths?.() ?? []).includes(url.pathname)) {
+    const verdict = o.security.authorize(req.headers.authorization);
+    if (verdict !== 'ok') {
+      res.setHeader('WWW-Authenticate', verdict === 'missing' ? 'Bearer realm="cairn"' : 'Bearer realm="cairn", error="invalid_token"');
+      if (!req.complete) res.setHeader('Connection', 'close');
+      return send(res, text(401, verdict === 'missing' ? 'Unauthorized: a bearer token is required\n' : 'Unauthorized: invalid bearer token\n'));
+    }
+  }
+  if (LIFECYCLE_PATHS.includes(url.pathname)) {
+    const answer = await handleLifecycle(o.lifecycle, method, url.pathname);
+    if (answer.allow !== undefined) res.setHeader('Allow', answer.allow);
+    return send(res, text(answer.status, answer.body));
+  }
   const plain = PLAIN_ROUTES[url.pathname];
   if (plain !== undefined) {
     if (method !== 'GET' && method !== 'HEAD') return notAllowed(res, method, 'GET, HEAD');

@@ -12,6 +12,7 @@ export interface LoadOptions {
 }
 
 const KEY_RE = /^(.*?):(?:\s|$)/;
+const SECRET_LINE = /token|secret|password|authorization|bearer/i;
 
 type Parsed = { readonly raw: unknown } | { readonly problems: readonly ConfigProblem[] };
 
@@ -69,5 +70,7 @@ function yamlProblem(issue: YAMLError, text: string, lineCounter: LineCounter): 
     const key = KEY_RE.exec(source.slice(col - 1))?.[1] ?? source.trim();
     return { path, value: key, expected: 'each key at most once in a mapping (duplicate key)' };
   }
-  return { path, value: source.trim(), expected: `valid YAML (${issue.message})` };
+  // The line is shown to help find the mistake, unless it may hold a secret.
+  const value = SECRET_LINE.test(source) ? '(hidden)' : source.trim();
+  return { path, value, expected: `valid YAML (${issue.message})` };
 }

@@ -9,9 +9,14 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** A logger whose level a configuration reload can change. */
+export interface LevelledLogger extends Logger {
+  setLevel(level: LogLevel): void;
+}
+
 /** Structured JSON lines, one per event, on stderr (stdout stays free for command output). */
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const min = RANK[level];
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): LevelledLogger {
+  let min = RANK[level];
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < min) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
@@ -21,6 +26,9 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    setLevel: (l) => {
+      min = RANK[l];
+    },
   };
 }
 

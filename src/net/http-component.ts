@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type * as net from 'node:net';
 import type { Component } from '../component/index.js';
 import type { Logger } from '../log/index.js';
@@ -16,7 +17,7 @@ export interface NetComponent extends Component {
  * bound address; `shutdown` stops accepting, lets requests in flight finish, and closes every
  * connection once the deadline passes.
  */
-export function httpComponent(server: http.Server, o: { name: string; host: string; port: number; logger: Logger; listeningMessage: string }): NetComponent {
+export function httpComponent(server: http.Server | https.Server, o: { name: string; host: string; port: number; logger: Logger; listeningMessage: string; tls?: boolean }): NetComponent {
   let bound = '';
   return {
     name: o.name,
@@ -26,7 +27,7 @@ export function httpComponent(server: http.Server, o: { name: string; host: stri
     async start() {
       await listen(server, o.host, o.port);
       bound = formatBound(server.address());
-      o.logger.info(o.listeningMessage, { component: o.name, address: bound || formatAddress(o.host, o.port) });
+      o.logger.info(o.listeningMessage, { component: o.name, address: bound || formatAddress(o.host, o.port), tls: o.tls === true });
     },
     async shutdown(deadlineMs: number) {
       await new Promise<void>((resolve) => {

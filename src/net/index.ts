@@ -1,3 +1,13 @@
 export { formatAddress, formatBound } from './endpoint-address.js';
 export { httpComponent, listen } from './http-component.js';
 export type { NetComponent } from './http-component.js';
+export { BearerTokens } from './bearer-tokens.js';
+export type { AuthVerdict, TokenSources } from './bearer-tokens.js';
+export { ListenerSecurity } from './listener-security.js';
+export type { ListenerSecurityConfig, ListenerSecurityOptions } from './listener-security.js';
+export { readServerTls, tlsEnabled } from './tls-files.js';
+export type { ServerTlsOptions } from './tls-files.js';
+export { PeerLimits } from './peer-limits.js';
+export type { PeerLimitSettings } from './peer-limits.js';
+export { BodyWatch } from './body-watch.js';
+export type { BodyWatchSettings, SlowBody, WatchedBody } from './body-watch.js';

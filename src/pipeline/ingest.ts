@@ -64,11 +64,22 @@ export class IngestPipeline {
     );
   }
 
-  /** Takes budget for a request of `bytes`, or answers with the refusal to send instead. */
+  /** Takes budget for a request of `bytes` (0: taken as its body arrives), or answers with the refusal to send instead. */
   admit(bytes: number, receiver: string): Ticket | IngestFailure {
     if (this.#closed) return this.#unavailable('the agent is shutting down', receiver, 'shutdown');
-    if (!this.#o.admission.tryAcquire(bytes)) return this.refused(receiver);
+    if (bytes === 0 ? this.#o.admission.full : !this.#o.admission.tryAcquire(bytes)) return this.refused(receiver);
     return { bytes };
+  }
+
+  /** The answer to a request over its peer's in-flight allowance (limits.max_inflight_requests_per_peer). */
+  refusedPeer(receiver: string): IngestFailure {
+    this.#refused.add(1, { receiver, reason: 'requests_per_peer' });
+    return refused('this client address has limits.max_inflight_requests_per_peer requests in flight; retry later', this.#o.retryAfterMs);
+  }
+
+  /** Counts a body given up on for arriving too slowly (the receiver answers it). */
+  slowBody(receiver: string, why: 'rate' | 'timeout'): void {
+    this.#refused.add(1, { receiver, reason: why === 'rate' ? 'body_rate' : 'body_timeout' });
   }
 
   /** The answer to a request that does not fit in the in-flight budget (counted). */

@@ -17,9 +17,10 @@ export type Format = 'protobuf' | 'json';
  * How a request ended, as labelled on the request duration histogram: `partial` is an OK answer
  * carrying partial_success, `refused` a retryable refusal, `invalid` a permanent client error
  * (malformed, too large, wrong path or type), `error` a fault of ours, `aborted` no answer
- * (the client went away or cancelled).
+ * (the client went away or cancelled), `unauthenticated` a missing or wrong token, `too_slow`
+ * a body below the minimum rate or past the body timeout.
  */
-export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'invalid' | 'error' | 'aborted';
+export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'invalid' | 'error' | 'aborted' | 'unauthenticated' | 'too_slow';
 
 export function requestOutcomeOf(outcome: IngestOutcome): RequestOutcome {
   switch (outcome.status) {

@@ -1,4 +1,4 @@
-export type { Receiver } from './receiver.js';
+export type { Receiver, ReceiverGuard } from './receiver.js';
 export { createOtlpGrpcReceiver } from './otlp-grpc.js';
 export type { OtlpGrpcOptions } from './otlp-grpc.js';
 export { createOtlpHttpReceiver } from './otlp-http.js';

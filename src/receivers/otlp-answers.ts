@@ -12,6 +12,7 @@ export const GrpcCode = {
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
@@ -53,6 +54,8 @@ export function grpcRequestOutcome(code: number, partial: boolean): RequestOutco
     case GrpcCode.NOT_FOUND:
     case GrpcCode.UNIMPLEMENTED:
       return 'invalid';
+    case GrpcCode.UNAUTHENTICATED:
+      return 'unauthenticated';
     case GrpcCode.CANCELLED:
     case GrpcCode.DEADLINE_EXCEEDED:
       return 'aborted';
@@ -65,6 +68,8 @@ export function grpcRequestOutcome(code: number, partial: boolean): RequestOutco
 export function httpRequestOutcome(statusCode: number): RequestOutcome {
   if (statusCode < 400) return 'ok';
   if (statusCode === 429 || statusCode === 503) return 'refused';
+  if (statusCode === 401) return 'unauthenticated';
+  if (statusCode === 408) return 'too_slow';
   return statusCode < 500 ? 'invalid' : 'error';
 }
 

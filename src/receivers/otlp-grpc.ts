@@ -2,18 +2,20 @@ import http2 from 'node:http2';
 import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import type { Logger } from '../log/index.js';
 import type { IngestFailure, IngestPipeline, RequestOutcome, Ticket } from '../pipeline/index.js';
+import type { SlowBody } from '../net/index.js';
 import { formatAddress, formatBound, listen } from '../net/index.js';
 import { ACCEPT_ENCODINGS, framedMessage, GRPC_CONTENT_TYPE, MESSAGE_PREFIX_BYTES, statusHeaders, timeoutMs } from './grpc-wire.js';
 import type { RpcStatus } from './otlp-answers.js';
 import { encodeExportResponseProto, GrpcCode, grpcRequestOutcome, statusOf } from './otlp-answers.js';
-import type { Receiver } from './receiver.js';
+import type { Receiver, ReceiverGuard } from './receiver.js';
+import { BodyReservation } from './body-reservation.js';
 
 export interface OtlpGrpcOptions {
   readonly host: string;
   readonly port: number;
-  readonly maxRecvMsgBytes: number;
   readonly pipeline: IngestPipeline;
   readonly logger: Logger;
+  readonly guard: ReceiverGuard;
 }
 
 const RECEIVER = 'otlp_grpc';
@@ -33,7 +35,10 @@ const MAX_CONCURRENT_STREAMS = 64;
  * the headers and again at the message prefix, before the body is buffered.
  */
 export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
-  const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_CONCURRENT_STREAMS } });
+  const settings = { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_CONCURRENT_STREAMS };
+  const tls = o.guard.security.tls;
+  const server = tls === null ? http2.createServer({ settings }) : http2.createSecureServer({ settings, ...tls, allowHTTP1: false });
+  o.guard.peers.attach(server);
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => {
     sessions.add(session);
@@ -48,7 +53,14 @@ export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
   server.on('stream', (stream, headers) => {
     const startedMs = performance.now();
     stream.on('error', () => undefined);
+    const peer = stream.session?.socket?.remoteAddress ?? '';
+    if (!o.guard.peers.acquire(peer)) {
+      const outcome = failWith(stream, o.pipeline.refusedPeer(RECEIVER));
+      if (outcome !== null) o.pipeline.observeRequest(RECEIVER, startedMs, outcome);
+      return;
+    }
     void handle(o, stream, headers).then((outcome) => {
+      o.guard.peers.release(peer);
       if (outcome !== null) o.pipeline.observeRequest(RECEIVER, startedMs, outcome);
     });
   });
@@ -61,9 +73,11 @@ export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
     async start() {
       await listen(server, o.host, o.port);
       bound = formatBound(server.address()) || formatAddress(o.host, o.port);
-      o.logger.info('receiver listening', { component: RECEIVER, address: bound });
+      o.guard.security.serve(tls === null ? null : (server as http2.Http2SecureServer));
+      o.logger.info('receiver listening', { component: RECEIVER, address: bound, tls: tls !== null });
     },
     async shutdown(deadlineMs: number) {
+      o.guard.security.close();
       await closeServer(server, sessions, deadlineMs);
     },
   };
@@ -74,6 +88,8 @@ async function handle(o: OtlpGrpcOptions, stream: ServerHttp2Stream, headers: In
   if (headers[':method'] !== 'POST') return answerHttp(stream, 405);
   const type = headers['content-type'];
   if (typeof type !== 'string' || !type.startsWith('application/grpc')) return answerHttp(stream, 415);
+  const verdict = o.guard.security.authorize(headers['authorization']);
+  if (verdict !== 'ok') return fail(stream, { code: GrpcCode.UNAUTHENTICATED, message: verdict === 'missing' ? 'missing bearer token (metadata authorization: Bearer <token>)' : 'invalid bearer token' });
   if (headers[':path'] !== EXPORT_PATH) return fail(stream, { code: GrpcCode.UNIMPLEMENTED, message: `unknown method ${String(headers[':path'])}` });
   const encoding = headers['grpc-encoding'] ?? 'identity';
   if (encoding !== 'identity' && encoding !== 'gzip') return fail(stream, { code: GrpcCode.UNIMPLEMENTED, message: `message encoding "${String(encoding)}" is not supported (${ACCEPT_ENCODINGS})` });
@@ -83,11 +99,16 @@ async function handle(o: OtlpGrpcOptions, stream: ServerHttp2Stream, headers: In
   const read = await readMessage(stream, o, deadline);
   if (read.status === 'aborted') return 'aborted';
   if (read.status === 'failed') return fail(stream, read.error);
+  if (read.status === 'too_slow') {
+    o.pipeline.slowBody(RECEIVER, read.why);
+    const answered = fail(stream, { code: GrpcCode.DEADLINE_EXCEEDED, message: read.why === 'rate' ? 'request message arrived slower than limits.min_body_rate' : 'request message did not arrive within limits.body_timeout' });
+    return answered === null ? null : 'too_slow';
+  }
   if (read.status === 'refused') return failWith(stream, read.refusal);
   const { ticket, message, compressed } = read;
   try {
     if (compressed && encoding === 'identity') return fail(stream, { code: GrpcCode.INTERNAL, message: 'message has its compressed flag set but grpc-encoding is identity' });
-    const outcome = await o.pipeline.process(ticket, message, 'protobuf', compressed, o.maxRecvMsgBytes, RECEIVER);
+    const outcome = await o.pipeline.process(ticket, message, 'protobuf', compressed, o.guard.maxBytes(), RECEIVER);
     if (stream.destroyed) return 'aborted';
     if (outcome.status !== 'ok') return failWith(stream, outcome);
     stream.respond({ ':status': 200, 'content-type': GRPC_CONTENT_TYPE, 'grpc-accept-encoding': ACCEPT_ENCODINGS, 'grpc-encoding': 'identity' }, { waitForTrailers: true });
@@ -103,31 +124,38 @@ type Read =
   | { readonly status: 'ok'; readonly ticket: Ticket; readonly message: Uint8Array; readonly compressed: boolean }
   | { readonly status: 'failed'; readonly error: RpcStatus }
   | { readonly status: 'refused'; readonly refusal: IngestFailure }
+  | { readonly status: 'too_slow'; readonly why: SlowBody }
   | { readonly status: 'aborted' };
 
 /**
- * Reads the call's one message: its prefix first (size checked against the limit and taken
- * from the in-flight budget before anything is buffered), then exactly its bytes.
+ * Reads the call's one message: its prefix first (the announced size checked against the
+ * limit), then its bytes, taking in-flight budget as they arrive rather than for what the
+ * prefix announces, under the body watch's minimum rate and timeout.
  */
 function readMessage(stream: ServerHttp2Stream, o: OtlpGrpcOptions, deadlineMs: number): Promise<Read> {
   return new Promise((resolve) => {
     const prefix = Buffer.alloc(MESSAGE_PREFIX_BYTES);
     let prefixBytes = 0;
-    let message: Buffer | null = null;
+    let length = -1;
+    const chunks: Buffer[] = [];
     let got = 0;
     let ticket: Ticket | null = null;
+    let reservation: BodyReservation | null = null;
     let compressed = false;
     let done = false;
+    const watched = o.guard.bodies.watch((why) => finish({ status: 'too_slow', why }));
     const timer = Number.isFinite(deadlineMs) ? setTimeout(() => finish({ status: 'failed', error: { code: GrpcCode.DEADLINE_EXCEEDED, message: 'deadline exceeded before the message arrived' } }), deadlineMs) : null;
     const finish = (r: Read): void => {
       if (done) return;
       done = true;
+      watched.end();
       if (timer !== null) clearTimeout(timer);
       stream.off('data', onData);
       if (r.status !== 'ok' && ticket !== null) o.pipeline.release(ticket);
       resolve(r);
     };
     const onData = (chunk: Buffer): void => {
+      watched.received(chunk.length);
       let at = 0;
       if (prefixBytes < MESSAGE_PREFIX_BYTES) {
         const take = Math.min(MESSAGE_PREFIX_BYTES - prefixBytes, chunk.length);
@@ -136,23 +164,24 @@ function readMessage(stream: ServerHttp2Stream, o: OtlpGrpcOptions, deadlineMs: 
         at = take;
         if (prefixBytes < MESSAGE_PREFIX_BYTES) return;
         compressed = prefix[0] === 1;
-        const length = prefix.readUInt32BE(1);
+        length = prefix.readUInt32BE(1);
         if (prefix[0]! > 1) return finish({ status: 'failed', error: { code: GrpcCode.INTERNAL, message: `invalid message flag ${prefix[0]}` } });
-        if (length > o.maxRecvMsgBytes) return finish({ status: 'failed', error: { code: GrpcCode.RESOURCE_EXHAUSTED, message: `Received message larger than max (${length} vs. ${o.maxRecvMsgBytes})` } });
-        const admitted = o.pipeline.admit(length, RECEIVER);
+        if (length > o.guard.maxBytes()) return finish({ status: 'failed', error: { code: GrpcCode.RESOURCE_EXHAUSTED, message: `Received message larger than max (${length} vs. ${o.guard.maxBytes()})` } });
+        const admitted = o.pipeline.admit(0, RECEIVER);
         if ('status' in admitted) return finish({ status: 'refused', refusal: admitted });
         ticket = admitted;
-        message = Buffer.allocUnsafe(length);
+        reservation = new BodyReservation((more) => o.pipeline.grow(admitted, more), length);
       }
       const rest = chunk.length - at;
-      if (got + rest > message!.length) return finish({ status: 'failed', error: { code: GrpcCode.UNIMPLEMENTED, message: 'received a second request message for a unary call' } });
-      chunk.copy(message!, got, at);
+      if (got + rest > length) return finish({ status: 'failed', error: { code: GrpcCode.UNIMPLEMENTED, message: 'received a second request message for a unary call' } });
+      if (!reservation!.arrived(rest)) return finish({ status: 'refused', refusal: o.pipeline.refused(RECEIVER) });
+      if (rest > 0) chunks.push(at === 0 ? chunk : chunk.subarray(at));
       got += rest;
     };
     stream.on('data', onData);
     stream.once('end', () => {
-      if (message === null || got < message.length) finish({ status: 'failed', error: { code: GrpcCode.UNIMPLEMENTED, message: 'received no complete request message for a unary call' } });
-      else finish({ status: 'ok', ticket: ticket!, message, compressed });
+      if (length < 0 || got < length) finish({ status: 'failed', error: { code: GrpcCode.UNIMPLEMENTED, message: 'received no complete request message for a unary call' } });
+      else finish({ status: 'ok', ticket: ticket!, message: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got), compressed });
     });
     stream.once('close', () => finish({ status: 'aborted' }));
   });

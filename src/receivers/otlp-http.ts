@@ -1,19 +1,21 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Logger } from '../log/index.js';
 import type { Format, IngestFailure, IngestPipeline, IngestRejection, RequestOutcome } from '../pipeline/index.js';
 import { requestOutcomeOf } from '../pipeline/index.js';
+import type { AuthVerdict, SlowBody } from '../net/index.js';
 import { httpComponent } from '../net/index.js';
 import { readBody } from './http-body.js';
 import type { RpcStatus } from './otlp-answers.js';
 import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, httpRequestOutcome, statusOf } from './otlp-answers.js';
-import type { Receiver } from './receiver.js';
+import type { Receiver, ReceiverGuard } from './receiver.js';
 
 export interface OtlpHttpOptions {
   readonly host: string;
   readonly port: number;
-  readonly maxRequestBytes: number;
   readonly pipeline: IngestPipeline;
   readonly logger: Logger;
+  readonly guard: ReceiverGuard;
 }
 
 const RECEIVER = 'otlp_http';
@@ -27,15 +29,49 @@ const httpStatusOf = (o: IngestFailure): number => (o.status === 'permanent' ? P
 
 /** OTLP/HTTP `POST /v1/metrics`, protobuf and JSON, optionally gzip-encoded. */
 export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
-  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
+  // Body timing is the body watch's job (limits.body_timeout); this one is only a backstop.
+  const options: http.ServerOptions = { requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 65_000 };
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const startedMs = performance.now();
-    void handle(o, req, res).then((outcome) => o.pipeline.observeRequest(RECEIVER, startedMs, outcome));
-  });
-  return httpComponent(server, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening' });
+    const peer = req.socket.remoteAddress ?? '';
+    if (!o.guard.peers.acquire(peer)) {
+      res.setHeader('Connection', 'close');
+      o.pipeline.observeRequest(RECEIVER, startedMs, sendOutcome(res, formatOf(req), o.pipeline.refusedPeer(RECEIVER)));
+      return;
+    }
+    void handle(o, req, res).then((outcome) => {
+      o.guard.peers.release(peer);
+      o.pipeline.observeRequest(RECEIVER, startedMs, outcome);
+    });
+  };
+  const tls = o.guard.security.tls;
+  const server = tls === null ? http.createServer(options, onRequest) : https.createServer({ ...options, ...tls }, onRequest);
+  o.guard.peers.attach(server);
+  const component = httpComponent(server, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening', tls: tls !== null });
+  return {
+    ...component,
+    get address() {
+      return component.address;
+    },
+    async start() {
+      await component.start();
+      o.guard.security.serve(tls === null ? null : (server as https.Server));
+    },
+    async shutdown(deadlineMs: number) {
+      o.guard.security.close();
+      await component.shutdown(deadlineMs);
+    },
+  };
+}
+
+function formatOf(req: http.IncomingMessage): Format {
+  return CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()] ?? 'json';
 }
 
 /** Answers one request; resolves with how it ended, once the answer is written. */
 async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<RequestOutcome> {
+  const verdict = o.guard.security.authorize(req.headers.authorization);
+  if (verdict !== 'ok') return unauthorized(res, formatOf(req), verdict);
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const format: Format | undefined = CONTENT_TYPES[mediaType];
   const answerFormat = format ?? 'json';
@@ -52,19 +88,21 @@ async function handle(o: OtlpHttpOptions, req: http.IncomingMessage, res: http.S
   if (encoding !== 'gzip' && encoding !== 'identity' && encoding !== '') {
     return sendStatus(res, 415, format, { code: GrpcCode.INVALID_ARGUMENT, message: `unsupported Content-Encoding "${encoding}"; use gzip or none` });
   }
-  const max = o.maxRequestBytes;
+  const max = o.guard.maxBytes();
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > max) return tooLarge(res, format, max);
-  const ticket = o.pipeline.admit(Number.isFinite(declared) ? declared : 0, RECEIVER);
+  // Budget is taken as the body arrives: what a client announces costs nothing until it is sent.
+  const ticket = o.pipeline.admit(0, RECEIVER);
   if ('status' in ticket) {
     // Reading a large refused body only to discard it would spend the CPU the refusal saves.
     if (!(declared <= UNREAD_BODY_KEEPALIVE_BYTES)) res.setHeader('Connection', 'close');
     return sendOutcome(res, format, ticket);
   }
   try {
-    const read = await readBody(req, max, ticket.bytes, (more) => o.pipeline.grow(ticket, more));
+    const read = await readBody(req, max, (more) => o.pipeline.grow(ticket, more), (onSlow) => o.guard.bodies.watch(onSlow));
     if (read.status === 'too_large') return tooLarge(res, format, max);
     if (read.status === 'aborted') return 'aborted';
+    if (read.status === 'too_slow') return tooSlow(o, res, format, read.why);
     if (read.status === 'over_budget') {
       res.setHeader('Connection', 'close');
       return sendOutcome(res, format, o.pipeline.refused(RECEIVER));
@@ -83,6 +121,21 @@ function tooLarge(res: http.ServerResponse, format: Format, max: number): Reques
   // The rest of the body is not read; close the connection rather than drain it.
   res.setHeader('Connection', 'close');
   return sendStatus(res, 413, format, { code: GrpcCode.RESOURCE_EXHAUSTED, message: `request body is larger than the limit of ${max} bytes` });
+}
+
+function tooSlow(o: OtlpHttpOptions, res: http.ServerResponse, format: Format, why: SlowBody): RequestOutcome {
+  o.pipeline.slowBody(RECEIVER, why);
+  res.setHeader('Connection', 'close');
+  const message = why === 'rate' ? 'request body arrived slower than limits.min_body_rate' : 'request body did not arrive within limits.body_timeout';
+  return sendStatus(res, 408, format, { code: GrpcCode.DEADLINE_EXCEEDED, message });
+}
+
+/** 401 with the RFC 6750 challenge; the body is not read, so the connection closes. */
+function unauthorized(res: http.ServerResponse, format: Format, verdict: Exclude<AuthVerdict, 'ok'>): RequestOutcome {
+  res.setHeader('WWW-Authenticate', verdict === 'missing' ? 'Bearer realm="cairn"' : 'Bearer realm="cairn", error="invalid_token"');
+  res.setHeader('Connection', 'close');
+  const message = verdict === 'missing' ? 'missing bearer token (Authorization: Bearer <token>)' : 'invalid bearer token';
+  return sendStatus(res, 401, format, { code: GrpcCode.UNAUTHENTICATED, message });
 }
 
 function sendOutcome(res: http.ServerResponse, format: Format, outcome: IngestFailure): RequestOutcome {

@@ -1,0 +1,29 @@
+import type { Config } from '../config/index.js';
+
+/**
+ * Keys a reload cannot change: where data lives, how many threads run, and what the agent
+ * listens on (a listener cannot move without dropping the connections it holds). Everything
+ * else is taken by a reload.
+ */
+const RESTART_ONLY: readonly string[] = [
+  'store',
+  'workers.threads',
+  'workers.idle_timeout',
+  'receivers.otlp.grpc.enabled',
+  'receivers.otlp.grpc.endpoint',
+  'receivers.otlp.http.enabled',
+  'receivers.otlp.http.endpoint',
+  'api.enabled',
+  'api.endpoint',
+];
+
+/** The restart-only keys whose values differ between two configurations. */
+export function restartOnlyChanges(current: Config, next: Config): string[] {
+  return RESTART_ONLY.filter((path) => JSON.stringify(at(current, path)) !== JSON.stringify(at(next, path)));
+}
+
+function at(config: Config, path: string): unknown {
+  let value: unknown = config;
+  for (const key of path.split('.')) value = (value as Record<string, unknown>)[key];
+  return value;
+}
