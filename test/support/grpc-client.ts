@@ -24,8 +24,8 @@ export type GrpcResult =
 export class RawExportClient {
   readonly client: grpc.Client;
 
-  constructor(address: string, options: grpc.ChannelOptions = {}) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+  constructor(address: string, options: grpc.ChannelOptions = {}, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()) {
+    this.client = new grpc.Client(address, credentials, {
       'grpc.max_send_message_length': -1,
       'grpc.max_receive_message_length': -1,
       ...options,

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 
 export interface HttpResult {
   readonly status: number;
@@ -20,6 +21,8 @@ export interface HttpRequestOptions {
   readonly chunkDelayMs?: number;
   readonly agent?: http.Agent;
   readonly timeoutMs?: number;
+  /** For https URLs: the CA to trust and a client certificate. */
+  readonly tls?: Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'minVersion' | 'maxVersion'>;
 }
 
 /**
@@ -31,7 +34,8 @@ export function httpRequest(url: string, o: HttpRequestOptions = {}): Promise<Ht
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { ...o.headers };
     if (o.body !== undefined && o.chunks === undefined) headers['content-length'] = o.body.byteLength;
-    const req = http.request(url, { method: o.method ?? 'POST', headers, agent: o.agent ?? false });
+    const options = { method: o.method ?? 'POST', headers, agent: o.agent ?? false };
+    const req = url.startsWith('https:') ? https.request(url, { ...options, ...o.tls }) : http.request(url, options);
     let answered = false;
     req.setTimeout(o.timeoutMs ?? 20_000, () => req.destroy(new Error(`HTTP request to ${url} timed out`)));
     req.on('response', (res) => {
@@ -76,11 +80,11 @@ async function writeChunks(req: http.ClientRequest, chunks: readonly Uint8Array[
 export function postMetrics(
   url: string,
   body: Uint8Array,
-  o: { contentType?: string; encoding?: string; agent?: http.Agent; headers?: http.OutgoingHttpHeaders; timeoutMs?: number } = {},
+  o: { contentType?: string; encoding?: string; agent?: http.Agent; headers?: http.OutgoingHttpHeaders; timeoutMs?: number; tls?: HttpRequestOptions['tls'] } = {},
 ): Promise<HttpResult> {
   const headers: http.OutgoingHttpHeaders = { 'content-type': o.contentType ?? 'application/x-protobuf', ...o.headers };
   if (o.encoding !== undefined) headers['content-encoding'] = o.encoding;
-  return httpRequest(url, { body, headers, agent: o.agent, timeoutMs: o.timeoutMs });
+  return httpRequest(url, { body, headers, agent: o.agent, timeoutMs: o.timeoutMs, tls: o.tls });
 }
 
 /** A keep-alive agent with a single socket, so consecutive requests share one connection. */
