@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Agent } from './agent/index.js';
-import { startAgent } from './agent/index.js';
+import { checkConfigFiles, startAgent } from './agent/index.js';
 import type { Config } from './config/index.js';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from './config/index.js';
 import type { Logger } from './log/index.js';
@@ -113,9 +113,16 @@ function main(argv: readonly string[]): void {
         process.stderr.write('usage: cairn check-config FILE\n');
         return process.exit(EXIT_USAGE);
       }
-      const ok = configFrom(rest[0]) !== undefined;
-      if (ok) process.stdout.write(`${rest[0]}: configuration is valid\n`);
-      return process.exit(ok ? EXIT_OK : EXIT_USAGE);
+      const config = configFrom(rest[0]);
+      if (config === undefined) return process.exit(EXIT_USAGE);
+      const check = checkConfigFiles(config);
+      if (check.problems.length > 0) {
+        process.stderr.write(`cairn: invalid configuration\n${check.problems.map((p) => `${rest[0]}: ${p}`).join('\n')}\n`);
+        return process.exit(EXIT_USAGE);
+      }
+      process.stdout.write(`${rest[0]}: configuration is valid\n`);
+      if (check.rules.length > 0) process.stdout.write(`processors, in order:\n${check.rules.map((r) => `  ${r}\n`).join('')}`);
+      return process.exit(EXIT_OK);
     }
     case 'run': {
       let file: string | undefined;

@@ -19,6 +19,7 @@ import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
 import { registerStoreGauges } from './store-gauges.js';
 import { ConfigReloader } from './config-reloader.js';
+import { decodeSettings, decodeSettingsReloadable } from './decode-settings.js';
 import { buildApiSecurity, buildReceivers } from './listeners.js';
 
 export interface AgentOptions {
@@ -55,12 +56,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   const registry = new Registry();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
-  const workerData: DecodeWorkerData = {
-    maxAttributeBytes: config.limits.max_attribute_bytes,
-    maxAttributes: config.limits.max_attributes,
-    maxBucketsPerPoint: config.limits.max_buckets_per_point,
-    maxNewSeriesPerRequest: config.limits.max_new_series_per_request,
-  };
+  const workerData: DecodeWorkerData = decodeSettings(config);
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger, idleTimeoutMs: config.workers.idle_timeout });
   const store =
     options.store ??
@@ -95,6 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     throw err;
   }
   const receivers = built.receivers;
+  reloader.add(decodeSettingsReloadable(pool));
   reloader.add(built.reloadable);
   if (apiSecurity !== undefined) reloader.add(apiSecurity.reloadable);
   let api: ApiServer | undefined;

@@ -37,6 +37,7 @@ export class IngestPipeline {
   readonly #refused: Counter;
   readonly #refusedPoints: Counter;
   readonly #exemplars: Counter;
+  readonly #ruleHits: Counter;
   readonly #duration: Histogram;
   #closed = false;
   readonly #channel: DecodeChannel;
@@ -57,6 +58,7 @@ export class IngestPipeline {
     );
     this.#refusedPoints = r.counter('cairn_receiver_refused_points_total', 'Points decoded and then refused with a retryable answer (the store could not take them, over the in-flight budget once inflated), by reason.');
     this.#exemplars = r.counter('cairn_receiver_dropped_exemplars_total', 'Exemplars received and not kept.');
+    this.#ruleHits = r.counter('cairn_processor_points_total', 'Points each processor rule changed (redacted, dropped or renamed attributes, set values) or dropped (drop_metrics), by rule (<position>:<type>).');
     this.#duration = r.histogram(
       'cairn_receiver_request_duration_seconds',
       'Time from the start of an export request (headers received) to its answer, by receiver and outcome (ok, partial, refused, invalid, error, aborted).',
@@ -126,6 +128,7 @@ export class IngestPipeline {
         return this.refused(receiver);
       }
       if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
+      for (const [rule, points] of reply.ruleHits) this.#ruleHits.add(points, { rule });
       if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
       const points = batch.pointCount;
       if (points > 0) {

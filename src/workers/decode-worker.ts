@@ -6,6 +6,8 @@ import { decodeOtlpJson } from './decode/otlp-json.js';
 import type { DecodeOutcome } from './decode/otlp-proto.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
 import { ReplyPreparer } from './decode/prepare-reply.js';
+import { SeriesIdentifier } from './decode/series-identifier.js';
+import { AttributeProcessors } from '../processors/index.js';
 import { SharedRegions } from './shared-regions.js';
 import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { compressExtent, encodePage } from '../store/encoding/index.js';
@@ -13,9 +15,10 @@ import { decodeChunk } from '../store/head/index.js';
 
 // Entry point of a decode worker thread: decompress, decode, normalize, build the WAL record,
 // reply with one buffer.
-const data = workerData as DecodeWorkerData;
-const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes, maxBucketsPerPoint: data.maxBucketsPerPoint, maxNewSeriesPerRequest: data.maxNewSeriesPerRequest };
-const protoDecoder = new OtlpProtoDecoder(limits);
+let settings = workerData as DecodeWorkerData;
+let processors = compileProcessors(settings);
+const protoDecoder = new OtlpProtoDecoder(settings.limits, undefined, processors);
+let jsonIdentifier = new SeriesIdentifier(settings.limits, processors);
 const jsonIdentities: IdentityCache = new Map();
 const preparer = new ReplyPreparer();
 const known = (hi: number, lo: number): boolean => preparer.refOf(hi, lo) >= 0;
@@ -28,6 +31,14 @@ port.on('message', (req: WorkerMessage) => {
   switch (req.op) {
     case 'series-table':
       preparer.useTable(req.buffer);
+      return;
+    case 'config':
+      // Identities cached under the old rules would keep what the new ones mask: forget them.
+      settings = req;
+      processors = compileProcessors(settings);
+      protoDecoder.configure(settings.limits, processors);
+      jsonIdentifier = new SeriesIdentifier(settings.limits, processors);
+      jsonIdentities.clear();
       return;
     case 'regions':
       requests = new SharedRegions(req.requests.byteLength / req.regionBytes, req.regionBytes, req.requests);
@@ -64,15 +75,25 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
     }
   }
   try {
-    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, limits, jsonIdentities, known) : protoDecoder.decode(body);
+    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, settings.limits, jsonIdentities, known, jsonIdentifier) : protoDecoder.decode(body);
     const target = { region: (bytes: number) => (req.replyRegion >= 0 && replies !== null && bytes <= replies.regionBytes ? { buffer: replies.buffer, base: replies.base(req.replyRegion) } : null) };
     const { layout, buffer } = preparer.prepare(out, target);
-    return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
+    return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, ruleHits: ruleHits(out.ruleCounts), decodedBytes: body.byteLength };
   } catch (err) {
     if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
     // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.
     return { id: req.id, status: 'internal', message: `decoder failed: ${(err as Error).message}` };
   }
+}
+
+function compileProcessors(s: DecodeWorkerData): AttributeProcessors | null {
+  return s.processors.length === 0 ? null : new AttributeProcessors(s.processors, s.hashKeys);
+}
+
+function ruleHits(counts: readonly number[]): [string, number][] {
+  const out: [string, number][] = [];
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) out.push([processors!.labels[i]!, counts[i]!]);
+  return out;
 }
 
 function compress(req: CompressRequest & { id: number }): CompressReply {

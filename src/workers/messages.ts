@@ -1,3 +1,5 @@
+import type { ProcessorConfig } from '../config/index.js';
+import type { DecodeLimits } from './decode/decode-limits.js';
 import type { ReplyLayout } from './decode/reply-layout.js';
 
 /**
@@ -33,6 +35,8 @@ export type DecodeReply =
       readonly rejected: number;
       readonly errorMessage: string;
       readonly exemplarsDropped: number;
+      /** Points changed or dropped by each processor rule, by rule label; only rules with any. */
+      readonly ruleHits: readonly (readonly [string, number])[];
       readonly decodedBytes: number;
       readonly layout: ReplyLayout;
       /** The reply, when it did not fit the shared reply region (else it is there). */
@@ -45,12 +49,15 @@ export interface SeriesTableMessage {
   readonly buffer: SharedArrayBuffer;
 }
 
-/** Data a decode worker is started with. */
+/**
+ * What a decode worker decodes under: the limits and the attribute processors (as configured;
+ * each worker compiles them), with the HMAC keys of hash-mode redact rules by rule position.
+ * Workers start with it (workerData) and get it again on every reload ('config').
+ */
 export interface DecodeWorkerData {
-  readonly maxAttributeBytes: number;
-  readonly maxAttributes: number;
-  readonly maxBucketsPerPoint: number;
-  readonly maxNewSeriesPerRequest: number;
+  readonly limits: DecodeLimits;
+  readonly processors: readonly ProcessorConfig[];
+  readonly hashKeys: readonly (Uint8Array | undefined)[];
 }
 
 /** Compress one extent's raw bytes (transferred). */
@@ -84,6 +91,8 @@ export interface WorkerOps {
   readonly 'series-table': { readonly request: SeriesTableMessage; readonly reply: never };
   /** Sent to one worker when it starts, never answered. */
   readonly regions: { readonly request: RegionsMessage; readonly reply: never };
+  /** Broadcast on reload, never answered. */
+  readonly config: { readonly request: DecodeWorkerData; readonly reply: never };
 }
 
 /** A request as the worker receives it. */

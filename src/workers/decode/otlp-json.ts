@@ -5,8 +5,9 @@ import { renderAnyValue } from './any-value.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeOutcome } from './otlp-proto.js';
 import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
-import type { AttributeLimits, IdentityResult, SeriesParts } from '../../model/index.js';
-import { identify } from '../../model/index.js';
+import type { AttributeLimits, SeriesParts } from '../../model/index.js';
+import type { Identified } from './series-identifier.js';
+import { SeriesIdentifier } from './series-identifier.js';
 import { JsonCursor } from './json-cursor.js';
 import type { DecodeLimits } from './decode-limits.js';
 import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
@@ -20,7 +21,7 @@ const TEMPORALITY_NAMES: Record<string, number> = {
 };
 
 /** Identities by raw JSON context and attributes, kept by a worker across requests. */
-export type IdentityCache = Map<string, IdentityResult>;
+export type IdentityCache = Map<string, Identified>;
 const MAX_CACHED_IDENTITIES = 1 << 18;
 
 export interface JsonDecodeOutcome extends DecodeOutcome {
@@ -32,8 +33,15 @@ export interface JsonDecodeOutcome extends DecodeOutcome {
  * int64 as strings or numbers, enums as integers or names, unknown fields ignored) into the
  * same batch form as the protobuf walker, with the same series identities.
  */
-export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits & Partial<DecodeLimits>, cache: IdentityCache = new Map(), known: (hashHi: number, hashLo: number) => boolean = () => false): JsonDecodeOutcome {
+export function decodeOtlpJson(
+  bytes: Uint8Array,
+  limits: AttributeLimits & Partial<DecodeLimits>,
+  cache: IdentityCache = new Map(),
+  known: (hashHi: number, hashLo: number) => boolean = () => false,
+  identifier: SeriesIdentifier = new SeriesIdentifier({ ...DEFAULT_DECODE_CAPS, ...limits }, null),
+): JsonDecodeOutcome {
   const caps = { ...DEFAULT_DECODE_CAPS, ...limits };
+  const ruleCounts = new Array<number>(identifier.processors?.size ?? 0).fill(0);
   let newSeries = 0;
   let root: unknown;
   try {
@@ -92,16 +100,20 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits & Part
           const cacheKey = `${context}\u0000${attributesKey(p.raw('attributes'))}`;
           let id = cache.get(cacheKey);
           if (id === undefined) {
-            const parts: SeriesParts = { ...base, attributes: attributes(p.list('attributes')) };
-            id = identify(parts, limits);
+            const parts: SeriesParts = { ...base, resource: [...resource], attributes: attributes(p.list('attributes')) };
+            id = identifier.identify(parts);
             if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
             cache.set(cacheKey, id);
           }
-          const def = id.ok ? id.def : undefined;
-          if (def === undefined) {
-            reject((id as { error: string }).error);
+          if (id.kind === 'drop') {
+            ruleCounts[id.rule]!++;
             continue;
           }
+          if (id.kind === 'error') {
+            reject(id.error);
+            continue;
+          }
+          const def = id.def;
           const problem = readPoint(p, kindCode, builder, caps.maxBucketsPerPoint, (storeSeries) => {
             const key = seriesKey(def.hashHi, def.hashLo);
             let local = locals.get(key);
@@ -118,6 +130,7 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits & Part
             return local;
           });
           if (problem !== null) reject(problem);
+          else for (const rule of id.hits) ruleCounts[rule]!++;
         }
       }
     }
@@ -133,6 +146,7 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits & Part
     rejected,
     errorMessage: more > 0 ? `${reasons[0]} (and ${more} other reasons)` : (reasons[0] ?? ''),
     exemplarsDropped: exemplars,
+    ruleCounts,
   };
 }
 

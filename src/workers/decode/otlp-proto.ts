@@ -6,11 +6,10 @@ import { PointReader } from './proto-points.js';
 import type { SeriesEntry } from './series-cache.js';
 import { SeriesCache } from './series-cache.js';
 import type { AttributeLimits } from '../../model/index.js';
+import type { AttributeProcessors } from '../../processors/index.js';
 import type { DecodeLimits } from './decode-limits.js';
 import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
-
-
-import { identify } from '../../model/index.js';
+import { SeriesIdentifier } from './series-identifier.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
 export interface DecodeOutcome {
@@ -25,6 +24,8 @@ export interface DecodeOutcome {
   /** The first rejection reason, with how many other reasons followed. */
   readonly errorMessage: string;
   readonly exemplarsDropped: number;
+  /** Points each processor rule changed or dropped, by rule position (empty without rules). */
+  readonly ruleCounts: readonly number[];
 }
 
 /** A local series as the reply needs it: the reference the worker found for it, else its definition. */
@@ -45,7 +46,9 @@ const SEED_LO = 0x7a1e9d55;
  */
 export class OtlpProtoDecoder {
   readonly #cache: SeriesCache;
-  readonly #limits: DecodeLimits;
+  #identifier: SeriesIdentifier;
+  #limits: DecodeLimits;
+  #ruleCounts: number[] = [];
   /** Whether the store already has a series (its shared table); new series count against the per-request cap. */
   #known: (hashHi: number, hashLo: number) => boolean = () => false;
   /** Store series the current request has created so far. */
@@ -69,9 +72,17 @@ export class OtlpProtoDecoder {
   #rejected = 0;
   #reasons: string[] = [];
 
-  constructor(limits: AttributeLimits & Partial<DecodeLimits>, cacheEntries = 1 << 20) {
+  constructor(limits: AttributeLimits & Partial<DecodeLimits>, cacheEntries = 1 << 20, processors: AttributeProcessors | null = null) {
     this.#limits = { ...DEFAULT_DECODE_CAPS, ...limits };
+    this.#identifier = new SeriesIdentifier(this.#limits, processors);
     this.#cache = new SeriesCache(cacheEntries);
+  }
+
+  /** New limits and rules (a reload): the identities cached under the old rules are forgotten. */
+  configure(limits: AttributeLimits & Partial<DecodeLimits>, processors: AttributeProcessors | null): void {
+    this.#limits = { ...DEFAULT_DECODE_CAPS, ...limits };
+    this.#identifier = new SeriesIdentifier(this.#limits, processors);
+    this.#cache.clear();
   }
 
   /** How to tell a series the store has from a new one (the store's shared series table). */
@@ -86,6 +97,7 @@ export class OtlpProtoDecoder {
     this.#builder.reset();
     this.#rejected = 0;
     this.#reasons = [];
+    this.#ruleCounts = new Array<number>(this.#identifier.processors?.size ?? 0).fill(0);
     this.#points.reset(r);
     this.#each(0, buf.length, 1, 'ExportMetricsServiceRequest', 'resource_metrics', this.#resourceMetrics);
     const seriesCount = this.#builder.seriesCount;
@@ -102,6 +114,7 @@ export class OtlpProtoDecoder {
       rejected: this.#rejected,
       errorMessage: more > 0 ? `${first} (and ${more} other reasons)` : first,
       exemplarsDropped: this.#points.exemplars,
+      ruleCounts: this.#ruleCounts,
     };
   }
 
@@ -233,11 +246,15 @@ export class OtlpProtoDecoder {
         continue;
       }
       const entry = this.#series(p0, stop);
-      if (entry.error !== null) this.#reject(entry.error);
+      if (entry.drop >= 0) this.#ruleCounts[entry.drop]!++; // dropped by a rule: not stored, not the client's error
+      else if (entry.error !== null) this.#reject(entry.error);
       else {
         const problem = points.problem(this.#limits.maxBucketsPerPoint) ?? this.#admitNew(entry, points.storeSeries());
         if (problem !== null) this.#reject(problem);
-        else points.emit(this.#builder, this.#local(entry, p0, stop));
+        else {
+          points.emit(this.#builder, this.#local(entry, p0, stop));
+          for (const rule of entry.hits) this.#ruleCounts[rule]!++;
+        }
       }
     }
   };
@@ -249,7 +266,7 @@ export class OtlpProtoDecoder {
     if (hit !== undefined) return hit;
     this.#recordSources(this.#builder.seriesCount, p0, p1);
     const parts = decodeSeriesParts(this.#r.buf, this.#sources, this.#builder.seriesCount * SOURCE_STRIDE);
-    return this.#cache.add(points.attrHashHi, points.attrHashLo, identify(parts, this.#limits));
+    return this.#cache.add(points.attrHashHi, points.attrHashLo, this.#identifier.identify(parts));
   }
 
   /**

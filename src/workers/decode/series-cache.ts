@@ -1,5 +1,6 @@
 import { HashMap64 } from '../../model/index.js';
-import type { IdentityResult, SeriesDefinition } from '../../model/index.js';
+import type { SeriesDefinition } from '../../model/index.js';
+import type { Identified } from './series-identifier.js';
 
 /** What a worker remembers about one raw attribute encoding it has seen before. */
 export interface SeriesEntry {
@@ -7,6 +8,10 @@ export interface SeriesEntry {
   readonly hashLo: number;
   /** Why points of this series are rejected, or null when they are accepted. */
   readonly error: string | null;
+  /** Position of the drop_metrics rule that drops its points, or -1. */
+  readonly drop: number;
+  /** Positions of the processor rules that changed it (counted per point). */
+  readonly hits: readonly number[];
   /** Batch number this entry last got a local index in, and that index. */
   stamp: number;
   local: number;
@@ -39,20 +44,25 @@ export class SeriesCache {
     return this.#byRaw.get(rawHi, rawLo);
   }
 
-  add(rawHi: number, rawLo: number, identity: IdentityResult): SeriesEntry {
-    if (this.#byRaw.size >= this.#maxEntries) {
-      this.#byRaw.clear();
-      this.#byCanonical.clear();
-    }
+  add(rawHi: number, rawLo: number, identity: Identified): SeriesEntry {
+    if (this.#byRaw.size >= this.#maxEntries) this.clear();
     let entry: SeriesEntry;
-    if (identity.ok) {
+    if (identity.kind === 'ok') {
       const { hashHi, hashLo } = identity.def;
-      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, stamp: -1, local: 0, ref: -1, def: identity.def };
+      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, drop: -1, hits: identity.hits, stamp: -1, local: 0, ref: -1, def: identity.def };
       this.#byCanonical.set(hashHi, hashLo, entry);
     } else {
-      entry = { hashHi: 0, hashLo: 0, error: identity.error, stamp: -1, local: 0, ref: -1, def: null };
+      entry = { hashHi: 0, hashLo: 0, error: identity.kind === 'error' ? identity.error : null, drop: identity.kind === 'drop' ? identity.rule : -1, hits: NO_HITS, stamp: -1, local: 0, ref: -1, def: null };
     }
     this.#byRaw.set(rawHi, rawLo, entry);
     return entry;
   }
+
+  /** Forgets everything (when full, and when the rules that made the identities change). */
+  clear(): void {
+    this.#byRaw.clear();
+    this.#byCanonical.clear();
+  }
 }
+
+const NO_HITS: readonly number[] = [];
