@@ -5,7 +5,8 @@ import type { Reloadable } from '../component/index.js';
 import type { Config, LogLevel } from '../config/index.js';
 import { parseEndpoint, resolveThreads } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { Admission, IngestPipeline } from '../pipeline/index.js';
+import type { SeriesLimitSettings } from '../pipeline/index.js';
+import { Admission, IngestPipeline, SeriesLimiter } from '../pipeline/index.js';
 import type { Receiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
@@ -48,6 +49,12 @@ export interface Agent {
   shutdown(): Promise<void>;
 }
 
+const seriesLimitSettings = (c: Config): SeriesLimitSettings => ({
+  maxSeries: c.limits.max_series,
+  maxSeriesPerMetric: c.limits.max_series_per_metric,
+  maxNewSeriesPerMinute: c.limits.max_new_series_per_minute,
+});
+
 /**
  * The composition root: builds every component from the config, starts them against the
  * data flow (workers and store first, receivers last) and shuts them down along it.
@@ -70,7 +77,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     throw err;
   }
   const admission = new Admission(config.limits.max_inflight_bytes);
-  const pipeline = new IngestPipeline({ pool, store, admission, retryAfterMs: config.limits.retry_after, registry, logger });
+  const limiter = new SeriesLimiter(store, seriesLimitSettings(config));
+  limiter.seed();
+  const pipeline = new IngestPipeline({ pool, store, admission, retryAfterMs: config.limits.retry_after, registry, logger, limiter });
   registry.gauge('cairn_pipeline_inflight_bytes', 'Request bytes admitted and not yet answered.', () => admission.inFlightBytes);
   registerWorkerMetrics(registry, pool);
   const stopProcessMetrics = registerProcessMetrics(registry);
@@ -92,6 +101,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
   const receivers = built.receivers;
   reloader.add(decodeSettingsReloadable(pool));
+  reloader.add({ name: 'series limits', prepare: (next) => () => limiter.update(seriesLimitSettings(next)) });
   reloader.add(built.reloadable);
   if (apiSecurity !== undefined) reloader.add(apiSecurity.reloadable);
   let api: ApiServer | undefined;

@@ -10,3 +10,6 @@ export { HashMap64 } from './hash-map64.js';
 export { identify } from './series-identity.js';
 export type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';
 export { SeriesRefTable, SharedSeriesTable } from './shared-series-table.js';
+export { METRIC_SLOTS, SharedSeriesLimits } from './shared-series-limits.js';
+export type { SeriesLimitName } from './shared-series-limits.js';
+export { metricKey } from './metric-key.js';

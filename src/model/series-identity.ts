@@ -13,7 +13,8 @@ export type SeriesParts = Omit<SeriesDefinition, 'hashHi' | 'hashLo' | 'resource
   readonly attributes: [string, string][];
 };
 
-export type IdentityResult = { readonly ok: true; readonly def: SeriesDefinition } | { readonly ok: false; readonly error: string };
+/** `limit`: the configuration key a refusal comes from, when it is a limit (for counting). */
+export type IdentityResult = { readonly ok: true; readonly def: SeriesDefinition } | { readonly ok: false; readonly error: string; readonly limit?: string };
 
 /**
  * Validates the parts and gives the series its canonical identity: attribute sets sorted by
@@ -22,9 +23,9 @@ export type IdentityResult = { readonly ok: true; readonly def: SeriesDefinition
 export function identify(parts: SeriesParts, limits: AttributeLimits): IdentityResult {
   if (parts.name === '') return { ok: false, error: 'metric name is empty' };
   const resource = canonicalLabels(parts.resource, 'resource', limits);
-  if (typeof resource === 'string') return { ok: false, error: resource };
+  if (!Array.isArray(resource)) return { ok: false, ...(resource as Refused) };
   const attributes = canonicalLabels(parts.attributes, 'data point', limits);
-  if (typeof attributes === 'string') return { ok: false, error: attributes };
+  if (!Array.isArray(attributes)) return { ok: false, ...(attributes as Refused) };
   const strings: string[] = [
     parts.name,
     parts.kind,
@@ -58,18 +59,23 @@ export function identify(parts: SeriesParts, limits: AttributeLimits): IdentityR
   };
 }
 
-function canonicalLabels(pairs: [string, string][], where: string, limits: AttributeLimits): Labels | string {
+interface Refused {
+  readonly error: string;
+  readonly limit?: string;
+}
+
+function canonicalLabels(pairs: [string, string][], where: string, limits: AttributeLimits): Labels | Refused {
   if (pairs.length > limits.maxAttributes) {
-    return `${where} has ${pairs.length} attributes, more than the limit of ${limits.maxAttributes}`;
+    return { error: `${where} has ${pairs.length} attributes, more than the limit of ${limits.maxAttributes}`, limit: 'max_attributes' };
   }
   const byKey = new Map<string, string>();
   for (const [k, v] of pairs) {
-    if (k === '') return `${where} attribute with an empty key`;
+    if (k === '') return { error: `${where} attribute with an empty key` };
     if (k.length > limits.maxAttributeBytes || Buffer.byteLength(k) > limits.maxAttributeBytes) {
-      return `${where} attribute key longer than ${limits.maxAttributeBytes} bytes`;
+      return { error: `${where} attribute key longer than ${limits.maxAttributeBytes} bytes`, limit: 'max_attribute_bytes' };
     }
     if (v.length > limits.maxAttributeBytes || Buffer.byteLength(v) > limits.maxAttributeBytes) {
-      return `${where} attribute "${k.slice(0, 64)}" has a value longer than ${limits.maxAttributeBytes} bytes`;
+      return { error: `${where} attribute "${k.slice(0, 64)}" has a value longer than ${limits.maxAttributeBytes} bytes`, limit: 'max_attribute_bytes' };
     }
     byKey.set(k, v);
   }

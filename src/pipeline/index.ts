@@ -3,3 +3,5 @@ export type { IngestOutcome, IngestFailure, IngestRejection, Format, RequestOutc
 export { requestOutcomeOf } from './outcome.js';
 export { IngestPipeline } from './ingest.js';
 export type { IngestOptions, Ticket } from './ingest.js';
+export { SeriesLimiter } from './series-limiter.js';
+export type { SeriesLimitSettings } from './series-limiter.js';

@@ -7,6 +7,7 @@ import type { Decoded } from './decode-channel.js';
 import { DecodeChannel } from './decode-channel.js';
 import { permanent, refused, retryable } from '../component/index.js';
 import { Admission } from './admission.js';
+import type { SeriesLimiter } from './series-limiter.js';
 import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
 
 export interface IngestOptions {
@@ -16,6 +17,8 @@ export interface IngestOptions {
   readonly retryAfterMs: number;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** The series limits' main-thread side; none: no series limits (tests). */
+  readonly limiter?: SeriesLimiter;
 }
 
 /** A share of the in-flight budget held for one request. */
@@ -38,6 +41,9 @@ export class IngestPipeline {
   readonly #refusedPoints: Counter;
   readonly #exemplars: Counter;
   readonly #ruleHits: Counter;
+  readonly #limitRefused: Counter;
+  /** Requests between decode and answer, so reservations can be checked when none is. */
+  #active = 0;
   readonly #duration: Histogram;
   #closed = false;
   readonly #channel: DecodeChannel;
@@ -49,6 +55,7 @@ export class IngestPipeline {
     const refs = options.store.seriesRefs();
     options.pool.broadcast('series-table', { buffer: refs.current.buffer });
     refs.onGrow((table) => options.pool.broadcast('series-table', { buffer: table.buffer }));
+    if (options.limiter !== undefined) options.pool.broadcast('series-limits', { buffer: options.limiter.shared.buffer });
     const r = options.registry;
     this.#accepted = r.counter('cairn_receiver_accepted_points_total', 'Points decoded and stored.');
     this.#rejected = r.counter('cairn_receiver_rejected_points_total', 'Points that failed validation (reported as partial success).');
@@ -58,6 +65,7 @@ export class IngestPipeline {
     );
     this.#refusedPoints = r.counter('cairn_receiver_refused_points_total', 'Points decoded and then refused with a retryable answer (the store could not take them, over the in-flight budget once inflated), by reason.');
     this.#exemplars = r.counter('cairn_receiver_dropped_exemplars_total', 'Exemplars received and not kept.');
+    this.#limitRefused = r.counter('cairn_limit_refused_points_total', 'Points rejected (OTLP partial success) by a limit, by limit (its configuration key: max_series, max_series_per_metric, max_new_series_per_minute, max_new_series_per_request, max_labels_per_series, max_label_name_length, max_label_value_length, max_attributes, max_attribute_bytes, max_buckets_per_point).');
     this.#ruleHits = r.counter('cairn_processor_points_total', 'Points each processor rule changed (redacted, dropped or renamed attributes, set values) or dropped (drop_metrics), by rule (<position>:<type>).');
     this.#duration = r.histogram(
       'cairn_receiver_request_duration_seconds',
@@ -112,6 +120,15 @@ export class IngestPipeline {
   }
 
   async process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
+    this.#active++;
+    try {
+      return await this.#process(ticket, body, format, gzip, maxBytes, receiver);
+    } finally {
+      if (--this.#active === 0) this.#o.limiter?.idle();
+    }
+  }
+
+  async #process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
     let decoded: Decoded;
     try {
       decoded = await this.#channel.decode(body, format, gzip, maxBytes);
@@ -121,6 +138,8 @@ export class IngestPipeline {
     }
     if (decoded.status !== 'ok') return permanent(decoded.reply.status, decoded.reply.message);
     const { reply, batch } = decoded;
+    for (const [limit, points] of reply.limitRefusals) this.#limitRefused.add(points, { limit });
+    this.#o.limiter?.hold(reply.reservations);
     try {
       // An inflated body counts at its decoded size; past the budget it is refused like any other.
       if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
@@ -145,6 +164,8 @@ export class IngestPipeline {
     } finally {
       // The store keeps nothing of the batch once append settles: its shared region is free again.
       decoded.release();
+      // Stored or not, the series the worker reserved room for are settled now.
+      this.#o.limiter?.settle(reply.reservations, reply.minute);
     }
   }
 
@@ -162,6 +183,7 @@ export class IngestPipeline {
       throw err;
     }
     this.#accepted.add(batch.pointCount, { receiver: source });
+    this.#o.limiter?.refresh();
   }
 
   /** Records how long a request took, from its headers to its answer (`startedMs` from performance.now()). */

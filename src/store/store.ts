@@ -48,4 +48,8 @@ export interface Store extends Component {
    * `start`): they write references instead of hashes into the WAL records they build.
    */
   seriesRefs(): SeriesRefTable;
+  /** Prometheus series held (cheap: read after every append by the series limits); optional. */
+  storedSeriesCount?(): number;
+  /** OTel series per metric name, and the next OTel series reference (for the per-metric series limit); optional. */
+  otelSeriesByMetric?(): { readonly byMetric: ReadonlyMap<string, number>; readonly nextRef: number };
 }

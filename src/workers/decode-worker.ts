@@ -7,6 +7,7 @@ import type { DecodeOutcome } from './decode/otlp-proto.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
 import { ReplyPreparer } from './decode/prepare-reply.js';
 import { SeriesIdentifier } from './decode/series-identifier.js';
+import { NewSeriesGate } from './decode/series-admission.js';
 import { AttributeProcessors } from '../processors/index.js';
 import { SharedRegions } from './shared-regions.js';
 import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
@@ -20,6 +21,7 @@ let processors = compileProcessors(settings);
 const protoDecoder = new OtlpProtoDecoder(settings.limits, undefined, processors);
 let jsonIdentifier = new SeriesIdentifier(settings.limits, processors);
 const jsonIdentities: IdentityCache = new Map();
+const jsonGate = new NewSeriesGate();
 const preparer = new ReplyPreparer();
 const known = (hi: number, lo: number): boolean => preparer.refOf(hi, lo) >= 0;
 protoDecoder.knownBy(known);
@@ -31,6 +33,10 @@ port.on('message', (req: WorkerMessage) => {
   switch (req.op) {
     case 'series-table':
       preparer.useTable(req.buffer);
+      return;
+    case 'series-limits':
+      protoDecoder.gate.useShared(req.buffer);
+      jsonGate.useShared(req.buffer);
       return;
     case 'config':
       // Identities cached under the old rules would keep what the new ones mask: forget them.
@@ -75,11 +81,13 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
     }
   }
   try {
-    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, settings.limits, jsonIdentities, known, jsonIdentifier) : protoDecoder.decode(body);
+    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, settings.limits, jsonIdentities, known, jsonIdentifier, jsonGate) : protoDecoder.decode(body);
     const target = { region: (bytes: number) => (req.replyRegion >= 0 && replies !== null && bytes <= replies.regionBytes ? { buffer: replies.buffer, base: replies.base(req.replyRegion) } : null) };
     const { layout, buffer } = preparer.prepare(out, target);
-    return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, ruleHits: ruleHits(out.ruleCounts), decodedBytes: body.byteLength };
+    return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, ruleHits: ruleHits(out.ruleCounts), limitRefusals: out.limitRefusals, reservations: out.reservations, minute: out.minute, decodedBytes: body.byteLength };
   } catch (err) {
+    // The failed request's reservations go back (its gate began with it; the other holds a reply's).
+    (req.format === 'json' ? jsonGate : protoDecoder.gate).abandon();
     if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
     // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.
     return { id: req.id, status: 'internal', message: `decoder failed: ${(err as Error).message}` };

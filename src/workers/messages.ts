@@ -37,6 +37,11 @@ export type DecodeReply =
       readonly exemplarsDropped: number;
       /** Points changed or dropped by each processor rule, by rule label; only rules with any. */
       readonly ruleHits: readonly (readonly [string, number])[];
+      /** Points refused per limit (configuration key); only limits with any. */
+      readonly limitRefusals: readonly (readonly [string, number])[];
+      /** Series reserved under the shared series limits, to settle after the append (hash hi, hash lo, store series, metric slot)×n. */
+      readonly reservations: readonly number[];
+      readonly minute: number;
       readonly decodedBytes: number;
       readonly layout: ReplyLayout;
       /** The reply, when it did not fit the shared reply region (else it is there). */
@@ -93,6 +98,8 @@ export interface WorkerOps {
   readonly regions: { readonly request: RegionsMessage; readonly reply: never };
   /** Broadcast on reload, never answered. */
   readonly config: { readonly request: DecodeWorkerData; readonly reply: never };
+  /** The shared series limits (SharedSeriesLimits), broadcast once; never answered. */
+  readonly 'series-limits': { readonly request: { readonly buffer: SharedArrayBuffer }; readonly reply: never };
 }
 
 /** A request as the worker receives it. */

@@ -105,6 +105,15 @@ export class DiskStore implements Store {
     return this.#requireParts().index.otel.table;
   }
 
+  storedSeriesCount(): number {
+    return this.#parts?.index.seriesCount ?? 0;
+  }
+
+  otelSeriesByMetric(): { byMetric: Map<string, number>; nextRef: number } {
+    const otel = this.#requireParts().index.otel;
+    return { byMetric: otel.countsByName(), nextRef: otel.nextRef };
+  }
+
   usage(): StoreUsage {
     const p = this.#requireParts();
     const walBytes = p.wal.sizeBytes();

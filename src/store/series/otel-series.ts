@@ -39,6 +39,18 @@ export class OtelSeries {
     return this.#byRef[ref];
   }
 
+  /** References handed out so far run below this. */
+  get nextRef(): number {
+    return this.#nextRef;
+  }
+
+  /** How many series each metric name has (computed on demand: once at start). */
+  countsByName(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const d of this.#byRef) if (d !== undefined) out.set(d.name, (out.get(d.name) ?? 0) + 1);
+    return out;
+  }
+
   /** The reference of the series with this hash, or -1. */
   refOf(hashHi: number, hashLo: number): number {
     return this.#byHash.get(hashHi, hashLo)?.ref ?? -1;

@@ -27,15 +27,15 @@ export function truncateValues(parts: SeriesParts, max: number): SeriesParts {
  * it carries (store/flatten: point attributes, job, instance, scope), plus `__name__`, plus
  * `le` or `quantile` for histograms and summaries: exactly what the store will index.
  */
-export function labelProblem(def: SeriesDefinition, limits: LabelLimits): string | null {
+export function labelProblem(def: SeriesDefinition, limits: LabelLimits): { readonly error: string; readonly limit: string } | null {
   const { maxLabelsPerSeries, maxLabelNameLength, maxLabelValueLength } = limits;
   if (maxLabelsPerSeries === 0 && maxLabelNameLength === 0 && maxLabelValueLength === 0) return null;
   const labels = baseLabels(def);
   const count = labels.size + 1 + (def.kind === 'histogram' || def.kind === 'summary' ? 1 : 0);
-  if (maxLabelsPerSeries > 0 && count > maxLabelsPerSeries) return `series has ${count} labels, more than limits.max_labels_per_series (${maxLabelsPerSeries})`;
+  if (maxLabelsPerSeries > 0 && count > maxLabelsPerSeries) return { error: `series has ${count} labels, more than limits.max_labels_per_series (${maxLabelsPerSeries})`, limit: 'max_labels_per_series' };
   for (const [name, value] of labels) {
-    if (maxLabelNameLength > 0 && Buffer.byteLength(name) > maxLabelNameLength) return `label name "${name.slice(0, 64)}" is longer than limits.max_label_name_length (${maxLabelNameLength})`;
-    if (maxLabelValueLength > 0 && Buffer.byteLength(value) > maxLabelValueLength) return `label "${name.slice(0, 64)}" has a value longer than limits.max_label_value_length (${maxLabelValueLength})`;
+    if (maxLabelNameLength > 0 && Buffer.byteLength(name) > maxLabelNameLength) return { error: `label name "${name.slice(0, 64)}" is longer than limits.max_label_name_length (${maxLabelNameLength})`, limit: 'max_label_name_length' };
+    if (maxLabelValueLength > 0 && Buffer.byteLength(value) > maxLabelValueLength) return { error: `label "${name.slice(0, 64)}" has a value longer than limits.max_label_value_length (${maxLabelValueLength})`, limit: 'max_label_value_length' };
   }
   return null;
 }

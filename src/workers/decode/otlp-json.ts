@@ -8,6 +8,8 @@ import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
 import type { AttributeLimits, SeriesParts } from '../../model/index.js';
 import type { Identified } from './series-identifier.js';
 import { SeriesIdentifier } from './series-identifier.js';
+import { NewSeriesGate } from './series-admission.js';
+import { RequestTally } from './request-tally.js';
 import { JsonCursor } from './json-cursor.js';
 import type { DecodeLimits } from './decode-limits.js';
 import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
@@ -39,10 +41,11 @@ export function decodeOtlpJson(
   cache: IdentityCache = new Map(),
   known: (hashHi: number, hashLo: number) => boolean = () => false,
   identifier: SeriesIdentifier = new SeriesIdentifier({ ...DEFAULT_DECODE_CAPS, ...limits }, null),
+  gate: NewSeriesGate = new NewSeriesGate(),
 ): JsonDecodeOutcome {
   const caps = { ...DEFAULT_DECODE_CAPS, ...limits };
-  const ruleCounts = new Array<number>(identifier.processors?.size ?? 0).fill(0);
-  let newSeries = 0;
+  const tally = new RequestTally(identifier.processors?.size ?? 0);
+  gate.begin(Date.now());
   let root: unknown;
   try {
     root = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
@@ -52,13 +55,7 @@ export function decodeOtlpJson(
   const builder = new BatchBuilder();
   const definitions: SeriesDefinition[] = [];
   const locals = new Map<number, number>();
-  const reasons: string[] = [];
-  let rejected = 0;
   let exemplars = 0;
-  const reject = (why: string): void => {
-    rejected++;
-    if (reasons.length < 8 && !reasons.includes(why)) reasons.push(why);
-  };
 
   const req = JsonCursor.root(root);
   for (const rm of req.list('resourceMetrics', 'resource_metrics')) {
@@ -93,7 +90,7 @@ export function decodeOtlpJson(
         for (const p of data.list('dataPoints', 'data_points')) {
           exemplars += p.list('exemplars').length;
           if (metricError !== null) {
-            reject(metricError);
+            tally.reject(metricError);
             continue;
           }
           // Identity depends only on the context and the raw attributes: decode them once.
@@ -106,11 +103,11 @@ export function decodeOtlpJson(
             cache.set(cacheKey, id);
           }
           if (id.kind === 'drop') {
-            ruleCounts[id.rule]!++;
+            tally.ruleCounts[id.rule]!++;
             continue;
           }
           if (id.kind === 'error') {
-            reject(id.error);
+            tally.reject(id.error, id.limit);
             continue;
           }
           const def = id.def;
@@ -118,10 +115,14 @@ export function decodeOtlpJson(
             const key = seriesKey(def.hashHi, def.hashLo);
             let local = locals.get(key);
             if (local === undefined) {
-              // A series the store does not have takes what it makes there from the request's allowance.
+              // A series the store does not have takes what it makes there from the request's allowance and the limits.
               if (!known(def.hashHi, def.hashLo)) {
-                if (newSeries + storeSeries > caps.maxNewSeriesPerRequest) return `the request creates more than limits.max_new_series_per_request (${caps.maxNewSeriesPerRequest}) series`;
-                newSeries += storeSeries;
+                const refusal = gate.admit(def.hashHi, def.hashLo, def.name, storeSeries, caps.maxNewSeriesPerRequest);
+                if (refusal !== null) {
+                  // Not remembered: a flood of refused series must not fill this worker's memory.
+                  cache.delete(cacheKey);
+                  return refusal;
+                }
               }
               local = builder.addSeries(def.hashHi, def.hashLo);
               locals.set(key, local);
@@ -129,24 +130,26 @@ export function decodeOtlpJson(
             }
             return local;
           });
-          if (problem !== null) reject(problem);
-          else for (const rule of id.hits) ruleCounts[rule]!++;
+          if (problem !== null) tally.reject(problem.message, problem.limit);
+          else for (const rule of id.hits) tally.ruleCounts[rule]!++;
         }
       }
     }
   }
   const batch = builder.finish();
-  const more = reasons.length - 1;
   return {
     batch,
     sources: new Uint32Array(0),
     series: definitions.map((def) => ({ ref: -1, def })),
     definitions,
     accepted: batch.pointCount,
-    rejected,
-    errorMessage: more > 0 ? `${reasons[0]} (and ${more} other reasons)` : (reasons[0] ?? ''),
+    rejected: tally.rejected,
+    errorMessage: tally.errorMessage,
     exemplarsDropped: exemplars,
-    ruleCounts,
+    ruleCounts: tally.ruleCounts,
+    limitRefusals: tally.limitRefusals,
+    reservations: gate.reservations,
+    minute: gate.minute,
   };
 }
 
@@ -200,15 +203,18 @@ function anyValue(v: JsonCursor, depth = 0): AnyValue {
  * Appends one point, asking for its series' local index (given the series it makes in the
  * store) only if valid; returns why it was rejected, or null.
  */
-function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets: number, local: (storeSeries: number) => number | string): string | null {
+type Problem = { readonly message: string; readonly limit: string };
+const problemOf = (message: string): Problem => ({ message, limit: '' });
+
+function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets: number, local: (storeSeries: number) => number | Problem): Problem | null {
   const time = p.nanosToMillis('timeUnixNano', 'time_unix_nano');
   const start = p.nanosToMillis('startTimeUnixNano', 'start_time_unix_nano');
   const flags = p.uint('flags');
   // 0 (or absent) means unset; 1-999,999 ns is a real (if odd) time: 0 ms.
-  if (time === 0 && !p.nonZero('timeUnixNano', 'time_unix_nano')) return 'data point has no time_unix_nano';
-  const add = (storeSeries: number, value: number, pointFlags: number): string | null => {
+  if (time === 0 && !p.nonZero('timeUnixNano', 'time_unix_nano')) return problemOf('data point has no time_unix_nano');
+  const add = (storeSeries: number, value: number, pointFlags: number): Problem | null => {
     const l = local(storeSeries);
-    if (typeof l === 'string') return l;
+    if (typeof l !== 'number') return l;
     b.addPoint(l, start, time, value, pointFlags);
     return null;
   };
@@ -220,20 +226,20 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets:
       return add(1, v === v ? v : NaN, 0);
     }
     if (p.has('asInt', 'as_int')) return add(1, Number(p.int64('asInt', 'as_int')), PointFlag.INT);
-    return 'number data point has neither as_double nor as_int';
+    return problemOf('number data point has neither as_double nor as_int');
   }
   const count = p.uint64('count');
   const sum = p.has('sum') ? p.double('sum') : kindCode === 4 ? 0 : NaN;
   const extra: number[] = [count, sum];
   const buckets = bucketCount(p, kindCode);
-  if (buckets > maxBuckets) return `${kindCode === 4 ? 'summary has' : 'histogram has'} ${buckets} ${kindCode === 4 ? 'quantiles' : 'buckets'}, more than limits.max_buckets_per_point (${maxBuckets})`;
+  if (buckets > maxBuckets) return { message: `${kindCode === 4 ? 'summary has' : 'histogram has'} ${buckets} ${kindCode === 4 ? 'quantiles' : 'buckets'}, more than limits.max_buckets_per_point (${maxBuckets})`, limit: 'max_buckets_per_point' };
   if (kindCode === 2) {
     const bounds = p.list('explicitBounds', 'explicit_bounds').map((c) => c.asDouble());
     const counts = p.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
     if (counts.length !== 0 && counts.length !== bounds.length + 1) {
-      return `histogram has ${counts.length} bucket_counts for ${bounds.length} explicit_bounds (expected ${bounds.length + 1})`;
+      return problemOf(`histogram has ${counts.length} bucket_counts for ${bounds.length} explicit_bounds (expected ${bounds.length + 1})`);
     }
-    if (bounds.some((x, i) => Number.isNaN(x) || (i > 0 && !(x > bounds[i - 1]!)))) return 'histogram explicit_bounds are not strictly increasing';
+    if (bounds.some((x, i) => Number.isNaN(x) || (i > 0 && !(x > bounds[i - 1]!)))) return problemOf('histogram explicit_bounds are not strictly increasing');
     extra.push(optDouble(p, 'min'), optDouble(p, 'max'), counts.length);
     if (counts.length > 0) for (const x of bounds) extra.push(x);
     for (const x of counts) extra.push(x);
@@ -250,12 +256,12 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets:
     extra.push(qs.length);
     for (const q of qs) {
       const quantile = q.has('quantile') ? q.double('quantile') : 0;
-      if (!(quantile >= 0 && quantile <= 1)) return `summary quantile ${quantile} is outside [0, 1]`;
+      if (!(quantile >= 0 && quantile <= 1)) return problemOf(`summary quantile ${quantile} is outside [0, 1]`);
       extra.push(quantile, q.has('value') ? q.double('value') : 0);
     }
   }
   const l = local(kindCode === 3 ? 2 : buckets + 2);
-  if (typeof l === 'string') return l;
+  if (typeof l !== 'number') return l;
   const offset = b.beginExtra();
   for (const v of extra) b.pushExtra(v);
   b.addPoint(l, start, time, count, PointFlag.COMPOUND);

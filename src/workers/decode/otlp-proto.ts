@@ -10,6 +10,9 @@ import type { AttributeProcessors } from '../../processors/index.js';
 import type { DecodeLimits } from './decode-limits.js';
 import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
 import { SeriesIdentifier } from './series-identifier.js';
+import type { Refusal } from './series-admission.js';
+import { NewSeriesGate } from './series-admission.js';
+import { RequestTally } from './request-tally.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
 export interface DecodeOutcome {
@@ -26,6 +29,12 @@ export interface DecodeOutcome {
   readonly exemplarsDropped: number;
   /** Points each processor rule changed or dropped, by rule position (empty without rules). */
   readonly ruleCounts: readonly number[];
+  /** Points refused per limit (configuration key). */
+  readonly limitRefusals: readonly (readonly [string, number])[];
+  /** Series reserved under the shared series limits, to be settled after the append (see NewSeriesGate). */
+  readonly reservations: readonly number[];
+  /** The minute the request's new series count in. */
+  readonly minute: number;
 }
 
 /** A local series as the reply needs it: the reference the worker found for it, else its definition. */
@@ -48,11 +57,13 @@ export class OtlpProtoDecoder {
   readonly #cache: SeriesCache;
   #identifier: SeriesIdentifier;
   #limits: DecodeLimits;
-  #ruleCounts: number[] = [];
-  /** Whether the store already has a series (its shared table); new series count against the per-request cap. */
+  #tally = new RequestTally(0);
+  /** Whether the store already has a series (its shared table); new series count against the limits. */
   #known: (hashHi: number, hashLo: number) => boolean = () => false;
-  /** Store series the current request has created so far. */
-  #newSeries = 0;
+  /** New series the request may create (per request, and the shared series limits). */
+  readonly gate = new NewSeriesGate();
+  /** The series of the point being walked was not in the cache: stored there only if admitted. */
+  #fresh = false;
   readonly #builder = new BatchBuilder();
   readonly #points = new PointReader();
   #stamp = 0;
@@ -69,8 +80,6 @@ export class OtlpProtoDecoder {
   #kindCode = 0;
   #ctxHi = 0;
   #ctxLo = 0;
-  #rejected = 0;
-  #reasons: string[] = [];
 
   constructor(limits: AttributeLimits & Partial<DecodeLimits>, cacheEntries = 1 << 20, processors: AttributeProcessors | null = null) {
     this.#limits = { ...DEFAULT_DECODE_CAPS, ...limits };
@@ -93,28 +102,27 @@ export class OtlpProtoDecoder {
   decode(buf: Uint8Array): DecodeOutcome {
     const r = (this.#r = new ProtoReader(buf));
     this.#stamp++;
-    this.#newSeries = 0;
+    this.gate.begin(Date.now());
     this.#builder.reset();
-    this.#rejected = 0;
-    this.#reasons = [];
-    this.#ruleCounts = new Array<number>(this.#identifier.processors?.size ?? 0).fill(0);
+    const tally = (this.#tally = new RequestTally(this.#identifier.processors?.size ?? 0));
     this.#points.reset(r);
     this.#each(0, buf.length, 1, 'ExportMetricsServiceRequest', 'resource_metrics', this.#resourceMetrics);
     const seriesCount = this.#builder.seriesCount;
     const sources = this.#sources.subarray(0, seriesCount * SOURCE_STRIDE);
     this.#entries.length = seriesCount;
     const batch = this.#builder.view();
-    const first = this.#reasons[0] ?? '';
-    const more = this.#reasons.length - 1;
     return {
       batch,
       sources,
       series: this.#entries,
       accepted: batch.pointCount,
-      rejected: this.#rejected,
-      errorMessage: more > 0 ? `${first} (and ${more} other reasons)` : first,
+      rejected: tally.rejected,
+      errorMessage: tally.errorMessage,
       exemplarsDropped: this.#points.exemplars,
-      ruleCounts: this.#ruleCounts,
+      ruleCounts: tally.ruleCounts,
+      limitRefusals: tally.limitRefusals,
+      reservations: this.gate.reservations,
+      minute: this.gate.minute,
     };
   }
 
@@ -242,20 +250,27 @@ export class OtlpProtoDecoder {
       points.read(kindCode, p0, stop, this.#ctxHi, this.#ctxLo);
       r.pos = stop;
       if (metricError !== null) {
-        this.#reject(metricError);
+        this.#tally.reject(metricError);
         continue;
       }
       const entry = this.#series(p0, stop);
-      if (entry.drop >= 0) this.#ruleCounts[entry.drop]!++; // dropped by a rule: not stored, not the client's error
-      else if (entry.error !== null) this.#reject(entry.error);
+      let keep = true;
+      if (entry.drop >= 0) this.#tally.ruleCounts[entry.drop]!++; // dropped by a rule: not stored, not the client's error
+      else if (entry.error !== null) this.#tally.reject(entry.error, entry.errorLimit);
       else {
-        const problem = points.problem(this.#limits.maxBucketsPerPoint) ?? this.#admitNew(entry, points.storeSeries());
-        if (problem !== null) this.#reject(problem);
-        else {
+        const problem = points.problem(this.#limits.maxBucketsPerPoint);
+        const refusal = problem === null ? this.#admitNew(entry, points.storeSeries()) : null;
+        if (problem !== null) this.#tally.reject(problem, problem.includes('limits.max_buckets_per_point') ? 'max_buckets_per_point' : '');
+        else if (refusal !== null) {
+          this.#tally.reject(refusal.message, refusal.limit);
+          // A refused series is not remembered: a flood of them must not fill this worker's memory.
+          keep = false;
+        } else {
           points.emit(this.#builder, this.#local(entry, p0, stop));
-          for (const rule of entry.hits) this.#ruleCounts[rule]!++;
+          for (const rule of entry.hits) this.#tally.ruleCounts[rule]!++;
         }
       }
+      if (this.#fresh && keep) this.#cache.insert(points.attrHashHi, points.attrHashLo, entry);
     }
   };
 
@@ -263,21 +278,20 @@ export class OtlpProtoDecoder {
   #series(p0: number, p1: number): SeriesEntry {
     const points = this.#points;
     const hit = this.#cache.get(points.attrHashHi, points.attrHashLo);
+    this.#fresh = hit === undefined;
     if (hit !== undefined) return hit;
     this.#recordSources(this.#builder.seriesCount, p0, p1);
     const parts = decodeSeriesParts(this.#r.buf, this.#sources, this.#builder.seriesCount * SOURCE_STRIDE);
-    return this.#cache.add(points.attrHashHi, points.attrHashLo, this.#identifier.identify(parts));
+    return this.#cache.entryFor(this.#identifier.identify(parts));
   }
 
   /**
    * The first time a request uses a series the store does not have, it takes the series it
    * will make in the store from the request's allowance; null when it fits.
    */
-  #admitNew(entry: SeriesEntry, storeSeries: number): string | null {
+  #admitNew(entry: SeriesEntry, storeSeries: number): Refusal | null {
     if (entry.stamp === this.#stamp || entry.ref >= 0 || this.#known(entry.hashHi, entry.hashLo)) return null;
-    if (this.#newSeries + storeSeries > this.#limits.maxNewSeriesPerRequest) return `the request creates more than limits.max_new_series_per_request (${this.#limits.maxNewSeriesPerRequest}) series`;
-    this.#newSeries += storeSeries;
-    return null;
+    return this.gate.admit(entry.hashHi, entry.hashLo, entry.def?.name ?? '', storeSeries, this.#limits.maxNewSeriesPerRequest);
   }
 
   #local(entry: SeriesEntry, p0: number, p1: number): number {
@@ -307,11 +321,6 @@ export class OtlpProtoDecoder {
     s[at + Src.POINT] = p0;
     s[at + Src.POINT + 1] = p1;
     s[at + Src.KIND] = this.#kindCode;
-  }
-
-  #reject(reason: string): void {
-    this.#rejected++;
-    if (this.#reasons.length < 8 && !this.#reasons.includes(reason)) this.#reasons.push(reason);
   }
 }
 

@@ -8,6 +8,8 @@ export interface SeriesEntry {
   readonly hashLo: number;
   /** Why points of this series are rejected, or null when they are accepted. */
   readonly error: string | null;
+  /** The limit behind `error`, for counting ('' when not a limit). */
+  readonly errorLimit: string;
   /** Position of the drop_metrics rule that drops its points, or -1. */
   readonly drop: number;
   /** Positions of the processor rules that changed it (counted per point). */
@@ -45,17 +47,25 @@ export class SeriesCache {
   }
 
   add(rawHi: number, rawLo: number, identity: Identified): SeriesEntry {
-    if (this.#byRaw.size >= this.#maxEntries) this.clear();
-    let entry: SeriesEntry;
+    const entry = this.entryFor(identity);
+    this.insert(rawHi, rawLo, entry);
+    return entry;
+  }
+
+  /** The entry for an identity: the one this worker already has for the series, or a new one (not stored yet). */
+  entryFor(identity: Identified): SeriesEntry {
     if (identity.kind === 'ok') {
       const { hashHi, hashLo } = identity.def;
-      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, drop: -1, hits: identity.hits, stamp: -1, local: 0, ref: -1, def: identity.def };
-      this.#byCanonical.set(hashHi, hashLo, entry);
-    } else {
-      entry = { hashHi: 0, hashLo: 0, error: identity.kind === 'error' ? identity.error : null, drop: identity.kind === 'drop' ? identity.rule : -1, hits: NO_HITS, stamp: -1, local: 0, ref: -1, def: null };
+      return this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, errorLimit: '', drop: -1, hits: identity.hits, stamp: -1, local: 0, ref: -1, def: identity.def };
     }
+    return { hashHi: 0, hashLo: 0, error: identity.kind === 'error' ? identity.error : null, errorLimit: identity.kind === 'error' ? identity.limit : '', drop: identity.kind === 'drop' ? identity.rule : -1, hits: NO_HITS, stamp: -1, local: 0, ref: -1, def: null };
+  }
+
+  /** Remembers an entry under its raw hash (and its canonical one). */
+  insert(rawHi: number, rawLo: number, entry: SeriesEntry): void {
+    if (this.#byRaw.size >= this.#maxEntries) this.clear();
+    if (entry.error === null && entry.drop < 0) this.#byCanonical.set(entry.hashHi, entry.hashLo, entry);
     this.#byRaw.set(rawHi, rawLo, entry);
-    return entry;
   }
 
   /** Forgets everything (when full, and when the rules that made the identities change). */

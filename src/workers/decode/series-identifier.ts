@@ -7,7 +7,7 @@ import { labelProblem, truncateValues } from './label-limits.js';
 /** What a worker makes of a series it has not seen: its definition, why its points are rejected, or the rule that drops it. */
 export type Identified =
   | { readonly kind: 'ok'; readonly def: SeriesDefinition; /** Rules (by position) that changed it. */ readonly hits: readonly number[] }
-  | { readonly kind: 'error'; readonly error: string }
+  | { readonly kind: 'error'; readonly error: string; /** The limit it breaks, for counting ('' when not a limit). */ readonly limit: string }
   | { readonly kind: 'drop'; readonly rule: number };
 
 /**
@@ -37,9 +37,9 @@ export class SeriesIdentifier {
     const l = this.limits;
     if (l.labelValueOverflow === 'truncate') parts = truncateValues(parts, l.maxLabelValueLength);
     const id = identify(parts, l);
-    if (!id.ok) return { kind: 'error', error: id.error };
+    if (!id.ok) return { kind: 'error', error: id.error, limit: id.limit ?? '' };
     const problem = labelProblem(id.def, l);
-    return problem === null ? { kind: 'ok', def: id.def, hits } : { kind: 'error', error: problem };
+    return problem === null ? { kind: 'ok', def: id.def, hits } : { kind: 'error', ...problem };
   }
 }
 
