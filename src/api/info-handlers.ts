@@ -47,6 +47,27 @@ function count(params: RequestParams, name: string): number {
   return Math.max(0, n);
 }
 
+/**
+ * `GET /api/v1/status/tsdb`: cardinality statistics as Prometheus serves them (`limit`, default
+ * 10, entries per list): which metric names, label names and label pairs hold the most series.
+ */
+export const handleTsdbStatus: ApiHandler = async (params, ctx) => {
+  const text = params.first('limit');
+  const limit = text === '' ? 10 : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(limit > 0) || !Number.isSafeInteger(limit)) throw invalidParam('limit', 'limit must be a positive number');
+  const status = await ctx.querier.tsdbStatus?.(limit);
+  if (status === undefined) return answer('{"headStats":{"numSeries":0,"numLabelPairs":0,"chunkCount":0,"minTime":9223372036854775807,"maxTime":-9223372036854775808},"seriesCountByMetricName":[],"labelValueCountByLabelName":[],"memoryInBytesByLabelName":[],"seriesCountByLabelValuePair":[]}');
+  const h = status.headStats;
+  // Prometheus prints an empty head's times as the int64 extremes, which no double holds exactly.
+  const time = (t: number, empty: string): string => (Number.isNaN(t) ? empty : String(t));
+  const list = (l: readonly { name: string; value: number }[]): string => `[${l.map((e) => `{"name":${jsonString(e.name)},"value":${e.value}}`).join(',')}]`;
+  return answer(
+    `{"headStats":{"numSeries":${h.numSeries},"numLabelPairs":${h.numLabelPairs},"chunkCount":${h.chunkCount},"minTime":${time(h.minTime, '9223372036854775807')},"maxTime":${time(h.maxTime, '-9223372036854775808')}},` +
+      `"seriesCountByMetricName":${list(status.seriesCountByMetricName)},"labelValueCountByLabelName":${list(status.labelValueCountByLabelName)},` +
+      `"memoryInBytesByLabelName":${list(status.memoryInBytesByLabelName)},"seriesCountByLabelValuePair":${list(status.seriesCountByLabelValuePair)}}`,
+  );
+};
+
 /** `GET|POST /api/v1/query_exemplars`: no exemplars are stored. */
 export const handleExemplars: ApiHandler = async () => answer('[]');
 

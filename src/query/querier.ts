@@ -16,6 +16,21 @@ export interface MetricMetadata {
   readonly unit: string;
 }
 
+/** One entry of a /api/v1/status/tsdb top list. */
+export interface NameCount {
+  readonly name: string;
+  readonly value: number;
+}
+
+/** The cardinality statistics of /api/v1/status/tsdb, as Prometheus serves them. */
+export interface TsdbStatus {
+  readonly headStats: { readonly numSeries: number; readonly numLabelPairs: number; readonly chunkCount: number; readonly minTime: number; readonly maxTime: number };
+  readonly seriesCountByMetricName: readonly NameCount[];
+  readonly labelValueCountByLabelName: readonly NameCount[];
+  readonly memoryInBytesByLabelName: readonly NameCount[];
+  readonly seriesCountByLabelValuePair: readonly NameCount[];
+}
+
 export interface SeriesSamples {
   readonly labels: LabelPairs;
   /** Milliseconds since the epoch, ascending. */
@@ -37,6 +52,8 @@ export interface Querier {
    * holds one series' samples at once instead of all of them (optional; `select` is the fallback).
    */
   selectStream?(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples>;
+  /** Cardinality statistics, each top list cut to `limit` entries (for /api/v1/status/tsdb); optional. */
+  tsdbStatus?(limit: number): Promise<TsdbStatus>;
   /** Metric families with their type, help and unit (for /api/v1/metadata); optional. */
   metadata?(): Promise<readonly MetricMetadata[]>;
   /** Label sets only (for /api/v1/series), no samples needed. */

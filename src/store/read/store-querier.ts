@@ -2,7 +2,8 @@ import type { PromLabels } from '../flatten/index.js';
 import { familyMetadata } from '../flatten/index.js';
 import type { Head } from '../head/index.js';
 import { concatSamples } from '../head/index.js';
-import type { LabelMatcher, MetricMetadata, Querier, SeriesSamples } from '../../query/index.js';
+import type { LabelMatcher, MetricMetadata, Querier, SeriesSamples, TsdbStatus } from '../../query/index.js';
+import { tsdbStatus } from './tsdb-status.js';
 import { matcherPredicate } from '../../query/index.js';
 import type { PageEntry, PageTable, SeriesIndex } from '../series/index.js';
 
@@ -42,6 +43,10 @@ export class StoreQuerier implements Querier {
       const s = await this.#samples(ref, minT, maxT);
       if (s !== undefined) yield s;
     }
+  }
+
+  async tsdbStatus(limit: number): Promise<TsdbStatus> {
+    return tsdbStatus(this.#p.index, this.#p.head, limit);
   }
 
   async metadata(): Promise<MetricMetadata[]> {

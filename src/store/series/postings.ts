@@ -53,6 +53,11 @@ export class Postings {
     return [...(this.#byName.get(name)?.keys() ?? [])].sort();
   }
 
+  /** Visits every label name with its values and how many series carry each (for cardinality statistics). */
+  forEachValue(visit: (name: string, value: string, series: number) => void): void {
+    for (const [name, values] of this.#byName) for (const [value, refs] of values) visit(name, value, refs.length);
+  }
+
   #all(): number[] {
     const out: number[] = [];
     this.#labels.forEach((l, ref) => l !== undefined && out.push(ref));

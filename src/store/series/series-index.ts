@@ -112,6 +112,11 @@ export class SeriesIndex implements RefResolver {
     return this.#postings.labelValues(name);
   }
 
+  /** Every label name and value with how many series carry it. */
+  forEachLabelValue(visit: (name: string, value: string, series: number) => void): void {
+    this.#postings.forEachValue(visit);
+  }
+
   hasDefinition(hashHi: number, hashLo: number): boolean {
     return this.otel.has(hashHi, hashLo);
   }

@@ -74,6 +74,14 @@ describe('series limits', () => {
     expect(await send(a, series('other', 0, 1), true)).toMatchObject({ rejected: 1 });
     expect(await seriesCount(a, '{__name__=~"held|other"}')).toBe(150);
     expect(await refusedPoints(a, 'max_series')).toBe(51);
+    // The top contributors, as Prometheus' /api/v1/status/tsdb serves them.
+    const status = (await a.api.get<Record<string, unknown>>('/api/v1/status/tsdb', [['limit', '2']])).data;
+    expect(status).toMatchObject({
+      headStats: { numSeries: 150, chunkCount: 150 },
+      seriesCountByMetricName: [{ name: 'held', value: 150 }],
+      labelValueCountByLabelName: [{ name: 'i', value: 150 }, { name: '__name__', value: 1 }],
+      seriesCountByLabelValuePair: [{ name: '__name__=held', value: 150 }, { name: 'job=cairn-test', value: 150 }],
+    });
     a.cairn.child.kill('SIGTERM');
     expect(await a.cairn.exited).toMatchObject({ code: 0 });
     const b = await start('  max_series: 160\n', store);
