@@ -234,7 +234,7 @@ function tlsRequest(target: string, options: tls.ConnectionOptions): Promise<str
     socket.setTimeout(5000, () => done('refused: timeout'));
     socket.once('secureConnect', () => {
       // TLS 1.3 reports a refused client certificate after the handshake: wait for an answer.
-      socket.write(options.ALPNProtocols?.[0] === 'h2' ? 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0' : 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      socket.write(Array.isArray(options.ALPNProtocols) && options.ALPNProtocols[0] === 'h2' ? 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0' : 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     });
     socket.once('data', () => done('answered'));
     socket.once('error', (err) => done(`refused: ${err.message}`));
