@@ -101,7 +101,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
   const receivers = built.receivers;
   reloader.add(decodeSettingsReloadable(pool));
-  reloader.add({ name: 'series limits', prepare: (next) => () => limiter.update(seriesLimitSettings(next)) });
+  reloader.add({
+    name: 'limits',
+    prepare: (next) => () => {
+      limiter.update(seriesLimitSettings(next));
+      admission.resize(next.limits.max_inflight_bytes);
+      pipeline.retryAfterMs = next.limits.retry_after;
+    },
+  });
   reloader.add(built.reloadable);
   if (apiSecurity !== undefined) reloader.add(apiSecurity.reloadable);
   let api: ApiServer | undefined;

@@ -13,6 +13,11 @@ export class BatchBuilder {
   extraOffset = new Uint32Array(1024);
   extra = new Float64Array(256);
   seriesHashes = new Uint32Array(512);
+  /**
+   * Told the bytes of every array about to be grown, before it is allocated: a decode worker
+   * takes them from the in-flight budget, and throws to stop a request that does not fit.
+   */
+  meter: ((bytes: number) => void) | null = null;
 
   /** Forgets rows written since the last finish (a request that failed half-way). */
   reset(): void {
@@ -23,7 +28,7 @@ export class BatchBuilder {
 
   addSeries(hashHi: number, hashLo: number): number {
     const i = this.seriesCount++;
-    if (2 * i + 2 > this.seriesHashes.length) this.seriesHashes = grow(this.seriesHashes, 2 * i + 2);
+    if (2 * i + 2 > this.seriesHashes.length) this.seriesHashes = this.#grow(this.seriesHashes, 2 * i + 2);
     this.seriesHashes[2 * i] = hashHi;
     this.seriesHashes[2 * i + 1] = hashLo;
     return i;
@@ -46,7 +51,7 @@ export class BatchBuilder {
   }
 
   pushExtra(v: number): void {
-    if (this.extraLength >= this.extra.length) this.extra = grow(this.extra, this.extraLength + 1);
+    if (this.extraLength >= this.extra.length) this.extra = this.#grow(this.extra, this.extraLength + 1);
     this.extra[this.extraLength++] = v;
   }
 
@@ -76,6 +81,23 @@ export class BatchBuilder {
     };
   }
 
+  /**
+   * Drops arrays grown past `maxPoints` rows (a huge request) for small ones, so one request
+   * does not leave its high-water memory behind; only once the rows are no longer needed.
+   */
+  shrink(maxPoints: number): void {
+    if (this.series.length <= maxPoints && this.extra.length <= maxPoints && this.seriesHashes.length <= 2 * maxPoints) return;
+    this.series = new Uint32Array(1024);
+    this.timeMs = new Float64Array(1024);
+    this.startMs = new Float64Array(1024);
+    this.values = new Float64Array(1024);
+    this.flags = new Uint8Array(1024);
+    this.extraOffset = new Uint32Array(1024);
+    this.extra = new Float64Array(256);
+    this.seriesHashes = new Uint32Array(512);
+    this.reset();
+  }
+
   /** Hands the arrays over (they may be transferred) and starts fresh ones. */
   finish(): Batch {
     const batch: Batch = { ...this.view(), definitions: [] };
@@ -95,20 +117,36 @@ export class BatchBuilder {
   }
 
   private growPoints(min: number): void {
-    this.series = grow(this.series, min);
-    this.timeMs = grow(this.timeMs, min);
-    this.startMs = grow(this.startMs, min);
-    this.values = grow(this.values, min);
-    this.flags = grow(this.flags, min);
-    this.extraOffset = grow(this.extraOffset, min);
+    // One point row: series, start, time, value, flags, extra offset (29 bytes).
+    this.meter?.(29 * (capacity(this.series.length, min) - this.series.length));
+    const meter = this.meter;
+    this.meter = null;
+    try {
+      this.series = this.#grow(this.series, min);
+      this.timeMs = this.#grow(this.timeMs, min);
+      this.startMs = this.#grow(this.startMs, min);
+      this.values = this.#grow(this.values, min);
+      this.flags = this.#grow(this.flags, min);
+      this.extraOffset = this.#grow(this.extraOffset, min);
+    } finally {
+      this.meter = meter;
+    }
+  }
+
+  #grow<T extends Growable>(a: T, min: number): T {
+    const n = capacity(a.length, min);
+    this.meter?.((n - a.length) * a.BYTES_PER_ELEMENT);
+    const b = new (a.constructor as new (n: number) => T)(n);
+    b.set(a as never);
+    return b;
   }
 }
 
 type Growable = Uint32Array | Float64Array | Uint8Array;
-function grow<T extends Growable>(a: T, min: number): T {
-  let n = a.length * 2;
+
+/** Doubling from `length` until `min` fits. */
+function capacity(length: number, min: number): number {
+  let n = length * 2;
   while (n < min) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a as never);
-  return b;
+  return n;
 }

@@ -13,3 +13,4 @@ export { SeriesRefTable, SharedSeriesTable } from './shared-series-table.js';
 export { METRIC_SLOTS, SharedSeriesLimits } from './shared-series-limits.js';
 export type { SeriesLimitName } from './shared-series-limits.js';
 export { metricKey } from './metric-key.js';
+export { SharedBudget } from './shared-budget.js';

@@ -1,19 +1,36 @@
+import { SharedBudget } from '../model/index.js';
+
 /**
  * A budget of request bytes in flight across all receivers. Receivers take a share before
  * reading or decoding a request and give it back once the answer is sent; past the budget
- * they refuse with their protocol's retryable answer instead of letting memory grow.
+ * they refuse with their protocol's retryable answer instead of letting memory grow. The
+ * counter lives in shared memory: decode workers take what decoding allocates from it too
+ * (workers/decode/decode-budget.ts).
  */
 export class Admission {
-  readonly maxBytes: number;
-  #inFlight = 0;
+  readonly #budget: SharedBudget;
   refusals = 0;
 
   constructor(maxBytes: number) {
-    this.maxBytes = maxBytes;
+    this.#budget = new SharedBudget(maxBytes);
+  }
+
+  /** The shared counter, for the decode workers. */
+  get buffer(): SharedArrayBuffer {
+    return this.#budget.buffer;
+  }
+
+  get maxBytes(): number {
+    return this.#budget.max;
+  }
+
+  /** A reload's new limits.max_inflight_bytes; requests in flight keep what they hold. */
+  resize(maxBytes: number): void {
+    this.#budget.max = maxBytes;
   }
 
   get inFlightBytes(): number {
-    return this.#inFlight;
+    return this.#budget.inFlight;
   }
 
   /**
@@ -22,12 +39,9 @@ export class Admission {
    * blocks one forever.
    */
   tryAcquire(bytes: number): boolean {
-    if (this.#inFlight + bytes > this.maxBytes && this.#inFlight > 0) {
-      this.refusals++;
-      return false;
-    }
-    this.#inFlight += bytes;
-    return true;
+    if (this.#budget.take(bytes, 0, true)) return true;
+    this.refusals++;
+    return false;
   }
 
   /**
@@ -35,21 +49,17 @@ export class Admission {
    * a streamed body longer than announced), or refuses; a request alone in flight may grow.
    */
   tryGrow(held: number, bytes: number): boolean {
-    if (this.#inFlight + bytes > this.maxBytes && this.#inFlight > held) {
-      this.refusals++;
-      return false;
-    }
-    this.#inFlight += bytes;
-    return true;
+    if (this.#budget.take(bytes, held, true)) return true;
+    this.refusals++;
+    return false;
   }
 
   /** True when nothing more fits: new requests are refused before their body is read. */
   get full(): boolean {
-    return this.#inFlight >= this.maxBytes;
+    return this.#budget.inFlight >= this.#budget.max;
   }
 
   release(bytes: number): void {
-    this.#inFlight -= bytes;
-    if (this.#inFlight < 0) this.#inFlight = 0;
+    this.#budget.release(bytes);
   }
 }

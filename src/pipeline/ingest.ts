@@ -47,15 +47,20 @@ export class IngestPipeline {
   readonly #duration: Histogram;
   #closed = false;
   readonly #channel: DecodeChannel;
+  /** Delay suggested to refused clients (reloadable). */
+  retryAfterMs: number;
 
   constructor(options: IngestOptions) {
     this.#o = options;
+    this.retryAfterMs = options.retryAfterMs;
     this.#channel = new DecodeChannel(options.pool);
     // Decode workers look series references up in the store's table (and in each grown one).
     const refs = options.store.seriesRefs();
     options.pool.broadcast('series-table', { buffer: refs.current.buffer });
     refs.onGrow((table) => options.pool.broadcast('series-table', { buffer: table.buffer }));
     if (options.limiter !== undefined) options.pool.broadcast('series-limits', { buffer: options.limiter.shared.buffer });
+    // Workers take what decoding allocates from the same in-flight budget as the receivers.
+    options.pool.broadcast('budget', { buffer: options.admission.buffer });
     const r = options.registry;
     this.#accepted = r.counter('cairn_receiver_accepted_points_total', 'Points decoded and stored.');
     this.#rejected = r.counter('cairn_receiver_rejected_points_total', 'Points that failed validation (reported as partial success).');
@@ -84,7 +89,7 @@ export class IngestPipeline {
   /** The answer to a request over its peer's in-flight allowance (limits.max_inflight_requests_per_peer). */
   refusedPeer(receiver: string): IngestFailure {
     this.#refused.add(1, { receiver, reason: 'requests_per_peer' });
-    return refused('this client address has limits.max_inflight_requests_per_peer requests in flight; retry later', this.#o.retryAfterMs);
+    return refused('this client address has limits.max_inflight_requests_per_peer requests in flight; retry later', this.retryAfterMs);
   }
 
   /** Counts a body given up on for arriving too slowly (the receiver answers it). */
@@ -95,7 +100,7 @@ export class IngestPipeline {
   /** The answer to a request that does not fit in the in-flight budget (counted). */
   refused(receiver: string): IngestFailure {
     this.#refused.add(1, { receiver, reason: 'inflight_bytes' });
-    return refused(`the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, this.#o.retryAfterMs);
+    return refused(`the agent is over its in-flight budget of ${this.#o.admission.maxBytes} bytes; retry later`, this.retryAfterMs);
   }
 
   release(ticket: Ticket): void {
@@ -136,16 +141,19 @@ export class IngestPipeline {
       this.#o.logger.warn('decode failed', { component: 'pipeline', receiver, error: (err as Error).message });
       return this.#unavailable((err as Error).message, receiver, 'worker_lost');
     }
-    if (decoded.status !== 'ok') return permanent(decoded.reply.status, decoded.reply.message);
+    if (decoded.status !== 'ok') {
+      const r = decoded.reply;
+      if (r.status !== 'refused') return permanent(r.status, r.message);
+      // Decoding it would take more of the in-flight budget than is free now.
+      this.#refused.add(1, { receiver, reason: 'decode_budget' });
+      return refused(r.message, this.retryAfterMs);
+    }
     const { reply, batch } = decoded;
+    // What the worker took from the budget for this request is released with its ticket.
+    ticket.bytes += reply.reservedBytes;
     for (const [limit, points] of reply.limitRefusals) this.#limitRefused.add(points, { limit });
     this.#o.limiter?.hold(reply.reservations);
     try {
-      // An inflated body counts at its decoded size; past the budget it is refused like any other.
-      if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
-        this.#refusedPoints.add(batch.pointCount, { receiver, reason: 'inflight_bytes' });
-        return this.refused(receiver);
-      }
       if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
       for (const [rule, points] of reply.ruleHits) this.#ruleHits.add(points, { rule });
       if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
@@ -198,6 +206,6 @@ export class IngestPipeline {
 
   #unavailable(message: string, receiver: string, reason: string): IngestFailure {
     this.#refused.add(1, { receiver, reason });
-    return retryable(message, this.#o.retryAfterMs);
+    return retryable(message, this.retryAfterMs);
   }
 }

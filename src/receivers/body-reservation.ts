@@ -30,7 +30,8 @@ export class BodyReservation {
     const received = (this.#received += bytes);
     if (received <= this.#held) return true;
     const elapsedMs = Math.max(1, performance.now() - this.#startedMs);
-    const rateLead = (received * LEAD_MS) / elapsedMs;
+    // Whole bytes: the budget's shared counter is an integer.
+    const rateLead = Math.ceil((received * LEAD_MS) / elapsedMs);
     const remaining = Number.isFinite(this.#declared) ? Math.max(0, this.#declared - received) : Infinity;
     const want = received + Math.min(remaining, Math.max(STEP, rateLead));
     if (this.#grow(want - this.#held)) {

@@ -42,12 +42,13 @@ export type DecodeReply =
       /** Series reserved under the shared series limits, to settle after the append (hash hi, hash lo, store series, metric slot)×n. */
       readonly reservations: readonly number[];
       readonly minute: number;
-      readonly decodedBytes: number;
+      /** Taken from the in-flight budget by the worker for this request (inflated body, parse tree, reply): the main thread releases it. */
+      readonly reservedBytes: number;
       readonly layout: ReplyLayout;
       /** The reply, when it did not fit the shared reply region (else it is there). */
       readonly buffer: ArrayBuffer | null;
     }
-  | { readonly id: number; readonly status: 'invalid' | 'too_large' | 'internal'; readonly message: string };
+  | { readonly id: number; readonly status: 'invalid' | 'too_large' | 'internal' | 'refused'; readonly message: string };
 
 /** The store's shared table of series references, sent to every worker (and again when it grows). */
 export interface SeriesTableMessage {
@@ -98,6 +99,8 @@ export interface WorkerOps {
   readonly regions: { readonly request: RegionsMessage; readonly reply: never };
   /** Broadcast on reload, never answered. */
   readonly config: { readonly request: DecodeWorkerData; readonly reply: never };
+  /** The shared in-flight budget (SharedBudget), broadcast once; never answered. */
+  readonly budget: { readonly request: { readonly buffer: SharedArrayBuffer }; readonly reply: never };
   /** The shared series limits (SharedSeriesLimits), broadcast once; never answered. */
   readonly 'series-limits': { readonly request: { readonly buffer: SharedArrayBuffer }; readonly reply: never };
 }

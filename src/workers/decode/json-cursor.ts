@@ -8,23 +8,38 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * A position in parsed JSON that knows its path, so every type error names where it is
  * (`resourceMetrics[0].scopeMetrics[1].metrics[3].sum.dataPoints[0].asInt`). Absent and
  * null fields read as the proto3 default; fields of the wrong JSON type are errors.
+ *
+ * The path is built only for an error message (from the parent and this step), and lists are
+ * walked one item at a time: a body of millions of array items costs no object or string per
+ * item beyond the cursor in use.
  */
 export class JsonCursor {
   readonly #value: Record<string, unknown>;
-  readonly #path: string;
+  readonly #parent: JsonCursor | null;
+  /** `.key` or `[index]` from the parent ('' for the root). */
+  readonly #step: string | number;
 
-  private constructor(value: Record<string, unknown>, path: string) {
+  private constructor(value: Record<string, unknown>, parent: JsonCursor | null, step: string | number) {
     this.#value = value;
-    this.#path = path;
+    this.#parent = parent;
+    this.#step = step;
   }
 
   static root(value: unknown): JsonCursor {
     if (!isObject(value)) throw new DecodeError('request body is not a JSON object');
-    return new JsonCursor(value, '');
+    return new JsonCursor(value, null, '');
   }
 
   get path(): string {
-    return this.#path === '' ? '(root)' : this.#path;
+    const p = this.#pathText();
+    return p === '' ? '(root)' : p;
+  }
+
+  #pathText(): string {
+    if (this.#parent === null) return '';
+    const base = this.#parent.#pathText();
+    if (typeof this.#step === 'number') return `${base}[${this.#step}]`;
+    return base === '' ? this.#step : `${base}.${this.#step}`;
   }
 
   /** The raw JSON under a key (for cache keys), or null. */
@@ -38,16 +53,45 @@ export class JsonCursor {
 
   obj(...keys: string[]): JsonCursor {
     const [key, v] = this.#get(keys);
-    if (v === undefined) return new JsonCursor({}, this.#at(key));
+    if (v === undefined) return new JsonCursor({}, this, key);
     if (!isObject(v)) throw this.#bad(key, 'an object');
-    return new JsonCursor(v, this.#at(key));
+    return new JsonCursor(v, this, key);
   }
 
-  list(...keys: string[]): JsonCursor[] {
+  /** The items of an array field, one cursor at a time (scalars wrapped: see asDouble). */
+  *items(...keys: string[]): Generator<JsonCursor> {
+    const [key, v] = this.#array(keys);
+    if (v.length === 0) return;
+    const list = new JsonCursor({}, this, key);
+    for (let i = 0; i < v.length; i++) yield new JsonCursor(wrap(v[i]), list, i);
+  }
+
+  /** How many items an array field has. */
+  count(...keys: string[]): number {
+    return this.#array(keys)[1].length;
+  }
+
+  /** An array field of numbers (bounds, quantile values). */
+  doubles(...keys: string[]): number[] {
+    const [key, v] = this.#array(keys);
+    return v.map((item, i) => toDouble(item, () => new DecodeError(`${this.#at(key)}[${i}]: expected a number`)));
+  }
+
+  /** An array field of unsigned 64-bit integers (bucket counts). */
+  uint64s(...keys: string[]): number[] {
+    const [key, v] = this.#array(keys);
+    return v.map((item, i) => {
+      const n = toBigInt(item, UINT_STRING);
+      if (n === undefined || n >= 2n ** 64n) throw new DecodeError(`${this.#at(key)}[${i}]: expected an unsigned 64-bit integer`);
+      return Number(n);
+    });
+  }
+
+  #array(keys: string[]): [string, readonly unknown[]] {
     const [key, v] = this.#get(keys);
-    if (v === undefined) return [];
+    if (v === undefined) return [key, []];
     if (!Array.isArray(v)) throw this.#bad(key, 'an array');
-    return v.map((item, i) => new JsonCursor(wrap(item), `${this.#at(key)}[${i}]`));
+    return [key, v];
   }
 
   str(...keys: string[]): string {
@@ -130,17 +174,6 @@ export class JsonCursor {
     return Buffer.from(v, 'base64');
   }
 
-  /** For list items that are scalars (bucket counts, bounds). */
-  asDouble(): number {
-    return toDouble(this.#value['#'], () => new DecodeError(`${this.#path}: expected a number`));
-  }
-
-  asUint64(): number {
-    const n = toBigInt(this.#value['#'], UINT_STRING);
-    if (n === undefined || n >= 2n ** 64n) throw new DecodeError(`${this.#path}: expected an unsigned 64-bit integer`);
-    return Number(n);
-  }
-
   #pick(keys: string[]): string | undefined {
     for (const k of keys) {
       const v = this.#value[k];
@@ -155,7 +188,8 @@ export class JsonCursor {
   }
 
   #at(key: string): string {
-    return this.#path === '' ? key : `${this.#path}.${key}`;
+    const p = this.#pathText();
+    return p === '' ? key : `${p}.${key}`;
   }
 
   #bad(key: string, expected: string): DecodeError {

@@ -42,6 +42,8 @@ export function decodeOtlpJson(
   known: (hashHi: number, hashLo: number) => boolean = () => false,
   identifier: SeriesIdentifier = new SeriesIdentifier({ ...DEFAULT_DECODE_CAPS, ...limits }, null),
   gate: NewSeriesGate = new NewSeriesGate(),
+  /** Told what the point columns grow by before they do (the in-flight budget); may throw. */
+  meter: ((bytes: number) => void) | null = null,
 ): JsonDecodeOutcome {
   const caps = { ...DEFAULT_DECODE_CAPS, ...limits };
   const tally = new RequestTally(identifier.processors?.size ?? 0);
@@ -53,20 +55,21 @@ export function decodeOtlpJson(
     throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
   }
   const builder = new BatchBuilder();
+  builder.meter = meter;
   const definitions: SeriesDefinition[] = [];
   const locals = new Map<number, number>();
   let exemplars = 0;
 
   const req = JsonCursor.root(root);
-  for (const rm of req.list('resourceMetrics', 'resource_metrics')) {
-    const resource = attributes(rm.obj('resource').list('attributes'));
+  for (const rm of req.items('resourceMetrics', 'resource_metrics')) {
+    const resource = attributes(rm.obj('resource').items('attributes'));
     const resourceKey = attributesKey(rm.obj('resource').raw('attributes'));
-    for (const sm of rm.list('scopeMetrics', 'scope_metrics')) {
+    for (const sm of rm.items('scopeMetrics', 'scope_metrics')) {
       const scope = sm.obj('scope');
       const scopeName = scope.str('name');
       const scopeVersion = scope.str('version');
       const scopeKey = `${resourceKey}\u0003${scopeName}\u0003${scopeVersion}`;
-      for (const m of sm.list('metrics')) {
+      for (const m of sm.items('metrics')) {
         const kindCode = KIND_FIELDS.findLastIndex((k) => m.has(k, snake(k)));
         if (kindCode < 0) continue;
         const data = m.obj(KIND_FIELDS[kindCode]!, snake(KIND_FIELDS[kindCode]!));
@@ -87,8 +90,8 @@ export function decodeOtlpJson(
           : kindCode >= 1 && kindCode <= 3 && temporality !== 1 && temporality !== 2 ? `metric aggregation_temporality ${temporality} is not delta (1) or cumulative (2)`
           : null;
         const context = `${scopeKey}\u0003${base.name}\u0003${base.unit}\u0003${kindCode}${temporality}${base.monotonic ? 1 : 0}`;
-        for (const p of data.list('dataPoints', 'data_points')) {
-          exemplars += p.list('exemplars').length;
+        for (const p of data.items('dataPoints', 'data_points')) {
+          exemplars += p.count('exemplars');
           if (metricError !== null) {
             tally.reject(metricError);
             continue;
@@ -97,7 +100,7 @@ export function decodeOtlpJson(
           const cacheKey = `${context}\u0000${attributesKey(p.raw('attributes'))}`;
           let id = cache.get(cacheKey);
           if (id === undefined) {
-            const parts: SeriesParts = { ...base, resource: [...resource], attributes: attributes(p.list('attributes')) };
+            const parts: SeriesParts = { ...base, resource: [...resource], attributes: attributes(p.items('attributes')) };
             id = identifier.identify(parts);
             if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
             cache.set(cacheKey, id);
@@ -178,8 +181,10 @@ function snake(camel: string): string {
   return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-function attributes(list: readonly JsonCursor[]): [string, string][] {
-  return list.map((kv) => [kv.str('key'), renderAnyValue(anyValue(kv.obj('value')))]);
+function attributes(list: Iterable<JsonCursor>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const kv of list) out.push([kv.str('key'), renderAnyValue(anyValue(kv.obj('value')))]);
+  return out;
 }
 
 function anyValue(v: JsonCursor, depth = 0): AnyValue {
@@ -190,10 +195,10 @@ function anyValue(v: JsonCursor, depth = 0): AnyValue {
   if (v.has('doubleValue', 'double_value')) return { kind: 'double', v: v.double('doubleValue', 'double_value') };
   if (v.has('bytesValue', 'bytes_value')) return { kind: 'bytes', v: v.bytes('bytesValue', 'bytes_value') };
   if (v.has('arrayValue', 'array_value')) {
-    return { kind: 'array', v: v.obj('arrayValue', 'array_value').list('values').map((item) => anyValue(item, depth + 1)) };
+    return { kind: 'array', v: [...v.obj('arrayValue', 'array_value').items('values')].map((item) => anyValue(item, depth + 1)) };
   }
   if (v.has('kvlistValue', 'kvlist_value')) {
-    const pairs = v.obj('kvlistValue', 'kvlist_value').list('values');
+    const pairs = [...v.obj('kvlistValue', 'kvlist_value').items('values')];
     return { kind: 'kvlist', v: pairs.map((kv) => [kv.str('key'), anyValue(kv.obj('value'), depth + 1)] as const) };
   }
   return { kind: 'empty' };
@@ -234,8 +239,8 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets:
   const buckets = bucketCount(p, kindCode);
   if (buckets > maxBuckets) return { message: `${kindCode === 4 ? 'summary has' : 'histogram has'} ${buckets} ${kindCode === 4 ? 'quantiles' : 'buckets'}, more than limits.max_buckets_per_point (${maxBuckets})`, limit: 'max_buckets_per_point' };
   if (kindCode === 2) {
-    const bounds = p.list('explicitBounds', 'explicit_bounds').map((c) => c.asDouble());
-    const counts = p.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
+    const bounds = p.doubles('explicitBounds', 'explicit_bounds');
+    const counts = p.uint64s('bucketCounts', 'bucket_counts');
     if (counts.length !== 0 && counts.length !== bounds.length + 1) {
       return problemOf(`histogram has ${counts.length} bucket_counts for ${bounds.length} explicit_bounds (expected ${bounds.length + 1})`);
     }
@@ -247,12 +252,12 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets:
     extra.push(optDouble(p, 'min'), optDouble(p, 'max'), p.int('scale'), p.uint64('zeroCount', 'zero_count'));
     extra.push(p.has('zeroThreshold', 'zero_threshold') ? p.double('zeroThreshold', 'zero_threshold') : 0);
     for (const side of [p.obj('positive'), p.obj('negative')]) {
-      const counts = side.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
+      const counts = side.uint64s('bucketCounts', 'bucket_counts');
       extra.push(side.int('offset'), counts.length);
       for (const x of counts) extra.push(x);
     }
   } else {
-    const qs = p.list('quantileValues', 'quantile_values');
+    const qs = [...p.items('quantileValues', 'quantile_values')];
     extra.push(qs.length);
     for (const q of qs) {
       const quantile = q.has('quantile') ? q.double('quantile') : 0;
@@ -271,9 +276,9 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets:
 
 /** Buckets of a histogram point (explicit bounds + 1, or positive + negative), or quantiles of a summary. */
 function bucketCount(p: JsonCursor, kindCode: number): number {
-  if (kindCode === 2) return Math.max(p.list('bucketCounts', 'bucket_counts').length, p.list('explicitBounds', 'explicit_bounds').length + 1);
-  if (kindCode === 3) return p.obj('positive').list('bucketCounts', 'bucket_counts').length + p.obj('negative').list('bucketCounts', 'bucket_counts').length;
-  return p.list('quantileValues', 'quantile_values').length;
+  if (kindCode === 2) return Math.max(p.count('bucketCounts', 'bucket_counts'), p.count('explicitBounds', 'explicit_bounds') + 1);
+  if (kindCode === 3) return p.obj('positive').count('bucketCounts', 'bucket_counts') + p.obj('negative').count('bucketCounts', 'bucket_counts');
+  return p.count('quantileValues', 'quantile_values');
 }
 
 function optDouble(p: JsonCursor, key: string): number {

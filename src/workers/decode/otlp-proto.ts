@@ -45,6 +45,8 @@ export interface SeriesSlot {
 
 const KIND_BY_FIELD = new Map<number, number>(METRIC_DATA_FIELD.map((f, code) => [f, code]));
 const SEED_HI = 0x2f0b3c4d;
+/** Rows of columns a decoder keeps between requests; a larger request's arrays are let go. */
+const KEEP_ROWS = 1 << 16;
 const SEED_LO = 0x7a1e9d55;
 
 /**
@@ -90,8 +92,26 @@ export class OtlpProtoDecoder {
   /** New limits and rules (a reload): the identities cached under the old rules are forgotten. */
   configure(limits: AttributeLimits & Partial<DecodeLimits>, processors: AttributeProcessors | null): void {
     this.#limits = { ...DEFAULT_DECODE_CAPS, ...limits };
+    const meter = this.#identifier.meter;
     this.#identifier = new SeriesIdentifier(this.#limits, processors);
+    this.#identifier.meter = meter;
     this.#cache.clear();
+  }
+
+  /**
+   * Told what decoding allocates before it does: `columns` as the point columns grow,
+   * `identities` as series are identified; either may throw to stop the request.
+   */
+  meter(columns: (bytes: number) => void, identities: (bytes: number) => void): void {
+    this.#builder.meter = columns;
+    this.#identifier.meter = identities;
+  }
+
+  /** After a request whose reply is built: gives back arrays a large request grew (kept up to 64 k rows). */
+  trim(): void {
+    this.#builder.shrink(KEEP_ROWS);
+    if (this.#sources.length > SOURCE_STRIDE * KEEP_ROWS) this.#sources = new Uint32Array(SOURCE_STRIDE * 256);
+    if (this.#entries.length > KEEP_ROWS) this.#entries.length = 0;
   }
 
   /** How to tell a series the store has from a new one (the store's shared series table). */

@@ -5,6 +5,7 @@ import { encodeFrameInto, maxFrameBytes } from '../../store/wal/index.js';
 import type { DecodeOutcome } from './otlp-proto.js';
 import type { ReplyLayout } from './reply-layout.js';
 import { columnOffsets } from './reply-layout.js';
+import type { DecodeBudget } from './decode-budget.js';
 
 /** Where a reply goes: the worker's shared reply region when it fits, else a buffer of its own. */
 export interface ReplyTarget {
@@ -35,8 +36,12 @@ export class ReplyPreparer {
     return this.#table?.get(hashHi, hashLo) ?? -1;
   }
 
-  /** Writes the reply; `buffer` is set when it did not fit the region (then transfer it). */
-  prepare(out: DecodeOutcome, target: ReplyTarget): { layout: ReplyLayout; buffer: ArrayBuffer | null } {
+  /**
+   * Writes the reply; `buffer` is set when it did not fit the region (then transfer it). What
+   * the reply costs is taken from `budget` first: a buffer of its own when the shared region is
+   * too small, and the definitions' text with what the main thread makes of it.
+   */
+  prepare(out: DecodeOutcome, target: ReplyTarget, budget?: DecodeBudget): { layout: ReplyLayout; buffer: ArrayBuffer | null } {
     const b = out.batch;
     const n = b.pointCount;
     const s = b.seriesCount;
@@ -59,9 +64,15 @@ export class ReplyPreparer {
     const defs = pending === null ? '' : JSON.stringify(pending);
     const o = columnOffsets(n, s, e);
     const defsAt = o.end;
-    const frameAt = defsAt + 3 * defs.length;
+    // Exact UTF-8 size: sizing for the worst case (3 bytes a character) tripled the largest replies.
+    const frameAt = defsAt + (defs === '' ? 0 : Buffer.byteLength(defs, 'utf8'));
     const total = frameAt + maxFrameBytes(payload.length);
     const shared = target.region(total);
+    // The columns were taken as they grew (the BatchBuilder's meter); here a reply buffer of
+    // its own, and the definitions' text (the series identities behind it are bounded by
+    // limits.max_new_series_per_request, and the parsed definitions become the store's series,
+    // bounded by the series limits rather than by this budget).
+    budget?.reserve((shared === null ? total : 0) + (frameAt - defsAt), 'the reply and its definitions');
     const own = shared === null ? new ArrayBuffer(total) : null;
     const buffer: ArrayBufferLike = shared?.buffer ?? own!;
     const base = shared?.base ?? 0;

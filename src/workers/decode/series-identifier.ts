@@ -19,6 +19,8 @@ export type Identified =
 export class SeriesIdentifier {
   readonly limits: DecodeLimits;
   readonly processors: AttributeProcessors | null;
+  /** Told what identifying a series allocates (its parts and definition), before it does; may throw. */
+  meter: ((bytes: number) => void) | null = null;
 
   constructor(limits: DecodeLimits, processors: AttributeProcessors | null) {
     this.limits = limits;
@@ -26,6 +28,7 @@ export class SeriesIdentifier {
   }
 
   identify(decoded: SeriesParts): Identified {
+    this.meter?.(identityBytes(decoded));
     let parts = decoded;
     let hits: readonly number[] = NONE;
     if (this.processors !== null) {
@@ -44,3 +47,15 @@ export class SeriesIdentifier {
 }
 
 const NONE: readonly number[] = [];
+
+/**
+ * Heap an identity costs, estimated from its decoded parts: two bytes a character of their
+ * strings (the definition's labels share them) and ~400 bytes of objects, arrays and cache
+ * entries around them.
+ */
+function identityBytes(parts: SeriesParts): number {
+  let chars = parts.name.length + parts.description.length + parts.unit.length;
+  for (const [k, v] of parts.resource) chars += k.length + v.length;
+  for (const [k, v] of parts.attributes) chars += k.length + v.length;
+  return 400 + 2 * chars;
+}
