@@ -4,7 +4,7 @@ import type { TestAgent } from '../support/agent.js';
 import { startTestAgent, waitFor } from '../support/agent.js';
 import { GrpcStatus, RawExportClient } from '../support/grpc-client.js';
 import { postMetrics } from '../support/http-client.js';
-import { cliConfigYaml, rssBytes, spawnCairn, tempDir } from '../support/cli.js';
+import { cliConfigYaml, peakRssBytes, rssBytes, spawnCairn, tempDir } from '../support/cli.js';
 import { pushLoad, sampleMax } from '../support/load.js';
 import { decodeStatus, fatProto, retryDelayMs, RpcStatus } from '../support/payloads.js';
 import { SlowStore } from '../support/slow-store.js';
@@ -119,7 +119,9 @@ describe('many concurrent clients', () => {
   it('gzip-encoded requests do not push the in-flight bytes past the budget by more than one request', async () => {
     await waitFor(() => t.agent.admission.inFlightBytes === 0, 5000, 'an idle budget');
     const sampler = sampleMax(() => t.agent.admission.inFlightBytes);
-    const plain = fatProto(REQUEST * 4, 'load_gzip');
+    // Inflated and decoded (its definitions carry ~1 KiB values), a request this size takes
+    // about half the budget: decoding costs count against it too.
+    const plain = fatProto(REQUEST * 2, 'load_gzip');
     const gz = gzipSync(plain);
     expect(gz.length * 20).toBeLessThan(plain.length);
     const tally = await pushLoad({
@@ -163,9 +165,10 @@ describe('the agent as a child process under sustained overload', () => {
         durationMs: 5000,
         body: (c, i) => bodies[(c + i) % 4]!,
       });
-      const { max, samples } = rss.stop();
+      rss.stop();
+      // The kernel's own peak (VmHWM): sampling from this process can starve while it pushes load.
+      const max = peakRssBytes(cairn.pid)!;
       console.log(`peak RSS ${(max / 2 ** 20).toFixed(0)} MiB, idle ${(idle / 2 ** 20).toFixed(0)} MiB`);
-      expect(samples).toBeGreaterThan(20);
       expect(max, `peak RSS ${(max / 2 ** 20).toFixed(0)} MiB (idle ${(idle / 2 ** 20).toFixed(0)} MiB)`).toBeLessThan(RSS_BOUND);
       expect(tally.grpcOk + tally.httpOk).toBeGreaterThan(0);
       expect(Object.keys(tally.grpcCodes)).toEqual([String(GrpcStatus.UNAVAILABLE)]);

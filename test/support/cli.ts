@@ -35,9 +35,14 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** Spawns `node [nodeArgs] bin/cairn.js ...args` with a stripped environment (PATH and `env` only). */
-export function spawnCairn(args: readonly string[], nodeArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}): CairnProcess {
-  const child = spawn(process.execPath, [...nodeArgs, CAIRN_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', ...env } });
+/**
+ * Spawns `node [nodeArgs] bin/cairn.js ...args` with a stripped environment (PATH and `env`
+ * only); `prefix` runs it through a wrapper (a shell that enters a cgroup) whose `$0` is node.
+ */
+export function spawnCairn(args: readonly string[], nodeArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}, prefix: readonly string[] = []): CairnProcess {
+  const argv = [...nodeArgs, CAIRN_BIN, ...args];
+  const [cmd, cmdArgs] = prefix.length === 0 ? [process.execPath, argv] : [prefix[0]!, [...prefix.slice(1), process.execPath, ...argv]];
+  const child = spawn(cmd, cmdArgs, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', ...env } });
   running.add(child);
   const stderrLines: string[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -186,6 +191,16 @@ ${extra}`;
 // that test them ask for them in `extra`.
 const QUIET_HOST = 'host:\n  enabled: false\n';
 const QUIET_TELEMETRY = 'telemetry:\n  store: false\n';
+
+/** VmHWM (peak resident set) of a process in bytes, from /proc/<pid>/status; undefined if it is gone. */
+export function peakRssBytes(pid: number): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** VmRSS of a process in bytes, from /proc/<pid>/status; undefined if it is gone. */
 export function rssBytes(pid: number): number | undefined {
