@@ -21,7 +21,6 @@ interface FlatSeries {
   readonly base: Map<string, string>;
   /** Interned resource identity, for one `target_info` sample per resource and batch. */
   readonly resource: number;
-  value?: number;
   sum?: number;
   count?: number;
   /** Bucket refs by the bounds they were made for (bounds rarely change). */
@@ -103,8 +102,10 @@ export class Flattener {
       const local = series[p]!;
       const ref = simpleRef[local]!;
       const t = times[p]!;
-      if (ref >= 0 && (flags[p]! & ~PointFlag.INT) === 0) {
-        sink.push(ref, t, values[p]!);
+      if (ref >= 0) {
+        const f = flags[p]!;
+        // A gauge or sum: its value, or a stale marker for NO_RECORDED_VALUE.
+        sink.push(ref, t, (f & PointFlag.NO_RECORDED_VALUE) === 0 ? values[p]! : STALE_NAN);
         const res = resourceOf[local]!;
         if (t > newest[res]!) newest[res] = t;
         continue;
@@ -145,8 +146,10 @@ export class Flattener {
     if (def === undefined) return SIMPLE_NONE;
     const flat: FlatSeries = { def, name: prometheusName(def), base: baseLabels(def), resource: this.#resourceId(def.resource) };
     if (ref >= this.#simpleOfRef.length) this.#growRefs(ref + 1);
-    this.#series[ref] = flat;
-    const simple = def.kind === 'gauge' || def.kind === 'sum' ? (flat.value = this.#ref(withName(flat.base, flat.name))) : SIMPLE_COMPOUND;
+    const simple = def.kind === 'gauge' || def.kind === 'sum' ? this.#ref(withName(flat.base, flat.name)) : SIMPLE_COMPOUND;
+    // Gauges and sums need nothing more than their float series ref: only compound kinds keep
+    // their labels around (for bucket and quantile series made later). ~400 B per series less.
+    if (simple === SIMPLE_COMPOUND) this.#series[ref] = flat;
     this.#simpleOfRef[ref] = simple;
     this.#resourceOfRef[ref] = flat.resource;
     return simple;
@@ -187,11 +190,8 @@ export class Flattener {
     return id;
   }
 
+  /** A compound series' stale marker ends its count and sum (gauges and sums are handled inline). */
   #stale(flat: FlatSeries, t: number, sink: SampleSink): void {
-    if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') {
-      sink.push((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN);
-      return;
-    }
     sink.push(this.#countRef(flat), t, STALE_NAN);
     sink.push(this.#sumRef(flat), t, STALE_NAN);
   }

@@ -3,7 +3,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { CairnError, ErrorCodes } from '../../errors/index.js';
 import type { SeriesDefinition } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
-import { labelsKey } from '../flatten/index.js';
+import { HashMap64, hashOut, hashStrings } from '../../model/index.js';
 import type { LabelMatcher } from '../../query/index.js';
 import { compileMatcher } from '../../query/index.js';
 import { OtelSeries } from './otel-series.js';
@@ -24,7 +24,8 @@ const DEFINITIONS_MAGIC = 'CAIRNDEF';
 export class SeriesIndex implements RefResolver {
   readonly #series: RecordFile;
   readonly #definitionsFile: RecordFile;
-  readonly #refs = new Map<string, number>();
+  /** References by a 64-bit hash of the label set: no key string per series (collisions ~n²/2^65, as for series identity). */
+  readonly #refs = new HashMap64<number>(4096);
   readonly #postings = new Postings();
   readonly otel: OtelSeries;
   #nextRef = 0;
@@ -76,8 +77,8 @@ export class SeriesIndex implements RefResolver {
 
   /** The reference of a label set, assigning the next one to a new set (written by `flush`). */
   refFor(labels: PromLabels): number {
-    const key = labelsKey(labels);
-    const known = this.#refs.get(key);
+    labelsHash(labels);
+    const known = this.#refs.get(hashOut.hi, hashOut.lo);
     if (known !== undefined) return known;
     const ref = this.#nextRef;
     this.#remember(ref, labels);
@@ -139,7 +140,8 @@ export class SeriesIndex implements RefResolver {
   }
 
   #remember(ref: number, labels: PromLabels): void {
-    this.#refs.set(labelsKey(labels), ref);
+    labelsHash(labels);
+    this.#refs.set(hashOut.hi, hashOut.lo, ref);
     this.#postings.add(ref, labels);
     if (ref >= this.#nextRef) this.#nextRef = ref + 1;
   }
@@ -161,4 +163,11 @@ function unpackBlock<T>(record: Uint8Array, path: string): T[] {
   } catch (err) {
     throw new CairnError(ErrorCodes.SERIES_FILE_CORRUPT, `${path}: a record passed its CRC but does not decode: ${(err as Error).message}`);
   }
+}
+
+/** Hashes a label set into `hashOut` (pairs in order; hashStrings terminates every string). */
+function labelsHash(labels: PromLabels): void {
+  const parts: string[] = [];
+  for (const [k, v] of labels) parts.push(k, v);
+  hashStrings(parts);
 }
