@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { EXPORTER_DEFAULTS_YAML } from './exporter-defaults.js';
 import { decodeConfig } from './schema.js';
 import type { Config } from './types.js';
 
@@ -121,6 +122,18 @@ api:
   enabled: true
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
+
+# Upstreams the store's log is forwarded to, each under a name of your
+# choice (docs/forwarding.md). None by default: the agent stays local-only.
+# Every acknowledged point reaches each exporter's upstream (at least once,
+# in order per series), through outages, restarts and crashes, unless the
+# WAL's share of store.max_disk_bytes runs out first (then the loss is
+# counted per exporter). An entry's keys and their defaults:
+#
+# exporters:
+#   central:
+${EXPORTER_DEFAULTS_YAML.trimEnd().split('\n').map((l) => (l === '' ? '#' : `#     ${l.replace(/^# /, '# ')}`)).join('\n')}
+exporters: {}
 
 log:
   # One of: debug, info, warn, error.
