@@ -8,6 +8,8 @@ export interface ApiContext {
   readonly now: () => number;
   /** Used when a query has no `timeout` parameter, and the most a `timeout` parameter may ask for. */
   readonly queryTimeoutMs: number;
+  /** The exporters' status as JSON-ready data (forwarding); absent when the agent has none. */
+  readonly exporters?: () => unknown;
 }
 
 /** A successful answer: the `data` member as JSON text, and warnings for the envelope. */

@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   readonly now?: () => number;
   /** Default for a query without a `timeout` parameter; Prometheus' default is 2 minutes. */
   readonly queryTimeoutMs?: number;
+  /** Forwarding status for `/api/v1/status/exporters`. */
+  readonly exporters?: () => unknown;
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
@@ -52,7 +54,7 @@ const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer
 };
 
 export function createApiServer(o: ApiServerOptions): ApiServer {
-  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, queryTimeoutMs: o.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS };
+  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, queryTimeoutMs: o.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, exporters: o.exporters };
   const server = http.createServer({ requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
     handle(o, ctx, req, res).catch((err: unknown) => {
       o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });

@@ -1,4 +1,5 @@
 import type { ApiHandler } from './api-context.js';
+import { handleExporters } from './exporters-handler.js';
 import { handleBuildInfo, handleExemplars, handleMetadata } from './info-handlers.js';
 import { handleLabels, handleLabelValues, handleSeries } from './label-handlers.js';
 import { handleQuery, handleQueryRange } from './query-handlers.js';
@@ -18,6 +19,7 @@ const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
   '/api/v1/query_exemplars': { handler: handleExemplars, needsStore: false },
   '/api/v1/metadata': { handler: handleMetadata, needsStore: false },
   '/api/v1/status/buildinfo': { handler: handleBuildInfo, needsStore: false },
+  '/api/v1/status/exporters': { handler: handleExporters, needsStore: false },
 };
 const LABEL_VALUES: ApiRoute = { handler: handleLabelValues, needsStore: true };
 const LABEL_VALUES_PATH = /^\/api\/v1\/label\/([^/]*)\/values$/;

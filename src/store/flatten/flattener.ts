@@ -14,7 +14,7 @@ export class SampleColumns {
   values = new Float64Array(4096);
   length = 0;
 
-  push(ref: number, timeMs: number, value: number): void {
+  push(ref: number, timeMs: number, value: number, _row?: number): void {
     const i = this.length++;
     if (i === this.refs.length) this.#grow();
     this.refs[i] = ref;
@@ -36,8 +36,13 @@ export class SampleColumns {
   }
 }
 
-/** Where flattened samples go, by series reference. */
-export type SampleSink = Pick<SampleColumns, 'push'>;
+/**
+ * Where flattened samples go, by series reference; `row` is the batch point a sample came from
+ * (-1 for `target_info`), for sinks that need more of the point (remote write 2.0's start time).
+ */
+export interface SampleSink {
+  push(ref: number, timeMs: number, value: number, row: number): void;
+}
 
 /** Gives each distinct label set a stable reference (the store's series index). */
 export interface RefResolver {
@@ -114,7 +119,7 @@ export class Flattener {
       const ref = simpleRef[local]!;
       const t = times[p]!;
       if (ref >= 0 && (flags[p]! & ~PointFlag.INT) === 0) {
-        sink.push(ref, t, values[p]!);
+        sink.push(ref, t, values[p]!, p);
         const res = resourceOf[local]!;
         if (t > newest[res]!) newest[res] = t;
         continue;
@@ -128,7 +133,7 @@ export class Flattener {
       if (t > newest[res]!) newest[res] = t;
       const f = flags[p]!;
       if (f & PointFlag.COMPOUND) this.#compound(flat, batch, p, t, sink);
-      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
+      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, p, t, sink);
     }
     for (const id of touched) {
       const t = newest[id]!;
@@ -139,7 +144,7 @@ export class Flattener {
         const labels = targetInfoLabels(resource.labels);
         resource.targetInfo = labels === undefined ? -1 : this.#ref(labels);
       }
-      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1);
+      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1, -1);
     }
     return dropped;
   }
@@ -160,13 +165,13 @@ export class Flattener {
     return id;
   }
 
-  #stale(flat: FlatSeries, t: number, sink: SampleSink): void {
+  #stale(flat: FlatSeries, p: number, t: number, sink: SampleSink): void {
     if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') {
-      sink.push((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN);
+      sink.push((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN, p);
       return;
     }
-    sink.push(this.#countRef(flat), t, STALE_NAN);
-    sink.push(this.#sumRef(flat), t, STALE_NAN);
+    sink.push(this.#countRef(flat), t, STALE_NAN, p);
+    sink.push(this.#sumRef(flat), t, STALE_NAN, p);
   }
 
   #compound(flat: FlatSeries, b: Batch, p: number, t: number, sink: SampleSink): void {
@@ -174,13 +179,13 @@ export class Flattener {
     const x = b.extra;
     const count = x[at]!;
     const sum = x[at + 1]!;
-    sink.push(this.#countRef(flat), t, count);
-    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum);
+    sink.push(this.#countRef(flat), t, count, p);
+    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum, p);
     if (flat.def.kind === 'histogram') {
       const buckets = x[at + 4]!;
       if (buckets === 0) {
         // No buckets: Prometheus still exposes `_bucket{le="+Inf"}` = count.
-        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count);
+        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count, p);
         return;
       }
       const boundsAt = at + HISTOGRAM_HEADER;
@@ -189,10 +194,10 @@ export class Flattener {
       let cumulative = 0;
       for (let i = 0; i < buckets - 1; i++) {
         cumulative += x[countsAt + i]!;
-        sink.push(refs[i]!, t, cumulative);
+        sink.push(refs[i]!, t, cumulative, p);
       }
       // `+Inf` is the point's count, as in Prometheus, whatever the buckets add up to.
-      sink.push(refs[buckets - 1]!, t, count);
+      sink.push(refs[buckets - 1]!, t, count, p);
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
       for (let i = 0; i < n; i++) {
@@ -203,7 +208,7 @@ export class Flattener {
           ref = this.#ref(withName(flat.base, flat.name, [['quantile', formatLabelFloat(q)]]));
           flat.quantiles.set(q, ref);
         }
-        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!);
+        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!, p);
       }
     }
   }

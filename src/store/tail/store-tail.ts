@@ -75,6 +75,16 @@ export class StoreTail implements Tail {
     return Math.max(0, total);
   }
 
+  pendingBytes(): number {
+    const at = this.#reader.position;
+    let total = 0;
+    for (const { segment, bytes } of this.#source.wal.segments()) {
+      if (segment > at.segment) total += bytes;
+      else if (segment === at.segment) total += Math.max(0, bytes - at.offset);
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

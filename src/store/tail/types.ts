@@ -51,6 +51,8 @@ export interface Tail extends AsyncIterable<TailEntry> {
   commit(position: TailPosition): Promise<void>;
   /** Points appended after the tail's read position: the backlog, when the store counted them. */
   pendingPoints(): number | null;
+  /** WAL bytes after the tail's read position: the backlog on disk. */
+  pendingBytes(): number;
   /** Ends the iteration (a waiting `next()` resolves done) and releases the reader; keeps the cursor. */
   close(): Promise<void>;
   /** Forgets the cursor for good, so it no longer holds WAL segments. */

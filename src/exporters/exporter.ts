@@ -1,0 +1,181 @@
+import type { Component } from '../component/index.js';
+import type { ExporterConfig } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import type { Store, Tail, TailPosition } from '../store/index.js';
+import type { Registry } from '../telemetry/index.js';
+import { buildChain, type SendChain } from './build-chain.js';
+import type { Delivery } from './chain/bisect-sender.js';
+import { backoffMs } from './chain/backoff.js';
+import { sleep } from './chain/sleep.js';
+import { CursorCommitter } from './cursor-committer.js';
+import { ExporterStats } from './exporter-stats.js';
+import type { ExporterStatus } from './exporter-status.js';
+import type { ForwardBatch } from './forward-batch.js';
+import { CatchUpLimiter } from './rate-limit.js';
+import { shardBatch } from './shards.js';
+import type { ReadItem } from './tail-reader.js';
+import { TailReader } from './tail-reader.js';
+
+export interface ExporterOptions {
+  readonly name: string;
+  readonly config: ExporterConfig;
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/** The WAL cursor of an exporter: one per exporter (a failover group shares it). */
+export const cursorName = (exporter: string): string => `exporter-${exporter}`;
+
+/**
+ * One configured upstream (or failover group): reads the store's log from its own cursor,
+ * delivers it in request-sized batches through the send chain, and commits the cursor only
+ * after the upstream acknowledged everything before it. After a restart or a crash it resends
+ * from the cursor, so every acknowledged point arrives at least once, in order per series.
+ */
+export class Exporter implements Component {
+  readonly name: string;
+  readonly #o: ExporterOptions;
+  readonly #stats: ExporterStats;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #abort = new AbortController();
+  #tail: Tail | null = null;
+  #chain: SendChain | null = null;
+  #committer: CursorCommitter | null = null;
+  #loop: Promise<void> | null = null;
+  #draining = false;
+  /** Waiting for the WAL to grow (caught up, nothing assembled). */
+  #idle = false;
+  #state: ExporterStatus['state'] = 'stopped';
+  /** Time of the oldest point being delivered now (ms); null while idle. */
+  #oldestUnsentMs: number | null = null;
+  #lastError = '';
+
+  constructor(o: ExporterOptions) {
+    this.name = o.name;
+    this.#o = o;
+    this.#logger = o.logger;
+    this.#now = o.now ?? Date.now;
+    this.#stats = new ExporterStats(o.registry, o.name);
+  }
+
+  async start(): Promise<void> {
+    const c = this.#o.config;
+    this.#tail = await this.#o.store.openTail(cursorName(this.name));
+    this.#committer = new CursorCommitter(this.#tail, this.#logger, this.name);
+    this.#chain = buildChain(c, this.#stats, this.#logger);
+    this.#state = 'running';
+    const reader = new TailReader(this.#tail, { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now }, this.#stats);
+    this.#logger.info('exporter started', { component: 'exporter', exporter: this.name, kind: c.kind, endpoints: c.endpoints, backlogPoints: this.#tail.pendingPoints() });
+    this.#loop = this.#run(reader).catch((err: Error) => {
+      this.#state = 'failed';
+      this.#logger.error('exporter stopped on an unexpected error', { component: 'exporter', exporter: this.name, error: err.stack ?? err.message });
+    });
+  }
+
+  async #run(reader: TailReader): Promise<void> {
+    const c = this.#o.config;
+    const limiter = new CatchUpLimiter(c.catch_up_rate, this.#now);
+    const signal = this.#abort.signal;
+    for (;;) {
+      if (this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0) return;
+      this.#idle = (this.#tail!.pendingPoints() ?? 0) === 0;
+      const item = await reader.next();
+      this.#idle = false;
+      if (item === null || signal.aborted) return;
+      if (item.kind === 'gap') {
+        this.#gap(item);
+        this.#committer!.commit(item.position);
+        continue;
+      }
+      if (!(await limiter.take(item.batch.pointCount, (this.#tail!.pendingPoints() ?? 0) > 0, signal))) return;
+      if (!(await this.#deliver(item.batch, item.replay, signal))) return;
+      if (item.position !== null) this.#committer!.commit(item.position);
+    }
+  }
+
+  /** Delivers until every point is delivered or counted; false when shutdown came first. */
+  async #deliver(batch: ForwardBatch, replay: boolean, signal: AbortSignal): Promise<boolean> {
+    const shards = shardBatch(batch, this.#o.config.shards);
+    this.#oldestUnsentMs = batch.pointCount > 0 ? batch.minTimeMs : null;
+    for (let attempt = 0; ; attempt++) {
+      const results: Delivery[] = await Promise.all(shards.map((s) => this.#chain!.bisect.deliver(s, replay, signal)));
+      this.#state = this.#chain!.failover.status().some((e) => e.state === 'blocked') ? 'blocked' : 'running';
+      if (results.some((r) => r.status === 'aborted')) return false;
+      const unproven = results.find((r) => r.status === 'unproven');
+      if (unproven === undefined) {
+        this.#oldestUnsentMs = null;
+        return true;
+      }
+      this.#lastError = unproven.status === 'unproven' ? unproven.message : '';
+      // Server errors everywhere and nothing accepted: an outage, not a poisoned point.
+      if (!(await sleep(backoffMs(attempt, this.#o.config.retry.initial, this.#o.config.retry.max), signal))) return false;
+    }
+  }
+
+  #gap(item: Extract<ReadItem, { kind: 'gap' }>): void {
+    const reason = item.cause === 'dropped' ? 'wal_dropped' : 'wal_corrupt';
+    this.#stats.dropped(reason, item.lostPoints ?? 0);
+    this.#logger.error('exporter will never deliver a span of the WAL', {
+      component: 'exporter',
+      exporter: this.name,
+      reason,
+      lostPoints: item.lostPoints,
+      firstSegment: item.firstSegment,
+      lastSegment: item.lastSegment,
+    });
+  }
+
+  /**
+   * Stops reading new data but keeps delivering the backlog until it is empty or `deadlineMs`
+   * has passed; then aborts what is in flight, persists the cursor and releases the tail.
+   */
+  async shutdown(deadlineMs: number): Promise<void> {
+    if (this.#tail === null || this.#draining) return;
+    this.#draining = true;
+    const tail = this.#tail;
+    // Closing the tail ends a read waiting for data; the loop then returns.
+    const stop = (): void => {
+      this.#abort.abort();
+      void tail.close();
+    };
+    const timer = setTimeout(stop, Math.max(0, deadlineMs));
+    if (this.#idle) void tail.close();
+    await this.#loop;
+    clearTimeout(timer);
+    this.#abort.abort();
+    await this.#committer!.flush();
+    await this.#tail.close();
+    for (const e of this.#chain!.endpoints) e.close();
+    this.#state = 'stopped';
+    this.#logger.info('exporter stopped', { component: 'exporter', exporter: this.name, committed: formatPosition(this.#tail.committed), backlogPoints: this.#tail.pendingPoints() });
+  }
+
+  status(): ExporterStatus {
+    const tail = this.#tail;
+    const pending = tail?.pendingPoints() ?? null;
+    return {
+      name: this.name,
+      kind: this.#o.config.kind,
+      state: this.#state,
+      endpoints: this.#chain?.failover.status() ?? [],
+      pendingPoints: pending,
+      pendingBytes: tail?.pendingBytes() ?? 0,
+      lagSeconds: this.#oldestUnsentMs === null ? 0 : Math.max(0, (this.#now() - this.#oldestUnsentMs) / 1000),
+      inFlight: this.#stats.inFlight,
+      sentPoints: this.#stats.sent,
+      droppedPoints: Object.fromEntries(this.#stats.droppedByReason),
+      failedPoints: Object.fromEntries(this.#stats.failedByKind),
+      replayedPoints: this.#stats.replayed,
+      alreadyDeliveredPoints: this.#stats.alreadyUpstream,
+      committed: formatPosition(tail?.committed ?? null),
+      lastError: this.#lastError,
+    };
+  }
+}
+
+function formatPosition(p: TailPosition | null): string | null {
+  return p === null ? null : `${p.segment}:${p.offset}`;
+}

@@ -1,0 +1,65 @@
+import type { Batch, SeriesDefinition } from '../../model/index.js';
+import type { PromLabels, RefResolver, SampleSink } from '../../store/index.js';
+import { Flattener } from '../../store/index.js';
+import type { ForwardBatch } from '../forward-batch.js';
+
+/** One Prometheus series of a request: its labels and its samples in stored order. */
+export interface PromSeries {
+  readonly ref: number;
+  readonly labels: PromLabels;
+  readonly kind: SeriesDefinition['kind'] | 'info';
+  /** The OTel series it came from (undefined for `target_info`). */
+  readonly def: SeriesDefinition | undefined;
+  readonly times: number[];
+  readonly values: number[];
+  /** Start time (ms) of each sample's point, 0 when none. */
+  readonly starts: number[];
+}
+
+/**
+ * Flattens forwarded batches into Prometheus series exactly as the store names them (the
+ * store's own flattener: `_bucket{le}`, `_sum`, `_count`, `{quantile}`, `target_info`, stale
+ * markers for NO_RECORDED_VALUE). Label sets get local references that live as long as the
+ * exporter, like the store's series references.
+ */
+export class PromSeriesBuilder implements RefResolver {
+  readonly #labels: PromLabels[] = [];
+  readonly #refs = new Map<string, number>();
+  readonly #flattener = new Flattener(this);
+
+  refFor(labels: PromLabels): number {
+    const key = JSON.stringify(labels);
+    let ref = this.#refs.get(key);
+    if (ref === undefined) {
+      ref = this.#labels.length;
+      this.#labels.push(labels);
+      this.#refs.set(key, ref);
+    }
+    return ref;
+  }
+
+  /** The batch's samples grouped by Prometheus series, series in order of first sample. */
+  series(batch: ForwardBatch): PromSeries[] {
+    const out: PromSeries[] = [];
+    const byRef = new Map<number, PromSeries>();
+    const labels = this.#labels;
+    const sink: SampleSink = {
+      push(ref, timeMs, value, row) {
+        let s = byRef.get(ref);
+        if (s === undefined) {
+          const local = row >= 0 ? batch.series[row]! : -1;
+          const def = local >= 0 ? batch.definitions[local] : undefined;
+          s = { ref, labels: labels[ref]!, kind: def?.kind ?? 'info', def, times: [], values: [], starts: [] };
+          byRef.set(ref, s);
+          out.push(s);
+        }
+        s.times.push(timeMs);
+        s.values.push(value);
+        s.starts.push(row >= 0 ? batch.startMs[row]! : 0);
+      },
+    };
+    const asBatch: Batch = { ...batch, definitions: batch.definitions.slice() };
+    this.#flattener.flatten(asBatch, (hi, lo) => batch.definitions.find((d) => d.hashHi === hi && d.hashLo === lo), sink);
+    return out;
+  }
+}
