@@ -102,7 +102,6 @@ export class Exporter implements Component {
     this.#oldestUnsentMs = batch.pointCount > 0 ? batch.minTimeMs : null;
     for (let attempt = 0; ; attempt++) {
       const results: Delivery[] = await Promise.all(shards.map((s) => this.#chain!.bisect.deliver(s, replay, signal)));
-      this.#state = this.#chain!.failover.status().some((e) => e.state === 'blocked') ? 'blocked' : 'running';
       if (results.some((r) => r.status === 'aborted')) return false;
       const unproven = results.find((r) => r.status === 'unproven');
       if (unproven === undefined) {
@@ -159,7 +158,8 @@ export class Exporter implements Component {
     return {
       name: this.name,
       kind: this.#o.config.kind,
-      state: this.#state,
+      // Blocked as long as an endpoint refuses our credentials, even mid-retry.
+      state: this.#state === 'running' && this.#chain?.failover.status().some((e) => e.state === 'blocked') === true ? 'blocked' : this.#state,
       endpoints: this.#chain?.failover.status() ?? [],
       pendingPoints: pending,
       pendingBytes: tail?.pendingBytes() ?? 0,

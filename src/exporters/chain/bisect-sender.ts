@@ -47,8 +47,12 @@ export class BisectSender {
 
   /** `replay`: the batch was read again after a restart (its points may already be upstream). */
   async deliver(batch: ForwardBatch, replay: boolean, signal: AbortSignal): Promise<Delivery> {
+    return this.#deliver(batch, replay, signal, (this.#o.now ?? Date.now)());
+  }
+
+  /** `since`: when this slice first began failing; an acknowledgement after it proves the upstream works. */
+  async #deliver(batch: ForwardBatch, replay: boolean, signal: AbortSignal, since: number): Promise<Delivery> {
     if (batch.pointCount === 0) return { status: 'done' };
-    const since = (this.#o.now ?? Date.now)();
     const outcome = await this.#inner.send(batch, signal);
     switch (outcome.status) {
       case 'ok':
@@ -85,12 +89,13 @@ export class BisectSender {
   }
 
   async #halves([a, b]: [ForwardBatch, ForwardBatch], replay: boolean, signal: AbortSignal): Promise<Delivery> {
+    const started = (this.#o.now ?? Date.now)();
     const first = await this.deliver(a, replay, signal);
     if (first.status === 'aborted') return first;
     const second = await this.deliver(b, replay, signal);
     if (second.status !== 'done') return second;
     // The second half's success is the evidence the first half's parking waited for.
-    return first.status === 'unproven' ? this.deliver(a, replay, signal) : first;
+    return first.status === 'unproven' ? this.#deliver(a, replay, signal, started) : first;
   }
 
   #drop(reason: Parameters<ExporterStats['dropped']>[0], points: number, message: string, batch: ForwardBatch): void {

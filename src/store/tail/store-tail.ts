@@ -3,6 +3,9 @@ import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
 import type { Wal, WalPosition, WalReadResult } from '../wal/index.js';
 import { WalReader, walPosition } from '../wal/index.js';
 import type { SegmentPoints } from './segment-points.js';
+
+/** A segment's size before its first record (docs/format/wal.md). */
+const SEGMENT_HEADER_BYTES = 16;
 import type { Tail, TailEntry, TailGap, TailOptions, TailPosition } from './types.js';
 
 /** What a tail needs from the store it reads. */
@@ -69,6 +72,8 @@ export class StoreTail implements Tail {
     for (const { segment } of wal.segments()) {
       if (segment < at.segment) continue;
       const n = points.total(segment);
+      // The segment started at open holds nothing until the first append.
+      if (n === undefined && segment === wal.currentSegment() && wal.segmentSize(segment) === SEGMENT_HEADER_BYTES) continue;
       if (n === undefined) return null;
       total += n;
     }
