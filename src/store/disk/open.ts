@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Flattener } from '../flatten/index.js';
 import { Head } from '../head/index.js';
-import { decodeBatch, decodeDefinitions, RecordType } from '../records/index.js';
+import { replayRecord } from './replay-record.js';
 import { DatafileRing } from '../ring/index.js';
 import { PageTable, SeriesIndex } from '../series/index.js';
 import { SegmentPoints } from '../tail/index.js';
@@ -39,10 +39,7 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
-    const replay = await wal.replay(undefined, (rec) => {
-      if (rec.type === RecordType.DEFINITIONS) index.addDefinitions(decodeDefinitions(rec.payload));
-      else if (rec.type === RecordType.SAMPLES) ingest.ingest(decodeBatch(rec.payload), rec.position);
-    });
+    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec));
     counters.corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
     counters.corrupt.add(opened.stats.journalEntriesSkipped, { part: 'journal' });
     counters.corrupt.add(opened.stats.datafilesDropped, { part: 'datafile' });

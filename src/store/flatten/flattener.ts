@@ -1,5 +1,5 @@
-import type { Batch, SeriesDefinition } from '../../model/index.js';
-import { HashMap64, HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../../model/index.js';
+import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
+import { HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../../model/index.js';
 import { prometheusName } from './prometheus-names.js';
 import type { PromLabels } from './series-labels.js';
 import { baseLabels, labelsKey, targetInfoLabels, withName } from './series-labels.js';
@@ -72,7 +72,13 @@ interface FlatSeries {
  */
 export class Flattener {
   readonly #resolver: RefResolver;
-  readonly #series = new HashMap64<FlatSeries>(4096);
+  /** By the store's reference of the OTel series. */
+  #series: (FlatSeries | undefined)[] = [];
+  // Per local series of the batch being flattened, reused from batch to batch.
+  #locals: (FlatSeries | undefined)[] = [];
+  #simpleRef = new Int32Array(0);
+  #resourceOf = new Int32Array(0);
+  readonly #touched: number[] = [];
   /** Resources by canonical key, and per resource id its labels and `target_info` ref. */
   readonly #resourceIds = new Map<string, number>();
   readonly #resources: { readonly labels: SeriesDefinition['resource']; targetInfo?: number }[] = [];
@@ -83,22 +89,30 @@ export class Flattener {
     this.#resolver = resolver;
   }
 
-  flatten(batch: Batch, definitionOf: (hashHi: number, hashLo: number) => SeriesDefinition | undefined, sink: SampleSink): number {
-    const locals: (FlatSeries | undefined)[] = new Array(batch.seriesCount);
+  /**
+   * Flattens a batch whose local series have the store's references `seriesRefs` (-1: unknown,
+   * its points are dropped and counted). Returns how many points were dropped.
+   */
+  flatten(batch: BatchColumns, seriesRefs: Int32Array, definitionOf: (ref: number) => SeriesDefinition | undefined, sink: SampleSink): number {
+    const s = batch.seriesCount;
+    if (s > this.#simpleRef.length) this.#growLocals(s);
+    const locals = this.#locals;
     // Gauges and sums map one point to one sample: their ref per local series, -1 otherwise.
-    const simpleRef = new Int32Array(batch.seriesCount).fill(-1);
-    const resourceOf = new Int32Array(batch.seriesCount);
-    const touched: number[] = [];
+    const simpleRef = this.#simpleRef;
+    const resourceOf = this.#resourceOf;
+    const touched = this.#touched;
+    touched.length = 0;
     let dropped = 0;
-    for (let i = 0; i < batch.seriesCount; i++) {
-      const hi = batch.seriesHashes[2 * i]!;
-      const lo = batch.seriesHashes[2 * i + 1]!;
-      let flat = this.#series.get(hi, lo);
+    for (let i = 0; i < s; i++) {
+      const ref = seriesRefs[i]!;
+      simpleRef[i] = -1;
+      let flat = ref >= 0 ? this.#series[ref] : undefined;
       if (flat === undefined) {
-        const def = batch.definitions[i] ?? definitionOf(hi, lo);
+        const def = ref >= 0 ? definitionOf(ref) : undefined;
+        locals[i] = undefined;
         if (def === undefined) continue;
         flat = { def, name: prometheusName(def), base: baseLabels(def), resource: this.#resourceId(def.resource) };
-        this.#series.set(hi, lo, flat);
+        this.#setSeries(ref, flat);
       }
       locals[i] = flat;
       if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') simpleRef[i] = flat.value ??= this.#ref(withName(flat.base, flat.name));
@@ -149,6 +163,22 @@ export class Flattener {
     return dropped;
   }
 
+  #setSeries(ref: number, flat: FlatSeries): void {
+    if (ref >= this.#series.length) {
+      const grown = new Array<FlatSeries | undefined>(Math.max(1024, 2 * (ref + 1))).fill(undefined);
+      for (let i = 0; i < this.#series.length; i++) grown[i] = this.#series[i];
+      this.#series = grown;
+    }
+    this.#series[ref] = flat;
+  }
+
+  #growLocals(n: number): void {
+    const size = Math.max(1024, 2 * n);
+    this.#simpleRef = new Int32Array(size);
+    this.#resourceOf = new Int32Array(size);
+    this.#locals = new Array<FlatSeries | undefined>(size).fill(undefined);
+  }
+
   #resourceId(labels: SeriesDefinition['resource']): number {
     const key = labelsKey(labels);
     let id = this.#resourceIds.get(key);
@@ -174,7 +204,7 @@ export class Flattener {
     sink.push(this.#sumRef(flat), t, STALE_NAN, p);
   }
 
-  #compound(flat: FlatSeries, b: Batch, p: number, t: number, sink: SampleSink): void {
+  #compound(flat: FlatSeries, b: BatchColumns, p: number, t: number, sink: SampleSink): void {
     const at = b.extraOffset[p]!;
     const x = b.extra;
     const count = x[at]!;

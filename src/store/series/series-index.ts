@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { CairnError, ErrorCodes } from '../../errors/index.js';
 import type { SeriesDefinition } from '../../model/index.js';
-import { HashMap64 } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
 import { labelsKey } from '../flatten/index.js';
 import type { LabelMatcher } from '../../query/index.js';
 import { compileMatcher } from '../../query/index.js';
+import { OtelSeries } from './otel-series.js';
 import { Postings } from './postings.js';
 import type { RecordFileStats } from './record-file.js';
 import { RecordFile } from './record-file.js';
@@ -26,7 +26,7 @@ export class SeriesIndex implements RefResolver {
   readonly #definitionsFile: RecordFile;
   readonly #refs = new Map<string, number>();
   readonly #postings = new Postings();
-  readonly #definitions = new HashMap64<SeriesDefinition>(4096);
+  readonly otel: OtelSeries;
   #nextRef = 0;
   #unwritten: [number, PromLabels][] = [];
   readonly stats: { series: RecordFileStats; definitions: RecordFileStats };
@@ -34,6 +34,7 @@ export class SeriesIndex implements RefResolver {
   private constructor(series: RecordFile, definitions: RecordFile, stats: SeriesIndex['stats']) {
     this.#series = series;
     this.#definitionsFile = definitions;
+    this.otel = new OtelSeries(definitions, packBlock);
     this.stats = stats;
   }
 
@@ -47,7 +48,7 @@ export class SeriesIndex implements RefResolver {
         for (const [ref, labels] of unpackBlock<[number, PromLabels]>(rec, s.file.path)) index.#remember(ref, labels);
       }
       for (const rec of d.records) {
-        for (const def of unpackBlock<SeriesDefinition>(rec, d.file.path)) index.#definitions.set(def.hashHi, def.hashLo, def);
+        index.otel.load(unpackBlock<SeriesDefinition & { ref?: number }>(rec, d.file.path));
       }
       return index;
     } catch (err) {
@@ -112,30 +113,27 @@ export class SeriesIndex implements RefResolver {
   }
 
   hasDefinition(hashHi: number, hashLo: number): boolean {
-    return this.#definitions.has(hashHi, hashLo);
+    return this.otel.has(hashHi, hashLo);
   }
 
   definition(hashHi: number, hashLo: number): SeriesDefinition | undefined {
-    return this.#definitions.get(hashHi, hashLo);
-  }
-
-  /** Persists definitions not known yet; returns those that were new. */
-  addDefinitions(defs: readonly SeriesDefinition[]): SeriesDefinition[] {
-    const fresh = defs.filter((d) => !this.#definitions.has(d.hashHi, d.hashLo));
-    if (fresh.length === 0) return fresh;
-    this.#definitionsFile.append([packBlock(fresh)]);
-    for (const d of fresh) this.#definitions.set(d.hashHi, d.hashLo, d);
-    return fresh;
+    return this.otel.byHash(hashHi, hashLo);
   }
 
   sync(): void {
     this.flush();
+    this.otel.persist();
     this.#series.sync();
     this.#definitionsFile.sync();
   }
 
   close(): void {
     this.flush();
+    try {
+      this.otel.persist();
+    } catch {
+      // The WAL still holds them: replay defines them again.
+    }
     this.#series.close();
     this.#definitionsFile.close();
   }
