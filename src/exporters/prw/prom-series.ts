@@ -1,4 +1,5 @@
-import type { Batch, SeriesDefinition } from '../../model/index.js';
+import type { SeriesDefinition } from '../../model/index.js';
+import { seriesKey } from '../../model/index.js';
 import type { PromLabels, RefResolver, SampleSink } from '../../store/index.js';
 import { Flattener } from '../../store/index.js';
 import type { ForwardBatch } from '../forward-batch.js';
@@ -26,6 +27,9 @@ export class PromSeriesBuilder implements RefResolver {
   readonly #labels: PromLabels[] = [];
   readonly #refs = new Map<string, number>();
   readonly #flattener = new Flattener(this);
+  /** A stable id per OTel series (the flattener caches its Prometheus names by it). */
+  readonly #ids = new Map<number, number>();
+  readonly #defs: SeriesDefinition[] = [];
 
   refFor(labels: PromLabels): number {
     const key = JSON.stringify(labels);
@@ -58,8 +62,19 @@ export class PromSeriesBuilder implements RefResolver {
         s.starts.push(row >= 0 ? batch.startMs[row]! : 0);
       },
     };
-    const asBatch: Batch = { ...batch, definitions: batch.definitions.slice() };
-    this.#flattener.flatten(asBatch, (hi, lo) => batch.definitions.find((d) => d.hashHi === hi && d.hashLo === lo), sink);
+    const refs = new Int32Array(batch.seriesCount);
+    for (let i = 0; i < batch.seriesCount; i++) {
+      const def = batch.definitions[i]!;
+      const key = seriesKey(def.hashHi, def.hashLo);
+      let id = this.#ids.get(key);
+      if (id === undefined) {
+        id = this.#defs.length;
+        this.#ids.set(key, id);
+        this.#defs.push(def);
+      }
+      refs[i] = id;
+    }
+    this.#flattener.flatten(batch, refs, (id) => this.#defs[id], sink);
     return out;
   }
 }
