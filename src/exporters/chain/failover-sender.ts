@@ -2,6 +2,7 @@ import type { Logger } from '../../log/index.js';
 import type { EndpointSender } from '../endpoint-sender.js';
 import type { ExporterStats } from '../exporter-stats.js';
 import type { SendOutcome, Sender } from '../send-outcome.js';
+import { whenReachable } from '../transport/reachable.js';
 
 /** What an admin sees per endpoint. */
 export type EndpointState = 'active' | 'standby' | 'blocked' | 'circuit_open';
@@ -116,6 +117,10 @@ export class FailoverSender implements Sender {
       slot.lastError = outcome.message;
     }
     return outcome;
+  }
+
+  whenReachable(signal: AbortSignal): Promise<void> {
+    return whenReachable(this.#slots[this.#current]!.endpoint, 500, signal);
   }
 
   status(): EndpointStatus[] {

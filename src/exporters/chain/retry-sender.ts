@@ -16,11 +16,16 @@ export interface RetryOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<boolean>;
 }
 
+/** How often a refused endpoint is checked for listening again while a retry waits. */
+const REACHABLE_EVERY_MS = 500;
+
 /** A batch that keeps failing with a server error while others may succeed: bisect it. */
 export type SuspectOutcome = SendRetry & { readonly suspect: true };
 
 export interface RouteSender {
   send(batch: ForwardBatch, signal: AbortSignal): Promise<RoutedOutcome>;
+  /** Resolves when the endpoint the next attempt goes to accepts connections again. */
+  whenReachable?(signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -32,6 +37,16 @@ export interface RouteSender {
  */
 export function withRetry(inner: RouteSender, o: RetryOptions): { send(batch: ForwardBatch, signal: AbortSignal): Promise<SendOutcome | SuspectOutcome> } {
   const wait = o.sleep ?? sleep;
+  // After refused connections the backoff may reach `retry.max`; a restarted upstream should
+  // not wait that long for its backlog, so a cheap connect check cuts the wait short.
+  const waitOrReachable = async (ms: number, network: boolean, signal: AbortSignal): Promise<boolean> => {
+    if (!network || inner.whenReachable === undefined || ms <= REACHABLE_EVERY_MS) return wait(ms, signal);
+    const stop = new AbortController();
+    const both = AbortSignal.any([signal, stop.signal]);
+    await Promise.race([wait(ms, both), inner.whenReachable(both)]);
+    stop.abort();
+    return !signal.aborted;
+  };
   return {
     async send(batch, signal) {
       let serverErrors = 0;
@@ -46,7 +61,7 @@ export function withRetry(inner: RouteSender, o: RetryOptions): { send(batch: Fo
             : outcome.failure === 'auth'
               ? Math.max(outcome.retryAfterMs, o.authIntervalMs)
               : Math.max(outcome.retryAfterMs, backoffMs(attempt, o.initialMs, o.maxMs, o.random));
-        if (!(await wait(delay, signal))) return outcome;
+        if (!(await waitOrReachable(delay, outcome.failure === 'network', signal))) return outcome;
       }
     },
   };

@@ -3,65 +3,113 @@ import { seriesKey } from '../../model/index.js';
 import type { PromLabels, RefResolver, SampleSink } from '../../store/index.js';
 import { Flattener } from '../../store/index.js';
 import type { ForwardBatch } from '../forward-batch.js';
+import { ProtoBuffer } from '../proto-buffer.js';
 
-/** One Prometheus series of a request: its labels and its samples in stored order. */
-export interface PromSeries {
-  readonly ref: number;
+/** Flattened samples of the request being built, as columns reused from request to request. */
+interface SampleCols {
+  ref: Int32Array;
+  t: Float64Array;
+  v: Float64Array;
+  row: Int32Array;
+  n: number;
+}
+
+/** What a Prometheus series is, for remote write 2.0 metadata. */
+export interface PromSeriesInfo {
   readonly labels: PromLabels;
   readonly kind: SeriesDefinition['kind'] | 'info';
   /** The OTel series it came from (undefined for `target_info`). */
   readonly def: SeriesDefinition | undefined;
-  readonly times: number[];
-  readonly values: number[];
+  /** Its labels as remote write 1.0 `Label` fields (field 1 of TimeSeries), encoded once. */
+  readonly labelBytes: Buffer;
+}
+
+/**
+ * One request's samples grouped by Prometheus series: series `k` of `series` has the samples
+ * `order[from[k]] … order[from[k + 1] - 1]` (indices into times/values/starts), in stored order.
+ */
+export interface PromBatch {
+  readonly series: readonly PromSeriesInfo[];
+  readonly from: Int32Array;
+  readonly order: Int32Array;
+  readonly times: Float64Array;
+  readonly values: Float64Array;
   /** Start time (ms) of each sample's point, 0 when none. */
-  readonly starts: number[];
+  readonly starts: Float64Array;
 }
 
 /**
  * Flattens forwarded batches into Prometheus series exactly as the store names them (the
  * store's own flattener: `_bucket{le}`, `_sum`, `_count`, `{quantile}`, `target_info`, stale
  * markers for NO_RECORDED_VALUE). Label sets get local references that live as long as the
- * exporter, like the store's series references.
+ * exporter, like the store's series references, and their encoded label bytes are kept with
+ * them: encoding labels was most of the cost of a request (BENCHMARKS.md, forwarding).
  */
 export class PromSeriesBuilder implements RefResolver {
-  readonly #labels: PromLabels[] = [];
+  readonly #info: PromSeriesInfo[] = [];
+  readonly #pending: PromLabels[] = [];
   readonly #refs = new Map<string, number>();
   readonly #flattener = new Flattener(this);
   /** A stable id per OTel series (the flattener caches its Prometheus names by it). */
   readonly #ids = new Map<number, number>();
   readonly #defs: SeriesDefinition[] = [];
+  #cols: SampleCols = { ref: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), row: new Int32Array(4096), n: 0 };
 
   refFor(labels: PromLabels): number {
     const key = JSON.stringify(labels);
     let ref = this.#refs.get(key);
     if (ref === undefined) {
-      ref = this.#labels.length;
-      this.#labels.push(labels);
+      ref = this.#refs.size;
       this.#refs.set(key, ref);
+      this.#pending[ref] = labels;
     }
     return ref;
   }
 
-  /** The batch's samples grouped by Prometheus series, series in order of first sample. */
-  series(batch: ForwardBatch): PromSeries[] {
-    const out: PromSeries[] = [];
-    const byRef = new Map<number, PromSeries>();
-    const labels = this.#labels;
-    const sink: SampleSink = {
-      push(ref, timeMs, value, row) {
-        let s = byRef.get(ref);
-        if (s === undefined) {
-          const local = row >= 0 ? batch.series[row]! : -1;
-          const def = local >= 0 ? batch.definitions[local] : undefined;
-          s = { ref, labels: labels[ref]!, kind: def?.kind ?? 'info', def, times: [], values: [], starts: [] };
-          byRef.set(ref, s);
-          out.push(s);
-        }
-        s.times.push(timeMs);
-        s.values.push(value);
-        s.starts.push(row >= 0 ? batch.startMs[row]! : 0);
-      },
-    };
+  build(batch: ForwardBatch): PromBatch {
+    const cols = this.#cols;
+    cols.n = 0;
+    const sink: SampleSink = { push: (ref, t, v, row) => this.#push(ref, t, v, row) };
+    this.#flattener.flatten(batch, this.#seriesRefs(batch), (id) => this.#defs[id], sink);
+    const n = this.#cols.n;
+    const { ref, t, v, row } = this.#cols;
+    // Series in order of first sample; samples grouped by series (a counting sort).
+    const slot = new Map<number, number>();
+    const counts: number[] = [];
+    const series: PromSeriesInfo[] = [];
+    const slotOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = ref[i]!;
+      let k = slot.get(r);
+      if (k === undefined) {
+        k = series.length;
+        slot.set(r, k);
+        counts.push(0);
+        series.push(this.#infoOf(r, row[i]! >= 0 ? batch.definitions[batch.series[row[i]!]!] : undefined));
+      }
+      counts[k]!++;
+      slotOf[i] = k;
+    }
+    const from = new Int32Array(series.length + 1);
+    for (let k = 0; k < series.length; k++) from[k + 1] = from[k]! + counts[k]!;
+    const next = from.slice(0, series.length);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[next[slotOf[i]!]!++] = i;
+    const starts = new Float64Array(n);
+    for (let i = 0; i < n; i++) starts[i] = row[i]! >= 0 ? batch.startMs[row[i]!]! : 0;
+    return { series, from, order, times: t.slice(0, n), values: v.slice(0, n), starts };
+  }
+
+  #push(ref: number, time: number, value: number, row: number): void {
+    let c = this.#cols;
+    if (c.n === c.ref.length) c = this.#grow();
+    c.ref[c.n] = ref;
+    c.t[c.n] = time;
+    c.v[c.n] = value;
+    c.row[c.n++] = row;
+  }
+
+  #seriesRefs(batch: ForwardBatch): Int32Array {
     const refs = new Int32Array(batch.seriesCount);
     for (let i = 0; i < batch.seriesCount; i++) {
       const def = batch.definitions[i]!;
@@ -74,7 +122,35 @@ export class PromSeriesBuilder implements RefResolver {
       }
       refs[i] = id;
     }
-    this.#flattener.flatten(batch, refs, (id) => this.#defs[id], sink);
-    return out;
+    return refs;
+  }
+
+  #infoOf(ref: number, def: SeriesDefinition | undefined): PromSeriesInfo {
+    let info = this.#info[ref];
+    if (info === undefined) {
+      const labels = this.#pending[ref]!;
+      const b = new ProtoBuffer(256);
+      for (const [name, value] of labels) {
+        const l = b.begin(1);
+        b.string(1, name);
+        b.string(2, value);
+        b.end(l);
+      }
+      info = { labels, kind: def?.kind ?? 'info', def, labelBytes: b.finish() };
+      this.#info[ref] = info;
+    }
+    return info;
+  }
+
+  #grow(): SampleCols {
+    const c = this.#cols;
+    const n = c.ref.length * 2;
+    const grown = { ref: new Int32Array(n), t: new Float64Array(n), v: new Float64Array(n), row: new Int32Array(n), n: c.n };
+    grown.ref.set(c.ref);
+    grown.t.set(c.t);
+    grown.v.set(c.v);
+    grown.row.set(c.row);
+    this.#cols = grown;
+    return grown;
   }
 }

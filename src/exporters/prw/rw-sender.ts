@@ -27,7 +27,7 @@ export function remoteWriteSender(endpoint: string, c: ExporterConfig, series: P
   let version = c.protocol_version;
   const encode = (batch: ForwardBatch, v: number) =>
     bodies.get(batch, `rw${v}`, () => {
-      const s = series.series(batch);
+      const s = series.build(batch);
       const raw = v === 2 ? encodeRw2(s) : encodeRw1(s);
       return { body: compressSync(raw), rawBytes: raw.length };
     });

@@ -1,5 +1,5 @@
 import { ProtoBuffer } from '../proto-buffer.js';
-import type { PromSeries } from './prom-series.js';
+import type { PromBatch, PromSeriesInfo } from './prom-series.js';
 
 // io.prometheus.write.v2.Metadata.MetricType
 const METRIC_TYPE = { counter: 1, gauge: 2, histogram: 3, summary: 5, info: 6 } as const;
@@ -9,7 +9,7 @@ const METRIC_TYPE = { counter: 1, gauge: 2, histogram: 3, summary: 5, info: 6 } 
  * is ''), per series its label references, samples with `start_timestamp` (field 3) from the
  * point's start time, and metadata (type, help, unit).
  */
-export function encodeRw2(series: readonly PromSeries[], out = new ProtoBuffer()): Buffer {
+export function encodeRw2(p: PromBatch, out = new ProtoBuffer()): Buffer {
   out.reset();
   const symbols = new Map<string, number>([['', 0]]);
   const sym = (s: string): number => {
@@ -19,7 +19,8 @@ export function encodeRw2(series: readonly PromSeries[], out = new ProtoBuffer()
   };
   // Series first into a second buffer, since the symbols they use come first in the message.
   const body = new ProtoBuffer(64 * 1024);
-  for (const s of series) {
+  for (let k = 0; k < p.series.length; k++) {
+    const s = p.series[k]!;
     const ts = body.begin(5);
     const refs = body.begin(1);
     for (const [name, value] of s.labels) {
@@ -27,11 +28,12 @@ export function encodeRw2(series: readonly PromSeries[], out = new ProtoBuffer()
       body.uvarint(sym(value));
     }
     body.end(refs);
-    for (let i = 0; i < s.times.length; i++) {
+    for (let j = p.from[k]!; j < p.from[k + 1]!; j++) {
+      const i = p.order[j]!;
       const sample = body.begin(2);
-      body.double(1, s.values[i]!);
-      body.int64(2, s.times[i]!);
-      if (s.starts[i]! > 0) body.int64(3, s.starts[i]!);
+      body.double(1, p.values[i]!);
+      body.int64(2, p.times[i]!);
+      if (p.starts[i]! > 0) body.int64(3, p.starts[i]!);
       body.end(sample);
     }
     const md = body.begin(5);
@@ -53,7 +55,7 @@ export function encodeRw2(series: readonly PromSeries[], out = new ProtoBuffer()
   return out.finish();
 }
 
-function metricType(s: PromSeries): number {
+function metricType(s: PromSeriesInfo): number {
   switch (s.kind) {
     case 'sum':
       return s.def!.monotonic ? METRIC_TYPE.counter : METRIC_TYPE.gauge;

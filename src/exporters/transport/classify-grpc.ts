@@ -31,8 +31,8 @@ export function classifyGrpc(code: number, details: string, retryDelayMs: number
   const name = grpcCodeName(code);
   switch (code) {
     case Code.UNAVAILABLE:
-      // grpc-js reports refused and reset connections as UNAVAILABLE too.
-      return sendRetry('unavailable', name, details, retryDelayMs);
+      // grpc-js reports refused and reset connections as UNAVAILABLE too: those are network failures.
+      return sendRetry(/ECONNREFUSED|ECONNRESET|No connection established|connect|socket/i.test(details) ? 'network' : 'unavailable', name, details, retryDelayMs);
     case Code.CANCELLED:
     case Code.ABORTED:
     case Code.OUT_OF_RANGE:
