@@ -40,7 +40,7 @@ export function buildChain(c: ExporterConfig, stats: ExporterStats, logger: Logg
     }
   });
   const failover = new FailoverSender(
-    endpoints.map((s) => ({ sender: withTimeout(s, c.timeout), endpoint: s.endpoint })),
+    endpoints.map((s) => ({ sender: withTimeout(s, c.timeout), endpoint: s.endpoint, prepare: s.prepare })),
     { failoverAfter: c.failover_after, failbackIntervalMs: c.failback_interval },
     stats,
     logger,

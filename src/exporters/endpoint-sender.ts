@@ -5,6 +5,8 @@ import { sendDropped } from './send-outcome.js';
 /** The innermost sender: one upstream address speaking one protocol. */
 export interface EndpointSender extends Sender {
   readonly endpoint: string;
+  /** Encodes the batch now (cached for its send), while an earlier request is on the wire. */
+  prepare?(batch: ForwardBatch): void;
   close(): void;
 }
 

@@ -79,12 +79,13 @@ export class Exporter implements Component {
     const c = this.#o.config;
     const limiter = new CatchUpLimiter(c.catch_up_rate, this.#now);
     const signal = this.#abort.signal;
+    // One item read ahead: the next request is read from the WAL and encoded while the current
+    // one is on the wire (the network wait was a quarter of a drain's time).
+    let next = this.#readAhead(reader);
     for (;;) {
-      if (this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0) return;
-      this.#idle = (this.#tail!.pendingPoints() ?? 0) === 0;
-      const item = await reader.next();
-      this.#idle = false;
+      const item = await next;
       if (item === null || signal.aborted) return;
+      next = this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0 ? Promise.resolve(null) : this.#readAhead(reader);
       if (item.kind === 'gap') {
         this.#gap(item);
         this.#committer!.commit(item.position);
@@ -94,6 +95,15 @@ export class Exporter implements Component {
       if (!(await this.#deliver(item.batch, item.replay, signal))) return;
       if (item.position !== null) this.#committer!.commit(item.position);
     }
+  }
+
+  /** The next item, its request encoded for the current endpoint; marks the wait for new data as idle. */
+  async #readAhead(reader: TailReader): Promise<ReadItem | null> {
+    this.#idle = (this.#tail!.pendingPoints() ?? 0) === 0;
+    const item = await reader.next();
+    this.#idle = false;
+    if (item?.kind === 'batch' && this.#o.config.shards === 1) this.#chain!.failover.prepare(item.batch);
+    return item;
   }
 
   /** Delivers until every point is delivered or counted; false when shutdown came first. */

@@ -1,5 +1,5 @@
 import type { BatchColumns, MetricKind, SeriesDefinition } from '../model/index.js';
-import { BatchBuilder, EXP_HISTOGRAM_HEADER, HISTOGRAM_HEADER, PointFlag, seriesKey, SUMMARY_HEADER } from '../model/index.js';
+import { BatchBuilder, EXP_HISTOGRAM_HEADER, HashMap64, HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../model/index.js';
 
 /**
  * What one request carries: points in the store's columnar form with the definition of every
@@ -16,7 +16,7 @@ export interface ForwardBatch extends BatchColumns {
 /** Copies chosen rows of columnar batches into one new batch with its own series table. */
 export class BatchAssembler {
   readonly #builder = new BatchBuilder();
-  readonly #locals = new Map<number, number>();
+  readonly #locals = new HashMap64<number>(1024);
   readonly #definitions: SeriesDefinition[] = [];
   #min = Infinity;
   #max = -Infinity;
@@ -30,11 +30,10 @@ export class BatchAssembler {
     const srcLocal = src.series[row]!;
     const def = definitions[srcLocal];
     if (def === undefined) return false;
-    const key = seriesKey(def.hashHi, def.hashLo);
-    let local = this.#locals.get(key);
+    let local = this.#locals.get(def.hashHi, def.hashLo);
     if (local === undefined) {
       local = this.#builder.addSeries(def.hashHi, def.hashLo);
-      this.#locals.set(key, local);
+      this.#locals.set(def.hashHi, def.hashLo, local);
       this.#definitions.push(def);
     }
     const b = this.#builder;

@@ -1,5 +1,4 @@
 import type { Logger } from '../../log/index.js';
-import type { EndpointSender } from '../endpoint-sender.js';
 import type { ExporterStats } from '../exporter-stats.js';
 import type { SendOutcome, Sender } from '../send-outcome.js';
 import { whenReachable } from '../transport/reachable.js';
@@ -28,6 +27,7 @@ export type RoutedOutcome = SendOutcome & { readonly failedOver?: boolean };
 
 interface Slot {
   readonly sender: Sender;
+  readonly prepare: ((batch: Parameters<Sender['send']>[0]) => void) | undefined;
   readonly endpoint: string;
   failures: number;
   blocked: boolean;
@@ -53,8 +53,8 @@ export class FailoverSender implements Sender {
   /** When any endpoint last acknowledged a request (evidence the upstream works). */
   lastOkMs = 0;
 
-  constructor(endpoints: readonly { sender: Sender; endpoint: string }[], o: FailoverOptions, stats: ExporterStats, logger: Logger) {
-    this.#slots = endpoints.map((e) => ({ sender: e.sender, endpoint: e.endpoint, failures: 0, blocked: false, lastError: '', lastOkMs: 0 }));
+  constructor(endpoints: readonly { sender: Sender; endpoint: string; prepare?: (batch: Parameters<Sender['send']>[0]) => void }[], o: FailoverOptions, stats: ExporterStats, logger: Logger) {
+    this.#slots = endpoints.map((e) => ({ sender: e.sender, prepare: e.prepare, endpoint: e.endpoint, failures: 0, blocked: false, lastError: '', lastOkMs: 0 }));
     this.#o = o;
     this.#stats = stats;
     this.#logger = logger;
@@ -119,6 +119,11 @@ export class FailoverSender implements Sender {
     return outcome;
   }
 
+  /** Encodes the batch for the endpoint it will go to, ahead of sending it. */
+  prepare(batch: Parameters<Sender['send']>[0]): void {
+    this.#slots[this.#current]!.prepare?.(batch);
+  }
+
   whenReachable(signal: AbortSignal): Promise<void> {
     return whenReachable(this.#slots[this.#current]!.endpoint, 500, signal);
   }
@@ -134,6 +139,3 @@ export class FailoverSender implements Sender {
   }
 }
 
-export function endpointsOf(senders: readonly EndpointSender[], wrap: (s: EndpointSender) => Sender): { sender: Sender; endpoint: string }[] {
-  return senders.map((s) => ({ sender: wrap(s), endpoint: s.endpoint }));
-}

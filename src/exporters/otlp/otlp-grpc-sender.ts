@@ -25,13 +25,16 @@ export function otlpGrpcSender(endpoint: string, c: ExporterConfig): EndpointSen
   if (c.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
   const client = new grpc.Client(target, secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), options);
   const bodies = new BodyCache();
+  const encode = (batch: ForwardBatch) =>
+    bodies.get(batch, 'otlp', () => {
+      const b = encodeOtlpRequest(batch);
+      return { body: b, rawBytes: b.length };
+    });
   return {
     endpoint,
+    prepare: (batch) => void encode(batch),
     send(batch: ForwardBatch, signal: AbortSignal): Promise<SendOutcome> {
-      const { body } = bodies.get(batch, 'otlp', () => {
-        const b = encodeOtlpRequest(batch);
-        return { body: b, rawBytes: b.length };
-      });
+      const { body } = encode(batch);
       const tooLarge = overLimit(body.length, c.max_request_bytes, batch.pointCount);
       if (tooLarge !== undefined) return Promise.resolve(tooLarge);
       const metadata = new grpc.Metadata();

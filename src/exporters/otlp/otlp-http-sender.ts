@@ -17,14 +17,17 @@ export function otlpHttpSender(endpoint: string, c: ExporterConfig): EndpointSen
   const headers: Record<string, string> = { ...c.headers, 'Content-Type': json ? 'application/json' : 'application/x-protobuf' };
   if (c.compression === 'gzip') headers['Content-Encoding'] = 'gzip';
   const bodies = new BodyCache();
+  const encode = (batch: ForwardBatch) =>
+    bodies.get(batch, 'otlp', () => {
+      const proto = encodeOtlpRequest(batch);
+      const plain = json ? otlpJson(proto) : proto;
+      return { body: c.compression === 'gzip' ? gzipSync(plain, { level: 1 }) : plain, rawBytes: plain.length };
+    });
   return {
     endpoint,
+    prepare: (batch) => void encode(batch),
     async send(batch: ForwardBatch, signal: AbortSignal): Promise<SendOutcome> {
-      const { body, rawBytes } = bodies.get(batch, 'otlp', () => {
-        const proto = encodeOtlpRequest(batch);
-        const plain = json ? otlpJson(proto) : proto;
-        return { body: c.compression === 'gzip' ? gzipSync(plain, { level: 1 }) : plain, rawBytes: plain.length };
-      });
+      const { body, rawBytes } = encode(batch);
       const tooLarge = overLimit(rawBytes, c.max_request_bytes, batch.pointCount);
       if (tooLarge !== undefined) return tooLarge;
       let answer;

@@ -1,5 +1,5 @@
 import type { SeriesDefinition } from '../../model/index.js';
-import { seriesKey } from '../../model/index.js';
+import { HashMap64 } from '../../model/index.js';
 import type { PromLabels, RefResolver, SampleSink } from '../../store/index.js';
 import { Flattener } from '../../store/index.js';
 import type { ForwardBatch } from '../forward-batch.js';
@@ -51,7 +51,7 @@ export class PromSeriesBuilder implements RefResolver {
   readonly #refs = new Map<string, number>();
   readonly #flattener = new Flattener(this);
   /** A stable id per OTel series (the flattener caches its Prometheus names by it). */
-  readonly #ids = new Map<number, number>();
+  readonly #ids = new HashMap64<number>(4096);
   readonly #defs: SeriesDefinition[] = [];
   #cols: SampleCols = { ref: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), row: new Int32Array(4096), n: 0 };
 
@@ -113,11 +113,10 @@ export class PromSeriesBuilder implements RefResolver {
     const refs = new Int32Array(batch.seriesCount);
     for (let i = 0; i < batch.seriesCount; i++) {
       const def = batch.definitions[i]!;
-      const key = seriesKey(def.hashHi, def.hashLo);
-      let id = this.#ids.get(key);
+      let id = this.#ids.get(def.hashHi, def.hashLo);
       if (id === undefined) {
         id = this.#defs.length;
-        this.#ids.set(key, id);
+        this.#ids.set(def.hashHi, def.hashLo, id);
         this.#defs.push(def);
       }
       refs[i] = id;

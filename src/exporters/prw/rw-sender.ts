@@ -57,6 +57,7 @@ export function remoteWriteSender(endpoint: string, c: ExporterConfig, series: P
       }
       return post(batch, 1, signal);
     },
+    prepare: (batch) => void encode(batch, version),
     close: () => poster.close(),
   };
 }
