@@ -50,6 +50,10 @@ catch_up_rate: 0
 fresh_first: false
 # Skip (and count) backlog older than this; 0 = deliver everything the WAL holds.
 max_age: 0
+# Remote write only: when the WAL lost a span this exporter had not sent (its
+# share of the disk budget ran out), re-send that span's samples from the
+# store's pages instead of only counting it.
+pages_backfill: true
 `;
 
 /** The decoded entry defaults (every key but `kind` and `endpoints`). */

@@ -24,6 +24,7 @@ export function exporterSchema(): FieldFor<ExporterConfig> {
       failback_interval: { kind: 'duration', min: 1 },
       catch_up_rate: { kind: 'int', min: 0 },
       fresh_first: { kind: 'bool' },
+      pages_backfill: { kind: 'bool' },
       max_age: { kind: 'duration', long: true },
     },
   };

@@ -116,6 +116,8 @@ export interface ExporterConfig {
   /** Points per second while a backlog drains; 0 = unlimited. */
   readonly catch_up_rate: number;
   readonly fresh_first: boolean;
+  /** Remote write: re-read a span the WAL lost (over budget) from the store's pages. */
+  readonly pages_backfill: boolean;
   /** Points older than this are skipped as a counted gap; 0 = deliver everything the WAL holds. */
   readonly max_age: number;
 }

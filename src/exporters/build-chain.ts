@@ -15,6 +15,8 @@ export interface SendChain {
   readonly bisect: BisectSender;
   readonly failover: FailoverSender;
   readonly endpoints: readonly EndpointSender[];
+  /** Remote write only: the Prometheus series it sent (for re-reading a lost span from pages). */
+  readonly promSeries: PromSeriesBuilder | undefined;
 }
 
 /**
@@ -47,5 +49,5 @@ export function buildChain(c: ExporterConfig, stats: ExporterStats, logger: Logg
   );
   const retry = withRetry(failover, { initialMs: c.retry.initial, maxMs: c.retry.max, authIntervalMs: c.retry.auth_interval, suspectAfter: c.retry.park_after });
   const bisect = new BisectSender(retry, stats, logger, { lastOkMs: () => failover.lastOkMs });
-  return { bisect, failover, endpoints };
+  return { bisect, failover, endpoints, promSeries: series };
 }

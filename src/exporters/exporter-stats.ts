@@ -10,10 +10,12 @@ export class ExporterStats {
   readonly #retries;
   readonly #replayed;
   readonly #already;
+  readonly #recovered;
   /** Totals kept here too, for the status API. */
   sent = 0;
   replayed = 0;
   alreadyUpstream = 0;
+  recovered = 0;
   readonly droppedByReason = new Map<DropReason, number>();
   readonly failedByKind = new Map<FailureKind, number>();
   inFlight = 0;
@@ -25,6 +27,7 @@ export class ExporterStats {
     this.#dropped = registry.counter('cairn_exporter_points_dropped_total', 'Points an exporter will never deliver, by exporter and reason.');
     this.#retries = registry.counter('cairn_exporter_retries_total', 'Attempts retried, by exporter, endpoint and the status that failed them.');
     this.#already = registry.counter('cairn_exporter_points_already_delivered_total', 'Points sent again after a restart that the upstream proved it already had (Prometheus out-of-order answers), by exporter.');
+    this.#recovered = registry.counter('cairn_exporter_points_recovered_total', "Samples re-read from the store's pages for a span the WAL lost before the exporter sent it, by exporter.");
     this.#replayed = registry.counter('cairn_exporter_points_replayed_total', 'Points sent again after a restart (possible duplicates upstream), by exporter.');
   }
 
@@ -48,6 +51,11 @@ export class ExporterStats {
   replay(points: number): void {
     this.replayed += points;
     this.#replayed.add(points, { exporter: this.exporter });
+  }
+
+  recover(points: number): void {
+    this.recovered += points;
+    this.#recovered.add(points, { exporter: this.exporter });
   }
 
   alreadyDelivered(points: number): void {

@@ -18,6 +18,8 @@ export interface ExporterStatus {
   readonly failedPoints: Readonly<Record<string, number>>;
   readonly replayedPoints: number;
   readonly alreadyDeliveredPoints: number;
+  /** Samples re-sent from the store's pages for spans the WAL lost (remote write). */
+  readonly recoveredPoints: number;
   /** The durable cursor, `segment:offset`. */
   readonly committed: string | null;
   readonly lastError: string;

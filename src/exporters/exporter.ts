@@ -11,6 +11,7 @@ import { CursorCommitter } from './cursor-committer.js';
 import { ExporterStats } from './exporter-stats.js';
 import type { ExporterStatus } from './exporter-status.js';
 import type { ForwardBatch } from './forward-batch.js';
+import { backfillFromPages } from './pages-backfill.js';
 import { CatchUpLimiter } from './rate-limit.js';
 import { shardBatch } from './shards.js';
 import type { ReadItem } from './tail-reader.js';
@@ -85,12 +86,16 @@ export class Exporter implements Component {
     for (;;) {
       const item = await next;
       if (item === null || signal.aborted) return;
-      next = this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0 ? Promise.resolve(null) : this.#readAhead(reader);
+      const more = (): Promise<ReadItem | null> => (this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0 ? Promise.resolve(null) : this.#readAhead(reader));
       if (item.kind === 'gap') {
-        this.#gap(item);
+        // Nothing is read ahead of a gap: re-sending its span from pages needs to know what
+        // was sent before it, and encoding the next batch early would say it was.
+        if (!(await this.#gap(item, limiter, signal))) return;
         this.#committer!.commit(item.position);
+        next = more();
         continue;
       }
+      next = more();
       if (!(await limiter.take(item.batch.pointCount, (this.#tail!.pendingPoints() ?? 0) > 0, signal))) return;
       if (!(await this.#deliver(item.batch, item.replay, signal))) return;
       if (item.position !== null) this.#committer!.commit(item.position);
@@ -124,17 +129,30 @@ export class Exporter implements Component {
     }
   }
 
-  #gap(item: Extract<ReadItem, { kind: 'gap' }>): void {
+  /**
+   * A span of the WAL this exporter will never read. Remote write re-sends its samples from the
+   * store's pages (when it knows where the span starts); otherwise the lost points are counted.
+   * False when shutdown interrupted the re-send.
+   */
+  async #gap(item: Extract<ReadItem, { kind: 'gap' }>, limiter: CatchUpLimiter, signal: AbortSignal): Promise<boolean> {
+    const c = this.#o.config;
+    const span = { component: 'exporter', exporter: this.name, lostPoints: item.lostPoints, firstSegment: item.firstSegment, lastSegment: item.lastSegment, from: isoTime(item.afterMs), to: isoTime(item.beforeMs) };
+    const series = this.#chain!.promSeries;
+    if (item.cause === 'dropped' && c.pages_backfill && series !== undefined && Number.isFinite(item.afterMs)) {
+      let recovered = 0;
+      for await (const batch of backfillFromPages(this.#o.store.querier(), item, c.max_batch_points, (l) => series.newestMs(l), this.#now)) {
+        if (!(await limiter.take(batch.pointCount, true, signal))) return false;
+        if (!(await this.#deliver(batch, false, signal))) return false;
+        recovered += batch.pointCount;
+        this.#stats.recover(batch.pointCount);
+      }
+      this.#logger.warn("exporter re-sent a span the WAL lost from the store's pages", { ...span, recoveredSamples: recovered });
+      return true;
+    }
     const reason = item.cause === 'dropped' ? 'wal_dropped' : 'wal_corrupt';
     this.#stats.dropped(reason, item.lostPoints ?? 0);
-    this.#logger.error('exporter will never deliver a span of the WAL', {
-      component: 'exporter',
-      exporter: this.name,
-      reason,
-      lostPoints: item.lostPoints,
-      firstSegment: item.firstSegment,
-      lastSegment: item.lastSegment,
-    });
+    this.#logger.error('exporter will never deliver a span of the WAL', { ...span, reason });
+    return true;
   }
 
   /**
@@ -180,10 +198,15 @@ export class Exporter implements Component {
       failedPoints: Object.fromEntries(this.#stats.failedByKind),
       replayedPoints: this.#stats.replayed,
       alreadyDeliveredPoints: this.#stats.alreadyUpstream,
+      recoveredPoints: this.#stats.recovered,
       committed: formatPosition(tail?.committed ?? null),
       lastError: this.#lastError,
     };
   }
+}
+
+function isoTime(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 function formatPosition(p: TailPosition | null): string | null {

@@ -1,4 +1,4 @@
-import type { Tail, TailBatch, TailEntry, TailPosition } from '../store/index.js';
+import type { Tail, TailBatch, TailEntry, TailGap, TailPosition } from '../store/index.js';
 import type { ExporterStats } from './exporter-stats.js';
 import type { ForwardBatch } from './forward-batch.js';
 import { BatchAssembler } from './forward-batch.js';
@@ -6,7 +6,18 @@ import { BatchAssembler } from './forward-batch.js';
 /** What the exporter does next: deliver a batch, or pass a gap; then commit `position` (if any). */
 export type ReadItem =
   | { readonly kind: 'batch'; readonly batch: ForwardBatch; readonly position: TailPosition | null; readonly replay: boolean }
-  | { readonly kind: 'gap'; readonly cause: 'dropped' | 'corrupt'; readonly lostPoints: number | null; readonly firstSegment: number; readonly lastSegment: number; readonly position: TailPosition };
+  | {
+      readonly kind: 'gap';
+      readonly cause: 'dropped' | 'corrupt';
+      readonly lostPoints: number | null;
+      readonly firstSegment: number;
+      readonly lastSegment: number;
+      readonly position: TailPosition;
+      /** The newest point read before the gap (ms; -Infinity when none was): the lost span is after it. */
+      readonly afterMs: number;
+      /** The oldest point of the first batch after the gap (ms; Infinity when none came yet): the lost span is before it. */
+      readonly beforeMs: number;
+    };
 
 export interface TailReaderOptions {
   readonly maxBatchPoints: number;
@@ -30,7 +41,10 @@ export class TailReader {
   readonly #assembler = new BatchAssembler();
   /** A WAL batch partly taken into an earlier request, and the next row to take. */
   #carry: { entry: TailBatch; row: number } | null = null;
-  #gap: Extract<ReadItem, { kind: 'gap' }> | null = null;
+  /** A gap met after assembling points (or of another cause, met while bounding one): read next. */
+  #pendingGap: TailGap | null = null;
+  /** Newest point time read so far: where a gap's lost span begins. */
+  #newestMs = -Infinity;
   /** Points still to be read that were already in the WAL when the tail opened (sent before, maybe). */
   #replayLeft: number;
 
@@ -44,11 +58,6 @@ export class TailReader {
 
   /** The next item; null once the tail is closed. */
   async next(): Promise<ReadItem | null> {
-    if (this.#gap !== null) {
-      const gap = this.#gap;
-      this.#gap = null;
-      return gap;
-    }
     let position: TailPosition | null = null;
     const replay = this.#replayLeft > 0;
     for (;;) {
@@ -62,18 +71,57 @@ export class TailReader {
       // Stop merging once the request is full, or when waiting would hold back what we have.
       if (this.#assembler.pointCount >= this.#o.maxBatchPoints) return this.#emit(position, replay);
       if (this.#assembler.pointCount > 0 && (this.#tail.pendingPoints() ?? 0) === 0) return this.#emit(position, replay);
-      const r = await this.#iterator.next();
-      if (r.done === true) return this.#assembler.pointCount > 0 || position !== null ? this.#emit(position, replay) : null;
-      const entry = r.value;
+      let entry: TailEntry;
+      if (this.#pendingGap !== null) {
+        entry = this.#pendingGap;
+        this.#pendingGap = null;
+      } else {
+        const r = await this.#iterator.next();
+        if (r.done === true) return this.#assembler.pointCount > 0 || position !== null ? this.#emit(position, replay) : null;
+        entry = r.value;
+      }
       if (entry.kind === 'gap') {
-        this.#gap = { kind: 'gap', cause: entry.cause, lostPoints: entry.lostPoints, firstSegment: entry.firstSegment, lastSegment: entry.lastSegment, position: entry.position };
-        this.#replayLeft = Math.max(0, this.#replayLeft - (entry.lostPoints ?? 0));
-        if (this.#assembler.pointCount > 0 || position !== null) return this.#emit(position, replay);
-        return this.next();
+        // What was assembled goes first: bounding the gap may wait for the next write.
+        if (this.#assembler.pointCount > 0 || position !== null) {
+          this.#pendingGap = entry;
+          return this.#emit(position, replay);
+        }
+        return this.#boundGap(entry);
       }
       this.#replayLeft = Math.max(0, this.#replayLeft - entry.batch.pointCount);
       this.#carry = { entry, row: 0 };
     }
+  }
+
+  /**
+   * The gap with the time span it lost: after the newest point read before it, before the
+   * oldest point of the next batch (read now and carried; further gaps right after it merge).
+   */
+  async #boundGap(first: TailGap): Promise<Extract<ReadItem, { kind: 'gap' }>> {
+    let lost = first.lostPoints;
+    let last = first;
+    let beforeMs = Infinity;
+    for (;;) {
+      this.#replayLeft = Math.max(0, this.#replayLeft - (last.lostPoints ?? 0));
+      const r = await this.#iterator.next();
+      if (r.done === true) break;
+      if (r.value.kind === 'gap') {
+        if (r.value.cause !== first.cause) {
+          // Another kind of loss: keep it for after this one (reported on its own, unbounded).
+          this.#pendingGap = r.value;
+          break;
+        }
+        last = r.value;
+        lost = lost === null || last.lostPoints === null ? null : lost + last.lostPoints;
+        continue;
+      }
+      const b = r.value.batch;
+      for (let i = 0; i < b.pointCount; i++) if (b.timeMs[i]! < beforeMs) beforeMs = b.timeMs[i]!;
+      this.#replayLeft = Math.max(0, this.#replayLeft - b.pointCount);
+      this.#carry = { entry: r.value, row: 0 };
+      break;
+    }
+    return { kind: 'gap', cause: first.cause, lostPoints: lost, firstSegment: first.firstSegment, lastSegment: last.lastSegment, position: last.position, afterMs: this.#newestMs, beforeMs };
   }
 
   /** Takes rows of `entry` from `row` on until the request is full: -1 when some are left (carried). */
@@ -85,7 +133,9 @@ export class TailReader {
     let r = row;
     for (; r < batch.pointCount; r++) {
       if (this.#assembler.pointCount >= this.#o.maxBatchPoints) break;
-      if (batch.timeMs[r]! < oldest) expired++;
+      const t = batch.timeMs[r]!;
+      if (t > this.#newestMs) this.#newestMs = t;
+      if (t < oldest) expired++;
       else if (!this.#assembler.addRow(batch, definitions, r)) orphaned++;
     }
     this.#stats.dropped('expired', expired);

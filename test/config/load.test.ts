@@ -169,6 +169,7 @@ describe('loadConfig with valid files', () => {
         catch_up_rate: 0,
         fresh_first: false,
         max_age: 0,
+        pages_backfill: true,
       },
       gateway: expect.objectContaining({ kind: 'otlp_grpc', endpoints: ['127.0.0.1:14317'], compression: 'gzip', max_age: 86_400_000 }),
     });

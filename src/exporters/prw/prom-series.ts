@@ -53,6 +53,8 @@ export class PromSeriesBuilder implements RefResolver {
   /** A stable id per OTel series (the flattener caches its Prometheus names by it). */
   readonly #ids = new HashMap64<number>(4096);
   readonly #defs: SeriesDefinition[] = [];
+  /** Newest sample time built per label set (by ref), for re-reading a lost span from pages. */
+  #newest = new Float64Array(1024).fill(-Infinity);
   #cols: SampleCols = { ref: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), row: new Int32Array(4096), n: 0 };
 
   refFor(labels: PromLabels): number {
@@ -95,9 +97,22 @@ export class PromSeriesBuilder implements RefResolver {
     const next = from.slice(0, series.length);
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[next[slotOf[i]!]!++] = i;
+    if (this.#newest.length < this.#refs.size) {
+      const grown = new Float64Array(Math.max(this.#refs.size, 2 * this.#newest.length)).fill(-Infinity);
+      grown.set(this.#newest);
+      this.#newest = grown;
+    }
+    for (let i = 0; i < n; i++) if (t[i]! > this.#newest[ref[i]!]!) this.#newest[ref[i]!] = t[i]!;
     const starts = new Float64Array(n);
     for (let i = 0; i < n; i++) starts[i] = row[i]! >= 0 ? batch.startMs[row[i]!]! : 0;
     return { series, from, order, times: t.slice(0, n), values: v.slice(0, n), starts };
+  }
+
+  /** The newest sample time this exporter built for the label set; undefined when it never had one. */
+  newestMs(labels: PromLabels): number | undefined {
+    const ref = this.#refs.get(JSON.stringify(labels));
+    const t = ref === undefined ? -Infinity : (this.#newest[ref] ?? -Infinity);
+    return t === -Infinity ? undefined : t;
   }
 
   #push(ref: number, time: number, value: number, row: number): void {

@@ -91,26 +91,38 @@ describe('forwarding resilience', () => {
     await agent.stop();
   });
 
-  it('counts exactly what an outage longer than the WAL share cost', { timeout: 120_000 }, async () => {
+  /** An outage while the load writes more than the WAL's share (1 MiB of a 4 MiB budget). */
+  async function outagePastTheShare(prefix: string, entry: Record<string, unknown>) {
     const upstream = await FakeUpstream.start();
     cleanups.push(() => upstream.close());
     let down = true;
     upstream.script = () => (down ? { status: 503 } : { status: 204 });
-    // 4 MiB budget: the WAL may hold 1 MiB in segments of 128 KiB.
-    const agent = await agentOn(tempDir('cairn-fwd-budget-').dir, { up: { kind: 'prometheus_remote_write', endpoints: [upstream.url], max_batch_points: 500, ...FAST } }, { max_disk_bytes: '4MiB' });
-    const load = new AckedLoad({ prefix: 'budget', senders: 2, seriesPerSender: 100, pointsPerRequest: 50, baseMs: Date.now() - 3_600_000, stepMs: 1000 });
+    const agent = await agentOn(tempDir('cairn-fwd-budget-').dir, { up: { kind: 'prometheus_remote_write', endpoints: [upstream.url], max_batch_points: 500, ...FAST, ...entry } }, { max_disk_bytes: '4MiB' });
+    const load = new AckedLoad({ prefix, senders: 2, seriesPerSender: 100, pointsPerRequest: 50, baseMs: Date.now() - 3_600_000, stepMs: 1000 });
     const run = load.run(agent.grpc);
     // The exporter sees the gap only when it reads on; the store counts the dropped segments now.
     await eventually(async () => /^cairn_store_wal_segments_dropped_unflushed_total [1-9]/m.test(await (await fetch(`${agent.api.base}/metrics`)).text()), 90_000, 'the WAL share exhausted');
     run.stop();
     await run.done;
     down = false;
-    const [status] = await caughtUp(agent, 30_000);
+    const [status] = await caughtUp(agent, 60_000);
     const acked = ackedKeys(load);
-    const missing = missingFrom(acked, (k) => upstream.accepted.has(k));
-    expect(missing.length).toBeGreaterThan(0);
-    expect(status!.droppedPoints).toEqual({ wal_dropped: missing.length });
     await agent.stop();
+    return { status: status!, acked, missing: missingFrom(acked, (k) => upstream.accepted.has(k)) };
+  }
+
+  it('counts exactly what an outage longer than the WAL share cost (pages_backfill off)', { timeout: 120_000 }, async () => {
+    const { status, missing } = await outagePastTheShare('budget', { pages_backfill: false });
+    expect(missing.length).toBeGreaterThan(0);
+    expect(status.droppedPoints).toEqual({ wal_dropped: missing.length });
+  });
+
+  it('re-sends the span the WAL lost from the store’s pages: nothing acknowledged is missing', { timeout: 120_000 }, async () => {
+    const { status, acked, missing } = await outagePastTheShare('backfill', {});
+    expect(acked.size).toBeGreaterThan(1000);
+    expect(status.recoveredPoints).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
+    expect(status.droppedPoints).toEqual({});
   });
 
   it.skipIf(!hasVictoria)('loses no acknowledged point through a VictoriaMetrics outage (skipped without /usr/bin/victoria-metrics)', async () => {
