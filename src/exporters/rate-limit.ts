@@ -19,12 +19,17 @@ export class CatchUpLimiter {
 
   /** Waits until `points` may go; resolves false if the signal aborted the wait. */
   async take(points: number, backlog: boolean, signal: AbortSignal): Promise<boolean> {
-    if (this.#rate <= 0) return true;
+    const ms = this.reserve(points, backlog);
+    return ms === 0 ? true : sleep(ms, signal);
+  }
+
+  /** Takes `points` from the bucket and says how long to wait before sending them (ms). */
+  reserve(points: number, backlog: boolean): number {
+    if (this.#rate <= 0) return 0;
     const now = this.#now();
     this.#tokens = Math.min(this.#rate, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
     this.#at = now;
     this.#tokens -= points;
-    if (!backlog || this.#tokens >= 0) return true;
-    return sleep((-this.#tokens / this.#rate) * 1000, signal);
+    return !backlog || this.#tokens >= 0 ? 0 : (-this.#tokens / this.#rate) * 1000;
   }
 }

@@ -22,10 +22,10 @@ export function recordingLogger(): Logger & { lines: { level: string; msg: strin
 }
 
 /** `series` gauge series `g{i="…"}` with `rounds` points each (value = round·1000 + series), in batches of one round. */
-export async function appendGauges(store: DiskStore, series: number, rounds: number, from = 0, valueOf = (round: number, s: number) => round * 1000 + s): Promise<number> {
+export async function appendGauges(store: DiskStore, series: number, rounds: number, from = 0, valueOf = (round: number, s: number) => round * 1000 + s, baseMs = 1_700_000_000_000): Promise<number> {
   const defs = Array.from({ length: series }, (_, i) => seriesDef({ hashHi: 7000 + i, hashLo: 77 + i, name: 'g', attributes: [['i', String(i)]] }));
   for (let round = from; round < from + rounds; round++) {
-    const points = defs.map((_, i) => ({ series: i, t: 1_700_000_000_000 + round * 1000, v: valueOf(round, i) }));
+    const points = defs.map((_, i) => ({ series: i, t: baseMs + round * 1000, v: valueOf(round, i) }));
     await store.append(buildBatch(defs, points, 'all'));
   }
   return series * rounds;

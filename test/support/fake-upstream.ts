@@ -12,7 +12,7 @@ export interface FakeRequest {
 }
 
 /** What to answer: a status (headers, body), `hang` (never answer), or `reset` (destroy the socket). */
-export type FakeAnswer = { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string } | 'hang' | 'reset';
+export type FakeAnswer = { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string; readonly delayMs?: number } | 'hang' | 'reset';
 
 /**
  * A scripted remote write receiver: `script(request, index)` decides each answer; samples of
@@ -37,11 +37,15 @@ export class FakeUpstream {
         this.requests.push(request);
         if (answer === 'hang') return void this.#hung.push(res);
         if (answer === 'reset') return void req.socket.destroy();
-        if (answer.status >= 200 && answer.status < 300) {
-          for (const s of series) for (const p of s.samples) this.accepted.set(sampleKey(s.labels, p), (this.accepted.get(sampleKey(s.labels, p)) ?? 0) + 1);
-        }
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body ?? '');
+        const reply = (): void => {
+          if (answer.status >= 200 && answer.status < 300) {
+            for (const s of series) for (const p of s.samples) this.accepted.set(sampleKey(s.labels, p), (this.accepted.get(sampleKey(s.labels, p)) ?? 0) + 1);
+          }
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body ?? '');
+        };
+        if (answer.delayMs === undefined) reply();
+        else setTimeout(reply, answer.delayMs);
       });
     });
   }

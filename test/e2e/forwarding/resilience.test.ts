@@ -160,3 +160,58 @@ describe('forwarding resilience', () => {
     await agent.stop();
   });
 });
+
+describe('graceful drain', () => {
+  it('SIGTERM delivers the backlog before exiting 0; nothing committed is sent again after the restart', async () => {
+    const upstream = await FakeUpstream.start();
+    cleanups.push(() => upstream.close());
+    // A slow upstream: the backlog is still there when the signal comes.
+    upstream.script = () => ({ status: 204, delayMs: 100 });
+    const store = tempDir('cairn-fwd-drain-').dir;
+    const entry = { kind: 'prometheus_remote_write', endpoints: [upstream.url], max_batch_points: 50, ...FAST };
+    const agent = await agentOn(store, { up: entry });
+    const load = newLoad('drain');
+    const run = load.run(agent.grpc);
+    await eventually(async () => ((await exporterStatus(agent))[0]!.pendingPoints ?? 0) > 300, 10_000, 'a backlog behind the slow upstream');
+    run.stop();
+    await run.done;
+    const exit = await agent.stop();
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(agent.cairn.logs.some((l) => l['msg'] === 'exporter stopped')).toBe(true);
+    const acked = ackedKeys(load);
+    const afterDrain = missingFrom(acked, (k) => upstream.accepted.has(k)).length;
+    // The shutdown deadline (5 s here) is enough for this backlog: nothing left.
+    expect(afterDrain).toBe(0);
+    // Restarted, the agent resends nothing it had committed.
+    const requestsBefore = upstream.requests.length;
+    const again = await agentOn(store, { up: entry });
+    const [status] = await caughtUp(again);
+    expect(status!.replayedPoints).toBe(0);
+    expect(upstream.requests.length).toBe(requestsBefore);
+    await again.stop();
+  });
+
+  it('SIGTERM with the upstream down exits 0 within the deadline; the backlog goes after the restart', async () => {
+    const upstream = await FakeUpstream.start();
+    cleanups.push(() => upstream.close());
+    let down = true;
+    upstream.script = () => (down ? { status: 503 } : { status: 204 });
+    const store = tempDir('cairn-fwd-drain-down-').dir;
+    const entry = { kind: 'prometheus_remote_write', endpoints: [upstream.url], max_batch_points: 50, ...FAST };
+    const agent = await agentOn(store, { up: entry });
+    const load = newLoad('drain_down');
+    const run = load.run(agent.grpc);
+    await eventually(() => upstream.requests.length > 5, 10_000, 'refused attempts');
+    run.stop();
+    await run.done;
+    expect(await agent.stop()).toEqual({ code: 0, signal: null });
+    const acked = ackedKeys(load);
+    expect(missingFrom(acked, (k) => upstream.accepted.has(k)).length).toBe(acked.size);
+    down = false;
+    const again = await agentOn(store, { up: entry });
+    const [status] = await caughtUp(again);
+    expect(missingFrom(acked, (k) => upstream.accepted.has(k))).toEqual([]);
+    expect(status!.droppedPoints).toEqual({});
+    await again.stop();
+  });
+});

@@ -1,0 +1,38 @@
+// Catch-up controls: catch_up_rate paces a backlog (never live data), max_age skips and counts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CatchUpLimiter } from '../../src/exporters/rate-limit.js';
+import { FakeUpstream } from '../support/fake-upstream.js';
+import { appendGauges, startExporter } from '../support/exporter-harness.js';
+import { eventually } from '../support/store-agent.js';
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+describe('catch_up_rate', () => {
+  it('spaces a backlog to the rate and lets live data through', () => {
+    let now = 0;
+    const limiter = new CatchUpLimiter(1000, () => now);
+    // One second of tokens to start with, then 2,000 points wait 1 s per 1,000.
+    expect(limiter.reserve(1000, true)).toBe(0);
+    expect(limiter.reserve(1000, true)).toBe(1000);
+    now = 1000;
+    expect(limiter.reserve(2000, true)).toBe(2000);
+    expect(limiter.reserve(500, false)).toBe(0);
+    expect(new CatchUpLimiter(0, () => now).reserve(1e9, true)).toBe(0);
+  });
+});
+
+describe('max_age', () => {
+  it('skips points older than max_age, counts them, delivers the rest', async () => {
+    const upstream = await FakeUpstream.start();
+    const running = await startExporter({ kind: 'prometheus_remote_write', endpoints: [upstream.url], max_age: '1h' });
+    cleanups.push(() => upstream.close(), () => running.stop());
+    const old = await appendGauges(running.store, 10, 3, 0, undefined, Date.now() - 2 * 3_600_000);
+    const fresh = await appendGauges(running.store, 10, 2, 100, undefined, Date.now() - 60_000);
+    await eventually(() => upstream.counts().distinct === fresh && running.exporter.status().pendingPoints === 0, 10_000, 'fresh points delivered');
+    expect(running.exporter.status().droppedPoints).toEqual({ expired: old });
+  });
+});
