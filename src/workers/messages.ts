@@ -1,14 +1,27 @@
-import type { BatchColumns, SeriesDefinition } from '../model/index.js';
+import type { ReplyLayout } from './decode/reply-layout.js';
 
-/** Decode one export request body (transferred). */
+/**
+ * Decode one export request body: in the worker's shared request region `region` (its first
+ * `length` bytes), or transferred in `body` when it did not fit (region -1).
+ */
 export interface DecodeRequest {
   readonly format: 'protobuf' | 'json';
   readonly gzip: boolean;
   /** Largest body accepted after decompression. */
   readonly maxBytes: number;
-  readonly body: ArrayBuffer;
+  readonly region: number;
+  readonly body: ArrayBuffer | null;
   readonly offset: number;
   readonly length: number;
+  /** The shared reply region to write the reply into, or -1 (then a buffer is transferred back). */
+  readonly replyRegion: number;
+}
+
+/** A worker's own shared memory for request bodies and replies (decode/../shared-regions.ts). */
+export interface RegionsMessage {
+  readonly requests: SharedArrayBuffer;
+  readonly replies: SharedArrayBuffer;
+  readonly regionBytes: number;
 }
 
 
@@ -16,19 +29,21 @@ export type DecodeReply =
   | {
       readonly id: number;
       readonly status: 'ok';
-      readonly columns: BatchColumns;
-      /** The (decompressed) request bytes, handed back so new series can be materialized. */
-      readonly body: Uint8Array;
-      readonly sources: Uint32Array;
-      /** JSON requests carry their definitions ready-made. */
-      readonly definitions: SeriesDefinition[] | null;
       readonly accepted: number;
       readonly rejected: number;
       readonly errorMessage: string;
       readonly exemplarsDropped: number;
       readonly decodedBytes: number;
+      readonly layout: ReplyLayout;
+      /** The reply, when it did not fit the shared reply region (else it is there). */
+      readonly buffer: ArrayBuffer | null;
     }
   | { readonly id: number; readonly status: 'invalid' | 'too_large' | 'internal'; readonly message: string };
+
+/** The store's shared table of series references, sent to every worker (and again when it grows). */
+export interface SeriesTableMessage {
+  readonly buffer: SharedArrayBuffer;
+}
 
 /** Data a decode worker is started with. */
 export interface DecodeWorkerData {
@@ -43,10 +58,14 @@ export interface CompressRequest {
 
 export type CompressReply = { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array } | { readonly id: number; readonly status: 'internal'; readonly message: string };
 
-/** Encode pages (their samples concatenated, `counts` per page) with the store's page codec. */
+/**
+ * Encode pages with the store's page codec, from the head's compressed chunks (concatenated in
+ * `chunks`, the i-th at `offsets[i]` with `bits[i]` bits and `counts[i]` samples).
+ */
 export interface EncodePagesRequest {
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
+  readonly chunks: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly bits: Uint32Array;
   readonly counts: Uint32Array;
 }
 
@@ -59,6 +78,10 @@ export interface WorkerOps {
   readonly decode: { readonly request: DecodeRequest; readonly reply: DecodeReply };
   readonly compress: { readonly request: CompressRequest; readonly reply: CompressReply };
   readonly 'encode-pages': { readonly request: EncodePagesRequest; readonly reply: EncodePagesReply };
+  /** Broadcast, never answered. */
+  readonly 'series-table': { readonly request: SeriesTableMessage; readonly reply: never };
+  /** Sent to one worker when it starts, never answered. */
+  readonly regions: { readonly request: RegionsMessage; readonly reply: never };
 }
 
 /** A request as the worker receives it. */

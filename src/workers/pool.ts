@@ -46,6 +46,18 @@ export interface WorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps> {
    * the worker's reply carrying the same id.
    */
   run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']>;
+  /**
+   * Sends a message no worker answers to every running worker, and to each worker started
+   * later (the latest message per op is kept for them).
+   */
+  broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void;
+  /**
+   * Like `run`, with the request built once the pool has chosen the worker (`worker` is its
+   * place in the pool, 0 … size-1): for requests that use that worker's own shared memory.
+   */
+  runOn<K extends keyof Ops & string>(op: K, build: (worker: number) => { readonly request: Ops[K]['request']; readonly transfer: ArrayBuffer[] }): Promise<Ops[K]['reply']>;
+  /** Sends a message no worker answers to the worker at place `worker` now and each time it (re)starts. */
+  initWorker<K extends keyof Ops & string>(worker: number, op: K, request: Ops[K]['request']): void;
   stats(): WorkerPoolStats;
   shutdown(): Promise<void>;
 }
@@ -70,6 +82,8 @@ interface Slot {
   idleTimer: NodeJS.Timeout | null;
   /** Consecutive crashes, to slow down respawning a worker that dies at start. */
   crashStreak: number;
+  /** Messages sent to this place's worker each time it starts. */
+  readonly init: Map<string, object>;
 }
 
 /**
@@ -91,10 +105,13 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
     idleSince: 0,
     idleTimer: null,
     crashStreak: 0,
+    init: new Map(),
   }));
   /** Workers being stopped for idleness, awaited by shutdown. */
   const stopping = new Set<Promise<number>>();
   let nextId = 1;
+  /** The latest broadcast per op, for workers started after it. */
+  const broadcasts = new Map<string, object>();
   let crashes = 0;
   let closing = false;
 
@@ -141,6 +158,8 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
     slot.respawning = false;
     const worker = new Worker(fileURLToPath(options.script), { workerData: options.workerData });
     slot.worker = worker;
+    for (const [op, request] of broadcasts) worker.postMessage({ ...request, op });
+    for (const [op, request] of slot.init) worker.postMessage({ ...request, op });
     slot.idleSince = performance.now();
     worker.on('message', (reply: { id: number }) => {
       if (slot.worker !== worker) return;
@@ -201,6 +220,9 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
 
   return {
     run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']> {
+      return this.runOn(op, () => ({ request, transfer }));
+    },
+    runOn<K extends keyof Ops & string>(op: K, build: (worker: number) => { readonly request: Ops[K]['request']; readonly transfer: ArrayBuffer[] }): Promise<Ops[K]['reply']> {
       type Reply = Ops[K]['reply'];
       if (closing) return Promise.reject(new CairnError(ErrorCodes.SHUTTING_DOWN, 'worker pool is shutting down'));
       let slot: Slot | undefined;
@@ -217,6 +239,7 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
         if (target.pending.size === 0) target.busySince = performance.now();
         target.pending.set(id, { resolve: resolve as (r: never) => void, reject });
         try {
+          const { request, transfer } = build(target.index);
           worker.postMessage({ ...request, op, id }, transfer);
         } catch (err) {
           target.pending.delete(id);
@@ -224,6 +247,16 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
           reject(err as Error);
         }
       });
+    },
+    initWorker<K extends keyof Ops & string>(worker: number, op: K, request: Ops[K]['request']): void {
+      const slot = slots[worker];
+      if (slot === undefined) throw new RangeError(`no worker place ${worker} in a pool of ${slots.length}`);
+      slot.init.set(op, request);
+      slot.worker?.postMessage({ ...request, op });
+    },
+    broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void {
+      broadcasts.set(op, request);
+      for (const s of slots) s.worker?.postMessage({ ...request, op });
     },
     stats(): WorkerPoolStats {
       const now = performance.now();

@@ -1,4 +1,4 @@
-import type { Batch } from '../../model/index.js';
+import type { Batch, SeriesRefTable } from '../../model/index.js';
 import { ErrorCodes } from '../../errors/index.js';
 import type { Querier } from '../../query/index.js';
 import { decodePage } from '../encoding/index.js';
@@ -96,6 +96,10 @@ export class DiskStore implements Store {
     const tail = await StoreTail.open(source, name, options);
     this.#tails.add(tail);
     return tail;
+  }
+
+  seriesRefs(): SeriesRefTable {
+    return this.#requireParts().index.otel.table;
   }
 
   usage(): StoreUsage {

@@ -17,7 +17,7 @@ function decode(req: GenRequest): Batch {
   const bytes = encodeRequest(req);
   const out = new OtlpProtoDecoder(LIMITS).decode(bytes);
   expect(out.rejected).toBe(0);
-  const batch = out.batch;
+  const batch: Batch = { ...out.batch, definitions: [] };
   batch.definitions = Array.from({ length: batch.seriesCount }, (_, i) => {
     const id = identify(decodeSeriesParts(bytes, out.sources, i * SOURCE_STRIDE), LIMITS);
     if (!id.ok) throw new Error(id.error);
