@@ -6,7 +6,7 @@ import type { Registry } from '../telemetry/index.js';
 import { buildChain, type SendChain } from './build-chain.js';
 import type { Delivery } from './chain/bisect-sender.js';
 import { backoffMs } from './chain/backoff.js';
-import { sleep } from './chain/sleep.js';
+import { sleep } from './sleep.js';
 import { CursorCommitter } from './cursor-committer.js';
 import { ExporterStats } from './exporter-stats.js';
 import type { ExporterStatus } from './exporter-status.js';

@@ -1,4 +1,4 @@
-import { sleep } from './chain/sleep.js';
+import { sleep } from './sleep.js';
 
 /**
  * `catch_up_rate`: at most `pointsPerSecond` while a backlog drains (live data, with nothing

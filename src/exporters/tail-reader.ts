@@ -6,18 +6,12 @@ import { BatchAssembler } from './forward-batch.js';
 /** What the exporter does next: deliver a batch, or pass a gap; then commit `position` (if any). */
 export type ReadItem =
   | { readonly kind: 'batch'; readonly batch: ForwardBatch; readonly position: TailPosition | null; readonly replay: boolean }
-  | {
-      readonly kind: 'gap';
-      readonly cause: 'dropped' | 'corrupt';
-      readonly lostPoints: number | null;
-      readonly firstSegment: number;
-      readonly lastSegment: number;
-      readonly position: TailPosition;
+  | (TailGap & {
       /** The newest point read before the gap (ms; -Infinity when none was): the lost span is after it. */
       readonly afterMs: number;
       /** The oldest point of the first batch after the gap (ms; Infinity when none came yet): the lost span is before it. */
       readonly beforeMs: number;
-    };
+    });
 
 export interface TailReaderOptions {
   readonly maxBatchPoints: number;

@@ -2,7 +2,7 @@ import type { ForwardBatch } from '../forward-batch.js';
 import type { SendOutcome, SendRetry } from '../send-outcome.js';
 import { backoffMs } from './backoff.js';
 import type { RoutedOutcome } from './failover-sender.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 
 export interface RetryOptions {
   readonly initialMs: number;

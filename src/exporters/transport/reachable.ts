@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { sleep } from '../chain/sleep.js';
+import { sleep } from '../sleep.js';
 
 /** host and port of an endpoint URL or `host:port`. */
 export function hostPort(endpoint: string): { readonly host: string; readonly port: number } | undefined {

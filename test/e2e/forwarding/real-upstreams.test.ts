@@ -39,49 +39,35 @@ function expectWorkloadValues(samples: Map<string, Record<string, string>>): voi
   expect(keys.some((k) => k.startsWith('target_info{') && k.includes('deployment_environment="test"'))).toBe(true);
 }
 
-describe.skipIf(!hasPrometheus)('forwarding to a real Prometheus 2.42 (skipped: /usr/bin/prometheus, Debian package prometheus, is not installed)', () => {
-  let prom: Upstream;
-  beforeAll(async () => {
-    prom = await Upstream.prometheus();
-  });
-  afterAll(async () => {
-    await prom?.remove();
-  });
+// One suite per upstream: how to start it, which protocol to ask for, whether to flush before reading.
+const UPSTREAMS = [
+  { name: 'a real Prometheus 2.42', installed: hasPrometheus, skip: '/usr/bin/prometheus, Debian package prometheus', start: () => Upstream.prometheus(), protocol: 2, flush: false },
+  { name: 'a real VictoriaMetrics 1.79', installed: hasVictoria, skip: '/usr/bin/victoria-metrics, Debian package victoria-metrics', start: () => Upstream.victoria(), protocol: 1, flush: true },
+];
 
-  it('delivers every point with the store’s labels; remote write 2.0 falls back to 1.0', async () => {
-    const { mirror, agent } = await forwardWorkload(prom, 2);
-    try {
-      expect(agent.cairn.logs.some((l) => l['msg'] === 'remote write 2.0 not acknowledged by the receiver; using 1.0 for this endpoint')).toBe(true);
-      const stored = await rawSamples(prom.baseUrl, '{__name__=~".+",job="fwd-e2e"}', Date.now() / 1000);
-      expect(stored.size).toBeGreaterThan(0);
-      expect([...stored.keys()].sort()).toEqual([...mirror.accepted.keys()].sort());
-      expectWorkloadValues(stored);
-    } finally {
-      await agent.stop();
-      await mirror.close();
-    }
-  });
-});
+for (const u of UPSTREAMS) {
+  describe.skipIf(!u.installed)(`forwarding to ${u.name} (skipped: ${u.skip}, is not installed)`, () => {
+    let upstream: Upstream;
+    beforeAll(async () => {
+      upstream = await u.start();
+    });
+    afterAll(async () => {
+      await upstream?.remove();
+    });
 
-describe.skipIf(!hasVictoria)('forwarding to a real VictoriaMetrics 1.79 (skipped: /usr/bin/victoria-metrics, Debian package victoria-metrics, is not installed)', () => {
-  let vm: Upstream;
-  beforeAll(async () => {
-    vm = await Upstream.victoria();
+    it(`delivers every point with the store’s labels${u.protocol === 2 ? '; remote write 2.0 falls back to 1.0' : ''}`, async () => {
+      const { mirror, agent } = await forwardWorkload(upstream, u.protocol);
+      try {
+        if (u.protocol === 2) expect(agent.cairn.logs.some((l) => l['msg'] === 'remote write 2.0 not acknowledged by the receiver; using 1.0 for this endpoint')).toBe(true);
+        if (u.flush) await fetch(`${upstream.baseUrl}/internal/force_flush`);
+        const stored = await rawSamples(upstream.baseUrl, '{__name__=~".+",job="fwd-e2e"}', Date.now() / 1000);
+        expect(stored.size).toBeGreaterThan(0);
+        expect([...stored.keys()].sort()).toEqual([...mirror.accepted.keys()].sort());
+        expectWorkloadValues(stored);
+      } finally {
+        await agent.stop();
+        await mirror.close();
+      }
+    });
   });
-  afterAll(async () => {
-    await vm?.remove();
-  });
-
-  it('delivers every point with the store’s labels', async () => {
-    const { mirror, agent } = await forwardWorkload(vm, 1);
-    try {
-      await fetch(`${vm.baseUrl}/internal/force_flush`);
-      const stored = await rawSamples(vm.baseUrl, '{__name__=~".+",job="fwd-e2e"}', Date.now() / 1000);
-      expect([...stored.keys()].sort()).toEqual([...mirror.accepted.keys()].sort());
-      expectWorkloadValues(stored);
-    } finally {
-      await agent.stop();
-      await mirror.close();
-    }
-  });
-});
+}
