@@ -103,7 +103,14 @@ export class Exporter implements Component {
   }
 
   /** The next item, its request encoded for the current endpoint; marks the wait for new data as idle. */
-  async #readAhead(reader: TailReader): Promise<ReadItem | null> {
+  #readAhead(reader: TailReader): Promise<ReadItem | null> {
+    const read = this.#readNext(reader);
+    // A read left pending when the loop ends (shutdown) may fail as the tail closes: nobody awaits it then.
+    read.catch(() => undefined);
+    return read;
+  }
+
+  async #readNext(reader: TailReader): Promise<ReadItem | null> {
     this.#idle = (this.#tail!.pendingPoints() ?? 0) === 0;
     const item = await reader.next();
     this.#idle = false;
