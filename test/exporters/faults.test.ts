@@ -103,4 +103,30 @@ describe('exporter against upstream faults', () => {
     expect(exporter.status().failedPoints['network']).toBeGreaterThan(0);
     expect(exporter.status().droppedPoints).toEqual({});
   });
+
+  it('with shards, keeps one request per shard in flight and every series in order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { upstream, store, exporter } = await setup(() => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => inFlight--, 20);
+      return { status: 204, delayMs: 20 };
+    }, { shards: 3, max_batch_points: 30 });
+    const sent = await appendGauges(store, 30, 10);
+    await eventually(() => delivered(upstream) === sent, 10_000, 'all points delivered');
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(3);
+    // Per series, the times arrive only growing, request after request.
+    const last = new Map<string, number>();
+    for (const r of upstream.requests) {
+      for (const s of r.series) {
+        for (const p of s.samples) {
+          const key = JSON.stringify(s.labels);
+          expect(p.t).toBeGreaterThan(last.get(key) ?? -Infinity);
+          last.set(key, p.t);
+        }
+      }
+    }
+    expect(exporter.status().droppedPoints).toEqual({});
+  });
 });

@@ -74,6 +74,19 @@ export class FakeUpstream {
   }
 }
 
+/**
+ * Sample keys split into points and the label sets of `target_info`: a remote write exporter
+ * samples `target_info` once per request it builds, and two exporters (or two stores) merge
+ * batches into requests differently, so only its label sets compare, never its times.
+ */
+export function pointsAndInfos(keys: Iterable<string>): { points: string[]; infos: string[] } {
+  const all = [...keys];
+  return {
+    points: all.filter((k) => !k.startsWith('target_info{')).sort(),
+    infos: [...new Set(all.filter((k) => k.startsWith('target_info{')).map((k) => k.split(' ')[0]!))].sort(),
+  };
+}
+
 export function sampleKey(labels: Record<string, string>, p: { readonly t: number; readonly v: number }): string {
   const { __name__: name, ...rest } = labels;
   const l = Object.keys(rest)

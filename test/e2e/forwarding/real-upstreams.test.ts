@@ -4,7 +4,7 @@
 // and what cairn sent equals what the SDK recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeExporter, runWorkload, WORKLOAD } from '../../support/otel-sdk.js';
-import { FakeUpstream } from '../../support/fake-upstream.js';
+import { FakeUpstream, pointsAndInfos } from '../../support/fake-upstream.js';
 import { caughtUp, startForwardingAgent } from '../../support/forwarding-agent.js';
 import { tempDir } from '../../support/cli.js';
 import type { RunningAgent } from '../../support/store-agent.js';
@@ -62,7 +62,7 @@ for (const u of UPSTREAMS) {
         if (u.flush) await fetch(`${upstream.baseUrl}/internal/force_flush`);
         const stored = await rawSamples(upstream.baseUrl, '{__name__=~".+",job="fwd-e2e"}', Date.now() / 1000);
         expect(stored.size).toBeGreaterThan(0);
-        expect([...stored.keys()].sort()).toEqual([...mirror.accepted.keys()].sort());
+        expect(pointsAndInfos(stored.keys())).toEqual(pointsAndInfos(mirror.accepted.keys()));
         expectWorkloadValues(stored);
       } finally {
         await agent.stop();
