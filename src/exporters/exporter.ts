@@ -12,9 +12,10 @@ import { ExporterStats } from './exporter-stats.js';
 import type { ExporterStatus } from './exporter-status.js';
 import type { ForwardBatch } from './forward-batch.js';
 import { backfillFromPages } from './pages-backfill.js';
+import { compare as comparePositions, drainBehindLive, FRESH_FIRST_REQUESTS } from './fresh-first.js';
 import { CatchUpLimiter } from './rate-limit.js';
 import { shardBatch } from './shards.js';
-import type { ReadItem } from './tail-reader.js';
+import type { ReadItem, TailReaderOptions } from './tail-reader.js';
 import { TailReader } from './tail-reader.js';
 
 export interface ExporterOptions {
@@ -28,6 +29,8 @@ export interface ExporterOptions {
 
 /** The WAL cursor of an exporter: one per exporter (a failover group shares it). */
 export const cursorName = (exporter: string): string => `exporter-${exporter}`;
+/** The second reader's cursor while `fresh_first` drains a backlog behind live data. */
+const liveCursorName = (exporter: string): string => `exporter-${exporter}.live`;
 
 /**
  * One configured upstream (or failover group): reads the store's log from its own cursor,
@@ -43,6 +46,8 @@ export class Exporter implements Component {
   readonly #now: () => number;
   readonly #abort = new AbortController();
   #tail: Tail | null = null;
+  #reader: TailReader | null = null;
+  #readerOptions: TailReaderOptions | null = null;
   #chain: SendChain | null = null;
   #committer: CursorCommitter | null = null;
   #loop: Promise<void> | null = null;
@@ -64,55 +69,104 @@ export class Exporter implements Component {
 
   async start(): Promise<void> {
     const c = this.#o.config;
-    this.#tail = await this.#o.store.openTail(cursorName(this.name));
+    const store = this.#o.store;
+    // A live reader's cursor left by a crash during a fresh-first catch-up would hold the WAL.
+    await (await store.openTail(liveCursorName(this.name))).remove();
+    this.#tail = await store.openTail(cursorName(this.name));
     this.#committer = new CursorCommitter(this.#tail, this.#logger, this.name);
     this.#chain = buildChain(c, this.#stats, this.#logger);
     this.#state = 'running';
-    const reader = new TailReader(this.#tail, { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now }, this.#stats);
+    this.#readerOptions = { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now };
+    this.#reader = new TailReader(this.#tail, this.#readerOptions, this.#stats);
     this.#logger.info('exporter started', { component: 'exporter', exporter: this.name, kind: c.kind, endpoints: c.endpoints, backlogPoints: this.#tail.pendingPoints() });
-    this.#loop = this.#run(reader).catch((err: Error) => {
+    this.#loop = this.#run().catch((err: Error) => {
       this.#state = 'failed';
       this.#logger.error('exporter stopped on an unexpected error', { component: 'exporter', exporter: this.name, error: err.stack ?? err.message });
     });
   }
 
-  async #run(reader: TailReader): Promise<void> {
+  async #run(): Promise<void> {
     const c = this.#o.config;
     const limiter = new CatchUpLimiter(c.catch_up_rate, this.#now);
     const signal = this.#abort.signal;
     // One item read ahead: the next request is read from the WAL and encoded while the current
     // one is on the wire (the network wait was a quarter of a drain's time).
-    let next = this.#readAhead(reader);
+    let next = this.#readAhead();
     for (;;) {
       const item = await next;
       if (item === null || signal.aborted) return;
-      const more = (): Promise<ReadItem | null> => (this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0 ? Promise.resolve(null) : this.#readAhead(reader));
-      if (item.kind === 'gap') {
-        // Nothing is read ahead of a gap: re-sending its span from pages needs to know what
-        // was sent before it, and encoding the next batch early would say it was.
-        if (!(await this.#gap(item, limiter, signal))) return;
-        this.#committer!.commit(item.position);
-        next = more();
-        continue;
+      // Nothing is read ahead of a gap: re-sending its span from pages needs to know what was
+      // sent before it, and encoding the next batch early would say it was.
+      if (item.kind === 'batch') next = this.#more();
+      if (!(await this.#handle(item, limiter, signal))) return;
+      if (item.kind === 'gap') next = this.#more();
+      else if (c.fresh_first && !this.#draining && (this.#tail!.pendingPoints() ?? 0) > FRESH_FIRST_REQUESTS * c.max_batch_points * c.shards) {
+        next = (await this.#freshFirst(next, limiter, signal)).next;
       }
-      next = more();
-      if (!(await limiter.take(item.batch.pointCount, (this.#tail!.pendingPoints() ?? 0) > 0, signal))) return;
-      if (!(await this.#deliver(item.batch, item.replay, signal))) return;
-      if (item.position !== null) this.#committer!.commit(item.position);
     }
   }
 
+  /** Delivers (or counts) one item, then commits the position after it; false on shutdown. */
+  async #handle(item: ReadItem, limiter: CatchUpLimiter, signal: AbortSignal): Promise<boolean> {
+    if (item.kind === 'gap') {
+      if (!(await this.#gap(item, limiter, signal))) return false;
+      this.#committer!.commit(item.position);
+      return true;
+    }
+    if (!(await limiter.take(item.batch.pointCount, (this.#tail!.pendingPoints() ?? 0) > 0, signal))) return false;
+    if (!(await this.#deliver(item.batch, item.replay, signal))) return false;
+    if (item.position !== null) this.#committer!.commit(item.position);
+    return true;
+  }
+
+  #more(): Promise<ReadItem | null> {
+    return this.#draining && (this.#tail!.pendingPoints() ?? 0) === 0 ? Promise.resolve(null) : this.#readAhead();
+  }
+
+  /**
+   * Live data first, the backlog behind it (docs/forwarding.md); afterwards the cursor moves
+   * over what the live reader delivered and reading continues from there.
+   */
+  async #freshFirst(next: Promise<ReadItem | null>, limiter: CatchUpLimiter, signal: AbortSignal): Promise<{ next: Promise<ReadItem | null> }> {
+    const backlogPoints = this.#tail!.pendingPoints();
+    this.#logger.info('exporter delivers live data ahead of its backlog', { component: 'exporter', exporter: this.name, backlogPoints });
+    const liveAcked = await drainBehindLive({
+      store: this.#o.store,
+      liveCursor: liveCursorName(this.name),
+      reader: { ...this.#readerOptions!, replay: false },
+      stats: this.#stats,
+      first: next,
+      readBacklog: () => this.#readNext(),
+      handleBacklog: (item) => this.#handle(item, limiter, signal),
+      deliverLive: (batch) => this.#deliver(batch, false, signal),
+      stopping: () => this.#draining,
+      signal,
+    });
+    if (signal.aborted) return { next: Promise.resolve(null) };
+    await this.#committer!.flush();
+    const committed = this.#tail!.committed;
+    if (liveAcked !== null && (committed === null || comparePositions(liveAcked, committed) > 0)) {
+      await this.#tail!.commit(liveAcked);
+      await this.#tail!.close();
+      this.#tail = await this.#o.store.openTail(cursorName(this.name));
+      this.#committer = new CursorCommitter(this.#tail, this.#logger, this.name);
+      this.#reader = new TailReader(this.#tail, { ...this.#readerOptions!, replay: false }, this.#stats);
+    }
+    this.#logger.info('exporter drained its backlog behind live data', { component: 'exporter', exporter: this.name, backlogPoints, committed: formatPosition(this.#tail!.committed) });
+    return { next: this.#more() };
+  }
+
   /** The next item, its request encoded for the current endpoint; marks the wait for new data as idle. */
-  #readAhead(reader: TailReader): Promise<ReadItem | null> {
-    const read = this.#readNext(reader);
+  #readAhead(): Promise<ReadItem | null> {
+    const read = this.#readNext();
     // A read left pending when the loop ends (shutdown) may fail as the tail closes: nobody awaits it then.
     read.catch(() => undefined);
     return read;
   }
 
-  async #readNext(reader: TailReader): Promise<ReadItem | null> {
+  async #readNext(): Promise<ReadItem | null> {
     this.#idle = (this.#tail!.pendingPoints() ?? 0) === 0;
-    const item = await reader.next();
+    const item = await this.#reader!.next();
     this.#idle = false;
     if (item?.kind === 'batch' && this.#o.config.shards === 1) this.#chain!.failover.prepare(item.batch);
     return item;

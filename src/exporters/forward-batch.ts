@@ -11,6 +11,12 @@ export interface ForwardBatch extends BatchColumns {
   /** Time range of the points (ms), for logs and `max_age`. */
   readonly minTimeMs: number;
   readonly maxTimeMs: number;
+  /**
+   * A slice of a request that had to be split: remote write sends it without `target_info`
+   * samples, which are derived per request (one per resource, at its newest point) and would
+   * otherwise go back in time and make Prometheus refuse the slice for them.
+   */
+  readonly withoutInfo?: boolean;
 }
 
 /** Copies chosen rows of columnar batches into one new batch with its own series table. */
@@ -84,20 +90,21 @@ export function compoundLength(kind: MetricKind, extra: Float64Array, at: number
 }
 
 /** The rows of `batch` for which `keep(row)` holds, as a new batch. */
-export function selectRows(batch: ForwardBatch, keep: (row: number) => boolean): ForwardBatch {
+export function selectRows(batch: ForwardBatch, keep: (row: number) => boolean, slice = false): ForwardBatch {
   const a = new BatchAssembler();
   for (let r = 0; r < batch.pointCount; r++) if (keep(r)) a.addRow(batch, batch.definitions, r);
-  return a.finish();
+  const out = a.finish();
+  return slice || batch.withoutInfo === true ? { ...out, withoutInfo: true } : out;
 }
 
 /** Two halves by point order (for a request too large, or a slice that keeps failing). */
 export function splitByPoints(batch: ForwardBatch): [ForwardBatch, ForwardBatch] {
   const half = Math.ceil(batch.pointCount / 2);
-  return [selectRows(batch, (r) => r < half), selectRows(batch, (r) => r >= half)];
+  return [selectRows(batch, (r) => r < half, true), selectRows(batch, (r) => r >= half, true)];
 }
 
 /** Two halves by series, each with every point of its series (per-series order kept whole). */
 export function splitBySeries(batch: ForwardBatch): [ForwardBatch, ForwardBatch] {
   const half = Math.ceil(batch.seriesCount / 2);
-  return [selectRows(batch, (r) => batch.series[r]! < half), selectRows(batch, (r) => batch.series[r]! >= half)];
+  return [selectRows(batch, (r) => batch.series[r]! < half, true), selectRows(batch, (r) => batch.series[r]! >= half, true)];
 }

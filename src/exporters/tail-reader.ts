@@ -18,6 +18,8 @@ export interface TailReaderOptions {
   /** Points older than this (ms before now) are skipped and counted; 0 keeps all. */
   readonly maxAgeMs: number;
   readonly now: () => number;
+  /** false: nothing already in the WAL counts as possibly sent before (a reader opened mid-run). */
+  readonly replay?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class TailReader {
     this.#iterator = tail[Symbol.asyncIterator]();
     this.#o = o;
     this.#stats = stats;
-    this.#replayLeft = tail.pendingPoints() ?? 0;
+    this.#replayLeft = o.replay === false ? 0 : (tail.pendingPoints() ?? 0);
   }
 
   /** The next item; null once the tail is closed. */

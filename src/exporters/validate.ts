@@ -20,7 +20,6 @@ export function validateExporter(name: string, c: ExporterConfig): ConfigProblem
   if (c.protocol_version === 2 && c.kind !== 'prometheus_remote_write') problems.push({ path: at('protocol_version'), value: 2, expected: '1 (only prometheus_remote_write speaks 2)' });
   if (c.encoding === 'json' && c.kind !== 'otlp_http') problems.push({ path: at('encoding'), value: 'json', expected: 'protobuf (only otlp_http sends JSON)' });
   if (c.retry.max < c.retry.initial) problems.push({ path: at('retry.max'), value: c.retry.max, expected: `at least retry.initial (${c.retry.initial} ms)` });
-  if (c.fresh_first) problems.push({ path: at('fresh_first'), value: true, expected: 'false (live-first delivery is not implemented yet; see docs/forwarding.md)' });
   for (const key of Object.keys(c.headers)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) problems.push({ path: at(`headers.${key}`), value: key, expected: 'an HTTP header name' });
   }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CatchUpLimiter } from '../../src/exporters/rate-limit.js';
 import { FakeUpstream } from '../support/fake-upstream.js';
-import { appendGauges, startExporter } from '../support/exporter-harness.js';
+import { appendGauges, recordingLogger, startExporter } from '../support/exporter-harness.js';
 import { eventually } from '../support/store-agent.js';
 
 let cleanups: (() => Promise<void>)[] = [];
@@ -34,5 +34,32 @@ describe('max_age', () => {
     const fresh = await appendGauges(running.store, 10, 2, 100, undefined, Date.now() - 60_000);
     await eventually(() => upstream.counts().distinct === fresh && running.exporter.status().pendingPoints === 0, 10_000, 'fresh points delivered');
     expect(running.exporter.status().droppedPoints).toEqual({ expired: old });
+  });
+});
+
+describe('fresh_first', () => {
+  it('delivers live data while the backlog drains behind it, losing nothing', async () => {
+    const upstream = await FakeUpstream.start();
+    let down = true;
+    upstream.script = () => (down ? { status: 503 } : { status: 204, delayMs: 30 });
+    const logger = recordingLogger();
+    const running = await startExporter({ kind: 'prometheus_remote_write', endpoints: [upstream.url], fresh_first: true, max_batch_points: 20, retry: { initial: '10ms', max: '40ms' } }, { logger });
+    cleanups.push(() => upstream.close(), () => running.stop());
+    // round·1000 + series: rounds 0-29 are the backlog, 1000-1001 arrive live.
+    const backlog = await appendGauges(running.store, 20, 30);
+    down = false;
+    await eventually(() => logger.lines.some((l) => l.msg === 'exporter delivers live data ahead of its backlog'), 10_000, 'fresh-first engaged');
+    const live = await appendGauges(running.store, 20, 2, 1000);
+    await eventually(() => upstream.counts().distinct === backlog + live, 15_000, 'backlog and live data delivered');
+    const requestOf = (pred: (v: number) => boolean) => upstream.requests.map((r, i) => (r.series.some((s) => s.samples.some((p) => pred(p.v))) ? i : -1)).filter((i) => i >= 0);
+    const firstLive = Math.min(...requestOf((v) => v >= 1_000_000));
+    const lastBacklog = Math.max(...requestOf((v) => v < 30_000));
+    expect(firstLive).toBeLessThan(lastBacklog);
+    expect(running.exporter.status().droppedPoints).toEqual({});
+    await eventually(() => logger.lines.some((l) => l.msg === 'exporter drained its backlog behind live data'), 10_000, 'catch-up finished');
+    // Afterwards the exporter reads on from after the live data: nothing is sent twice.
+    const more = await appendGauges(running.store, 20, 1, 2000);
+    await eventually(() => upstream.counts().distinct === backlog + live + more, 10_000, 'later data delivered');
+    expect(upstream.counts().duplicates).toBe(0);
   });
 });

@@ -71,7 +71,8 @@ export class PromSeriesBuilder implements RefResolver {
   build(batch: ForwardBatch): PromBatch {
     const cols = this.#cols;
     cols.n = 0;
-    const sink: SampleSink = { push: (ref, t, v, row) => this.#push(ref, t, v, row) };
+    const info = batch.withoutInfo !== true;
+    const sink: SampleSink = { push: (ref, t, v, row) => (row >= 0 || info) && this.#push(ref, t, v, row) };
     this.#flattener.flatten(batch, this.#seriesRefs(batch), (id) => this.#defs[id], sink);
     const n = this.#cols.n;
     const { ref, t, v, row } = this.#cols;

@@ -3,9 +3,6 @@ import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
 import type { Wal, WalPosition, WalReadResult } from '../wal/index.js';
 import { WalReader, walPosition } from '../wal/index.js';
 import type { SegmentPoints } from './segment-points.js';
-
-/** A segment's size before its first record (docs/format/wal.md). */
-const SEGMENT_HEADER_BYTES = 16;
 import type { Tail, TailEntry, TailGap, TailOptions, TailPosition } from './types.js';
 
 /** What a tail needs from the store it reads. */
@@ -60,6 +57,10 @@ export class StoreTail implements Tail {
     return this.#committed;
   }
 
+  get position(): TailPosition {
+    return this.#reader.position;
+  }
+
   async commit(position: TailPosition): Promise<void> {
     await this.#source.wal.cursors.save(this.name, position);
     this.#committed = position;
@@ -71,11 +72,9 @@ export class StoreTail implements Tail {
     let total = -points.before(at.segment, at.offset);
     for (const { segment } of wal.segments()) {
       if (segment < at.segment) continue;
-      const n = points.total(segment);
-      // The segment started at open holds nothing until the first append.
-      if (n === undefined && segment === wal.currentSegment() && wal.segmentSize(segment) === SEGMENT_HEADER_BYTES) continue;
-      if (n === undefined) return null;
-      total += n;
+      // Every segment on disk was replayed at open or written since, so one without a count
+      // holds no sample record (definitions only, or nothing yet): 0, not unknown.
+      total += points.total(segment) ?? 0;
     }
     return Math.max(0, total);
   }
