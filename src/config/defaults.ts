@@ -76,10 +76,16 @@ store:
   datafile_bytes: 8MiB
   # Points per series page before it is compressed and written (16-65536).
   page_points: 1024
-  # A page is written at this age even when not full; bounds WAL replay.
-  # 1h gives 360-point pages at a 10 s interval (~0.9 B/sample on disk;
-  # 30m pages cost ~1.1, see BENCHMARKS.md).
+  # A page is written at this age even when not full. 1h gives 360-point
+  # pages at a 10 s interval (~0.9 B/sample on disk; 30m pages cost ~1.1,
+  # see BENCHMARKS.md).
   page_max_age: 1h
+  # The head (open pages, compressed in memory) is written to head/ this
+  # often, so the WAL only has to cover the time since: replay on start is
+  # short and the WAL small. Also written when ingest goes quiet, when the WAL
+  # since the last one passes a quarter of its share of the disk budget, and
+  # on shutdown.
+  checkpoint_interval: 5m
   wal:
     # Largest WAL segment file.
     segment_bytes: 8MiB

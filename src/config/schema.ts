@@ -52,6 +52,7 @@ export const configSchema: FieldFor<Config> = {
         datafile_bytes: size,
         page_points: { kind: 'int', min: 16, max: 65536 },
         page_max_age: duration,
+        checkpoint_interval: duration,
         wal: {
           kind: 'section',
           fields: {

@@ -36,8 +36,10 @@ export interface Config {
     readonly datafile_bytes: number;
     /** Points per page before it is cut, compressed and written to a datafile. */
     readonly page_points: number;
-    /** A page is cut at this age even if not full (bounds WAL retention and replay). */
+    /** A page is cut at this age even if not full. */
     readonly page_max_age: number;
+    /** How often the head is checkpointed to head/ (bounds WAL retention and replay). */
+    readonly checkpoint_interval: number;
     readonly wal: {
       readonly segment_bytes: number;
       readonly fsync: WalFsync;

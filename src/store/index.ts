@@ -10,4 +10,4 @@ export type { Tail, TailBatch, TailEntry, TailGap, TailOptions, TailPosition } f
 export { Flattener, STALE_NAN } from './flatten/index.js';
 export type { PromLabels, RefResolver, SampleSink } from './flatten/index.js';
 export { walShareBytes } from './disk/wal-share.js';
-export type { CutPage } from './head/index.js';
+export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';

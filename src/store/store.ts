@@ -8,6 +8,8 @@ export interface StoreUsage {
   readonly walBytes: number;
   readonly ringBytes: number;
   readonly indexBytes: number;
+  /** The head checkpoint (head/). */
+  readonly checkpointBytes: number;
   readonly totalBytes: number;
   readonly series: number;
   readonly headSamples: number;

@@ -129,6 +129,7 @@ describe('loadConfig with valid files', () => {
         datafile_bytes: 8 * MiB,
         page_points: 1024,
         page_max_age: 60 * 60_000,
+        checkpoint_interval: 5 * 60_000,
         wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
       },
       host: {

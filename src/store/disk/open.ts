@@ -7,6 +7,8 @@ import { DatafileRing } from '../ring/index.js';
 import { PageTable, SeriesIndex } from '../series/index.js';
 import { SegmentPoints } from '../tail/index.js';
 import { Wal } from '../wal/index.js';
+import type { RestoredCheckpoint } from './checkpoint.js';
+import { restoreCheckpoint } from './checkpoint.js';
 import { lockStoreDir } from './dir-lock.js';
 import { HeadIngest } from './ingest.js';
 import { addPage } from './page-writer.js';
@@ -15,9 +17,9 @@ import { walSegmentBytes } from './wal-share.js';
 
 /**
  * Opens the store directory: takes the lock, reads the series index, rebuilds the page index
- * from the ring's journals, opens the WAL and replays it into the head.
+ * from the ring's journals, restores the head from its checkpoint and replays the WAL after it.
  */
-export async function openStore(options: DiskStoreOptions, counters: StoreCounters): Promise<{ parts: StoreParts; ingest: HeadIngest }> {
+export async function openStore(options: DiskStoreOptions, counters: StoreCounters): Promise<{ parts: StoreParts; ingest: HeadIngest; checkpoint: RestoredCheckpoint | null }> {
   const c = options.config;
   const now = options.now ?? Date.now;
   const logger = options.logger;
@@ -39,13 +41,14 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
-    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec));
+    const checkpoint = await restoreCheckpoint(parts);
+    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec, checkpoint));
     counters.corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
     counters.corrupt.add(opened.stats.journalEntriesSkipped, { part: 'journal' });
     counters.corrupt.add(opened.stats.datafilesDropped, { part: 'datafile' });
     counters.corrupt.add(index.stats.series.corruptSkipped + index.stats.definitions.corruptSkipped, { part: 'index' });
     logger.info('store opened', { component: 'store', path: c.path, series: index.seriesCount, pages: pages.pageCount, replayMs: now() - started, ...replay });
-    return { parts, ingest };
+    return { parts, ingest, checkpoint };
   } catch (err) {
     unlock();
     throw err;

@@ -22,6 +22,20 @@ export class SampleColumns {
     this.values[i] = value;
   }
 
+  /** Removes the samples of float series flagged in `skip` (by ref), keeping the order. */
+  dropRefs(skip: Uint8Array): void {
+    let out = 0;
+    for (let i = 0; i < this.length; i++) {
+      const ref = this.refs[i]!;
+      if (ref < skip.length && skip[ref] === 1) continue;
+      this.refs[out] = ref;
+      this.times[out] = this.times[i]!;
+      this.values[out] = this.values[i]!;
+      out++;
+    }
+    this.length = out;
+  }
+
   #grow(): void {
     const n = this.refs.length * 2;
     const refs = new Uint32Array(n);

@@ -10,6 +10,17 @@ export interface HeadOptions {
   readonly flushedMaxT: (ref: number) => number;
 }
 
+/** One series' part of a checkpoint (see Head.snapshot). */
+export interface HeadSnapshotEntry {
+  readonly ref: number;
+  readonly state: 'open' | 'cut';
+  readonly segment: number;
+  readonly openedAt: number;
+  readonly count: number;
+  readonly bits: number;
+  readonly chunk: Uint8Array;
+}
+
 /** `written`: already in a datafile page (a WAL replay after pages were written); not an error. */
 export type AppendResult = 'ok' | 'out_of_order' | 'duplicate' | 'written';
 
@@ -199,6 +210,50 @@ export class Head {
     for (const p of this.#pending) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) return this.read(ref, minT, maxT).timestamps.length > 0;
     for (const p of this.#cut) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) return this.read(ref, minT, maxT).timestamps.length > 0;
     return false;
+  }
+
+  /**
+   * A copy of everything the head holds that is not in written pages: each open page and each
+   * cut page not yet written, as compressed chunk bytes (copied: the head goes on appending
+   * while a checkpoint is encoded and written).
+   */
+  snapshot(): HeadSnapshotEntry[] {
+    const out: HeadSnapshotEntry[] = [];
+    const c = this.chunks;
+    for (const p of [...this.#pending, ...this.#cut]) out.push({ ref: p.ref, state: 'cut', segment: p.segment, openedAt: 0, count: p.count, bits: p.bits, chunk: p.chunk.slice() });
+    for (let ref = 0; ref < c.capacity; ref++) {
+      const region = c.region[ref]!;
+      if (region === NO_REGION) continue;
+      const bits = c.bits[ref]!;
+      out.push({ ref, state: 'open', segment: this.#segment[ref]!, openedAt: this.#openedAt[ref]!, count: c.count[ref]!, bits, chunk: c.bytes(region, bits).slice() });
+    }
+    return out;
+  }
+
+  /**
+   * Puts back what a checkpoint held, before the WAL after it is replayed: samples already in
+   * written pages (a page written after the checkpoint) are skipped.
+   */
+  restore(ref: number, state: 'open' | 'cut', segment: number, openedAt: number, timestamps: Float64Array, values: Float64Array, count: number): number {
+    const c = this.chunks;
+    if (ref >= c.capacity) this.#growRefs(ref + 1);
+    const written = this.#o.flushedMaxT(ref);
+    let from = 0;
+    while (from < count && timestamps[from]! <= written) from++;
+    if (from === count || c.region[ref] !== NO_REGION) return 0;
+    this.#floor[ref] = written;
+    c.open(ref, timestamps[from]!, values[from]!, 64);
+    for (let i = from + 1; i < count; i++) {
+      if (!c.append(ref, timestamps[i]!, values[i]!)) {
+        this.#cutPage(ref);
+        c.open(ref, timestamps[i]!, values[i]!, 64);
+      }
+    }
+    this.#openedAt[ref] = openedAt;
+    this.#segment[ref] = segment;
+    this.#samples += count - from;
+    if (state === 'cut') this.#cutPage(ref);
+    return count - from;
   }
 
   #growRefs(min: number): void {

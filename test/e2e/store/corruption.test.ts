@@ -23,9 +23,11 @@ import {
 import type { SyntheticSeries } from '../../support/synthetic.js';
 import { range, Synthetic } from '../../support/synthetic.js';
 
-// Damage to a cleanly stopped store, found through the format docs (docs/format/wal.md,
-// datafile.md, journal.md): the agent still starts, serves every untouched point exactly,
-// never serves a value that was not sent, and counts what it skipped.
+// Damage to a store, found through the format docs (docs/format/wal.md, datafile.md,
+// journal.md, checkpoint.md): the agent still starts, serves every untouched point exactly,
+// never serves a value that was not sent, and counts what it skipped. The base store is left by
+// SIGKILL so its open pages live only in the WAL (a clean stop would checkpoint them); the
+// checkpoint scenarios stop a copy cleanly first.
 
 const dir = tempDir('cairn-corrupt-');
 const KEYS = {
@@ -63,7 +65,7 @@ beforeAll(async () => {
     await sleep(1200); // one flush per burst: one extent of 12 pages
   }
   for (let q = 0; q < HEAD_SEQS; q++) await send(head.request([q]));
-  expect(await a.stop()).toEqual({ code: 0, signal: null });
+  expect((await a.kill()).signal).toBe('SIGKILL');
   expect(datafiles(BASE).length).toBeGreaterThanOrEqual(2);
 }, 30_000);
 
@@ -87,12 +89,9 @@ type Lost = (series: SyntheticSeries, seq: number) => boolean;
  * missing (the lookback then carries an earlier point of the same series) but never wrong.
  * Returns how many points were actually missing.
  */
-async function verify(a: RunningAgent, mayLose: Lost): Promise<number> {
+async function verify(a: RunningAgent, mayLose: Lost, groups: readonly (readonly [Synthetic, number])[] = [[paged, PAGED_SEQS], [head, HEAD_SEQS]]): Promise<number> {
   let missing = 0;
-  for (const [syn, seqs] of [
-    [paged, PAGED_SEQS],
-    [head, HEAD_SEQS],
-  ] as const) {
+  for (const [syn, seqs] of groups) {
     const name = syn.series[0]!.labels['__name__']!;
     const answer = await a.api.queryRange(name, syn.timeOf(0), syn.timeOf(seqs - 1), syn.stepMs);
     const got = new Map(answer.map((s) => [labelsKey(s.metric), new Map(s.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]))]));
@@ -257,5 +256,70 @@ describe('journal damage', () => {
     const m = await a.api.metrics();
     expect(m.sum('cairn_store_corrupt_skipped_total'), m.samples.filter((s) => s.name === 'cairn_store_corrupt_skipped_total').map((s) => JSON.stringify(s)).join('\n')).toBeGreaterThanOrEqual(1);
     await a.stop();
+  });
+});
+
+describe('head checkpoint damage', () => {
+  /** A copy of the base store stopped cleanly once: its open pages are now in head/checkpoint.ckp. */
+  async function checkpointed(name: string): Promise<{ path: string; config: string; file: string }> {
+    const { path, config } = scenario(name);
+    const a = await start(config);
+    const exit = await a.stop();
+    expect(exit, a.cairn.stderrLines.slice(-12).join('\n')).toEqual({ code: 0, signal: null });
+    return { path, config, file: join(path, 'head', 'checkpoint.ckp') };
+  }
+
+  it('a clean stop writes the head to its checkpoint and the restart serves everything exactly from it', async () => {
+    const { config, file } = await checkpointed('ckp-clean');
+    expect(readBytes(file).subarray(0, 8).toString('latin1')).toBe('CAIRNCKP');
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'head checkpoint restored' && (l['samples'] as number) >= head.series.length * HEAD_SEQS)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(0);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('bytes flipped in a block: counted once, and the WAL still behind the checkpoint gives its series back exactly', async () => {
+    const { config, file } = await checkpointed('ckp-flip');
+    // The first block starts after the 32-byte header; its payload after 8 more bytes.
+    flipBytes(file, 32 + 8 + 30, 4);
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'skipped a damaged head checkpoint block; the samples of its series since their last page are lost' && l['file'] === file && l['offset'] === 32)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('bytes flipped in a block once the WAL behind it is deleted: its series lose their head samples, counted once, the rest is exact', async () => {
+    const { config, file } = await checkpointed('ckp-flip-nowal');
+    const b = await start(config);
+    // Maintenance (every 5 s) deletes the WAL segments the checkpoint covers.
+    // Maintenance (every 5 s) deletes the WAL segments the restored checkpoint covers.
+    const covered = b.cairn.logs.find((l) => l['msg'] === 'head checkpoint restored')!['segment'] as number;
+    const path = join(file, '..', '..');
+    const until = Date.now() + 15_000;
+    while (walSegments(path).some((w) => Number(w.name.slice(0, 8)) <= covered)) {
+      if (Date.now() > until) throw new Error(`WAL segments up to ${covered} were not deleted within 15 s: ${walSegments(path).map((w) => w.name).join(' ')}`);
+      await sleep(200);
+    }
+    expect(await b.stop()).toEqual({ code: 0, signal: null });
+    flipBytes(file, 32 + 8 + 30, 4);
+    const a = await start(config);
+    expect(await verify(a, nothingLost, [[paged, PAGED_SEQS]])).toBe(0);
+    // The whole head group sat in that one block: no page of it was ever written, so its
+    // series have no sample left at all.
+    expect(await a.api.queryRange('corr_head', head.timeOf(0), head.timeOf(HEAD_SEQS - 1), head.stepMs)).toEqual([]);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('a damaged header: the checkpoint is dropped and counted, and the WAL still behind it gives the head back exactly', async () => {
+    const { config, file } = await checkpointed('ckp-header');
+    flipBytes(file, 2, 1);
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'head checkpoint unreadable; its samples are lost unless the WAL still holds them' && l['file'] === file && l['offset'] === 0)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
   });
 });
