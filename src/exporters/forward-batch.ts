@@ -17,6 +17,11 @@ export interface ForwardBatch extends BatchColumns {
    * otherwise go back in time and make Prometheus refuse the slice for them.
    */
   readonly withoutInfo?: boolean;
+  /**
+   * Re-read from the store's pages for a span the WAL lost: remote write then skips the same
+   * samples when it reads them again from the WAL after the span.
+   */
+  readonly fromPages?: boolean;
 }
 
 /** Copies chosen rows of columnar batches into one new batch with its own series table. */
@@ -94,7 +99,8 @@ export function selectRows(batch: ForwardBatch, keep: (row: number) => boolean, 
   const a = new BatchAssembler();
   for (let r = 0; r < batch.pointCount; r++) if (keep(r)) a.addRow(batch, batch.definitions, r);
   const out = a.finish();
-  return slice || batch.withoutInfo === true ? { ...out, withoutInfo: true } : out;
+  const flags = { ...(slice || batch.withoutInfo === true ? { withoutInfo: true } : {}), ...(batch.fromPages === true ? { fromPages: true } : {}) };
+  return { ...out, ...flags };
 }
 
 /** Two halves by point order (for a request too large, or a slice that keeps failing). */

@@ -13,16 +13,16 @@ const ALL = [{ name: '__name__', type: '=~', value: '.+' }] as const;
 export interface BackfillSpan {
   /** Newest point read before the lost span (ms). */
   readonly afterMs: number;
-  /** Oldest point read after it (ms, exclusive); Infinity: up to now. */
-  readonly beforeMs: number;
 }
 
 /**
  * Re-reads a span the WAL lost (its oldest segments went over budget while the exporter lagged)
  * from the store's pages, where its float samples were flushed before the segments were
  * deleted, as remote write batches. A series gets its samples after the newest it was already
- * sent (`newestSent`), or from `LAG_MS` before the span if this process never sent it, and
- * before the span's end, so nothing older than what the upstream has from us is sent again. The batches are gauges whose
+ * sent (`newestSent`), or from `LAG_MS` before the span if this process never sent it, up to
+ * now: where the span ends differs per series (sources run at different clocks), so the re-read
+ * goes on over what the WAL still holds, and the encoder then skips those samples when the WAL
+ * brings them again (`fromPages`). Nothing older than what the upstream has from us is sent. The batches are gauges whose
  * names and labels are the stored Prometheus ones, so the remote write encoder sends exactly
  * the stored series. Memory: one query window at a time.
  */
@@ -33,7 +33,8 @@ export async function* backfillFromPages(
   newestSent: (labels: PromLabels) => number | undefined,
   now: () => number,
 ): AsyncGenerator<ForwardBatch> {
-  const end = Number.isFinite(span.beforeMs) ? span.beforeMs : now();
+  // Up to the end of the current window past now; later points come from the WAL alone.
+  const end = now() + 1;
   const defs = new Map<string, SeriesDefinition>();
   let builder = new Batch(maxBatchPoints);
   for (let from = span.afterMs - LAG_MS; from < end; from += WINDOW_MS) {
@@ -104,6 +105,6 @@ class Batch {
   }
 
   finish(): ForwardBatch {
-    return { ...this.#b.finish(), definitions: this.#defs, minTimeMs: this.#min, maxTimeMs: this.#newest };
+    return { ...this.#b.finish(), definitions: this.#defs, minTimeMs: this.#min, maxTimeMs: this.#newest, fromPages: true };
   }
 }

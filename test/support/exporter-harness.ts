@@ -21,9 +21,15 @@ export function recordingLogger(): Logger & { lines: { level: string; msg: strin
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** `series` gauge series `g{i="…"}` with `rounds` points each (value = round·1000 + series), in batches of one round. */
-export async function appendGauges(store: DiskStore, series: number, rounds: number, from = 0, valueOf = (round: number, s: number) => round * 1000 + s, baseMs = 1_700_000_000_000): Promise<number> {
-  const defs = Array.from({ length: series }, (_, i) => seriesDef({ hashHi: 7000 + i, hashLo: 77 + i, name: 'g', attributes: [['i', String(i)]] }));
+/**
+ * `series` gauge series `g{i="…"}` (numbered from `firstSeries`) with `rounds` points each
+ * (value = round·1000 + series by default), in batches of one round.
+ */
+export async function appendGauges(store: DiskStore, series: number, rounds: number, from = 0, valueOf = (round: number, s: number) => round * 1000 + s, baseMs = 1_700_000_000_000, firstSeries = 0): Promise<number> {
+  const defs = Array.from({ length: series }, (_, k) => {
+    const i = firstSeries + k;
+    return seriesDef({ hashHi: 7000 + i, hashLo: 77 + i, name: 'g', attributes: [['i', String(i)]] });
+  });
   for (let round = from; round < from + rounds; round++) {
     const points = defs.map((_, i) => ({ series: i, t: baseMs + round * 1000, v: valueOf(round, i) }));
     await store.append(buildBatch(defs, points, 'all'));

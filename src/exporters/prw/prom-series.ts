@@ -55,6 +55,8 @@ export class PromSeriesBuilder implements RefResolver {
   readonly #defs: SeriesDefinition[] = [];
   /** Newest sample time built per label set (by ref), for re-reading a lost span from pages. */
   #newest = new Float64Array(1024).fill(-Infinity);
+  /** Newest sample re-read from pages per label set: the WAL's copies of those are skipped. */
+  #fromPages = new Float64Array(1024).fill(-Infinity);
   #cols: SampleCols = { ref: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), row: new Int32Array(4096), n: 0 };
 
   refFor(labels: PromLabels): number {
@@ -72,7 +74,15 @@ export class PromSeriesBuilder implements RefResolver {
     const cols = this.#cols;
     cols.n = 0;
     const info = batch.withoutInfo !== true;
-    const sink: SampleSink = { push: (ref, t, v, row) => (row >= 0 || info) && this.#push(ref, t, v, row) };
+    const pages = batch.fromPages === true;
+    this.#room();
+    const sink: SampleSink = {
+      push: (ref, t, v, row) => {
+        if (row < 0 && !info) return;
+        if (!pages && t <= (this.#fromPages[ref] ?? -Infinity)) return;
+        this.#push(ref, t, v, row);
+      },
+    };
     this.#flattener.flatten(batch, this.#seriesRefs(batch), (id) => this.#defs[id], sink);
     const n = this.#cols.n;
     const { ref, t, v, row } = this.#cols;
@@ -98,15 +108,26 @@ export class PromSeriesBuilder implements RefResolver {
     const next = from.slice(0, series.length);
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[next[slotOf[i]!]!++] = i;
-    if (this.#newest.length < this.#refs.size) {
-      const grown = new Float64Array(Math.max(this.#refs.size, 2 * this.#newest.length)).fill(-Infinity);
-      grown.set(this.#newest);
-      this.#newest = grown;
-    }
-    for (let i = 0; i < n; i++) if (t[i]! > this.#newest[ref[i]!]!) this.#newest[ref[i]!] = t[i]!;
+    this.#room();
+    const newest = pages ? this.#fromPages : this.#newest;
+    for (let i = 0; i < n; i++) if (t[i]! > newest[ref[i]!]!) newest[ref[i]!] = t[i]!;
+    if (pages) for (let i = 0; i < n; i++) if (t[i]! > this.#newest[ref[i]!]!) this.#newest[ref[i]!] = t[i]!;
     const starts = new Float64Array(n);
     for (let i = 0; i < n; i++) starts[i] = row[i]! >= 0 ? batch.startMs[row[i]!]! : 0;
     return { series, from, order, times: t.slice(0, n), values: v.slice(0, n), starts };
+  }
+
+  /** Grows the per-ref time tables to every ref handed out so far. */
+  #room(): void {
+    if (this.#newest.length >= this.#refs.size) return;
+    const size = Math.max(this.#refs.size, 2 * this.#newest.length);
+    const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const g = new Float64Array(size).fill(-Infinity);
+      g.set(a);
+      return g;
+    };
+    this.#newest = grow(this.#newest);
+    this.#fromPages = grow(this.#fromPages);
   }
 
   /** The newest sample time this exporter built for the label set; undefined when it never had one. */
