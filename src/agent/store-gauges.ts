@@ -12,4 +12,5 @@ export function registerStoreGauges(registry: Registry, store: Store, budgetByte
   registry.gauge('cairn_store_datafiles', 'Datafiles in the ring (each with its journal).', () => store.usage().datafiles);
   registry.gauge('cairn_store_series', 'Series in the index.', () => store.usage().series);
   registry.gauge('cairn_store_head_samples', 'Samples in open head pages.', () => store.usage().headSamples);
+  registry.gauge('cairn_store_head_bytes', 'Bytes of the compressed chunks holding the head\'s open pages.', () => store.usage().headBytes);
 }

@@ -13,6 +13,8 @@ export interface StoreUsage {
   readonly totalBytes: number;
   readonly series: number;
   readonly headSamples: number;
+  /** Bytes of the head's compressed chunks (open pages). */
+  readonly headBytes: number;
   readonly walSegments: number;
   readonly datafiles: number;
 }

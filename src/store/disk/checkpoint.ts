@@ -10,8 +10,13 @@ import { walShareBytes } from './wal-share.js';
 import type { HeadIngest } from './ingest.js';
 import type { StoreParts } from './parts.js';
 
-/** Ingest quiet for this long, with WAL since the last checkpoint: write one (the WAL then shrinks). */
-const IDLE_MS = 15_000;
+/**
+ * Ingest quiet for this long (at most QUIET_POINTS in it: the agent's own host and self metrics
+ * keep trickling in), with WAL since the last checkpoint: write one, so the WAL shrinks after a
+ * burst instead of waiting out the interval.
+ */
+const QUIET_MS = 15_000;
+const QUIET_POINTS = 2000;
 
 export function checkpointDir(parts: StoreParts): string {
   return join(parts.config.path, 'head');
@@ -33,6 +38,8 @@ export class Checkpointer {
   /** Bytes of the checkpoint on disk, and of the one being written next to it. */
   #fileBytes: number;
   #writingBytes = 0;
+  /** Recent (time, points ingested so far) readings, oldest first, to tell a quiet spell. */
+  readonly #readings: { at: number; points: number }[] = [];
 
   constructor(parts: StoreParts, ingest: HeadIngest, restored: { position: WalPosition; bytes: number } | null, makeRoom: (incoming: number) => Promise<void>) {
     this.#parts = parts;
@@ -55,10 +62,14 @@ export class Checkpointer {
 
   /** Whether one is due now: by age, by WAL written since, or because ingest went quiet. */
   due(now: number): boolean {
+    const points = this.#ingest.pointsIngested;
+    this.#readings.push({ at: now, points });
+    while (this.#readings.length > 1 && now - this.#readings[1]!.at >= QUIET_MS) this.#readings.shift();
     const covered = this.#ingest.covered;
     if (covered === null || (this.#position !== null && comparePositions(covered, this.#position) <= 0)) return false;
     if (now - this.#writtenAt >= this.#parts.config.checkpoint_interval) return true;
-    if (now - this.#ingest.lastIngestAt >= IDLE_MS) return true;
+    const oldest = this.#readings[0]!;
+    if (now - oldest.at >= QUIET_MS && points - oldest.points <= QUIET_POINTS) return true;
     return this.#walSinceBytes() >= walShareBytes(this.#parts.config.max_disk_bytes) / 4;
   }
 

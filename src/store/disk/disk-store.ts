@@ -119,6 +119,7 @@ export class DiskStore implements Store {
       totalBytes: walBytes + ringBytes + indexBytes + checkpointBytes,
       series: p.index.seriesCount,
       headSamples: p.head.samples,
+      headBytes: p.head.chunkBytes,
       walSegments: p.wal.segmentCount(),
       datafiles: p.ring.fileCount(),
     };

@@ -19,8 +19,8 @@ export class HeadIngest {
 
   /** Just after the last record ingested: what a checkpoint taken now covers. */
   covered: WalPosition | null = null;
-  /** Wall-clock ms of the last ingest. */
-  lastIngestAt = 0;
+  /** Points ingested since the store opened (replay included). */
+  pointsIngested = 0;
 
   /**
    * `seriesRefs`: the store's reference of each local series (-1: unknown, dropped and
@@ -36,7 +36,7 @@ export class HeadIngest {
     index.flush();
     this.#parts.segmentPoints.add(position.segment, position.offset, batch.pointCount);
     this.covered = next;
-    this.lastIngestAt = now();
+    this.pointsIngested += batch.pointCount;
     if (outOfOrder > 0) counters.dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) counters.dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) counters.dropped.add(missing, { reason: 'unknown_series' });

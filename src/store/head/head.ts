@@ -61,6 +61,14 @@ export class Head {
     return this.chunks.slab.reservedBytes;
   }
 
+  /** Bytes of the open pages' chunks as written so far (what the samples cost, without slack). */
+  get chunkBytes(): number {
+    let bytes = 0;
+    const c = this.chunks;
+    for (let ref = 0; ref < c.capacity; ref++) if (c.region[ref] !== NO_REGION) bytes += Math.ceil(c.bits[ref]! / 8);
+    return bytes;
+  }
+
   /** Appends flattened samples in order; returns how many were refused, by reason. */
   appendColumns(refs: Uint32Array, times: Float64Array, values: Float64Array, length: number, segment: number, now: number): { outOfOrder: number; duplicate: number } {
     let outOfOrder = 0;
