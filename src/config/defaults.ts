@@ -51,6 +51,15 @@ limits:
   # Most attributes in one set (resource, scope or point); points with more
   # are rejected.
   max_attributes: 128
+  # Most buckets in one histogram point (explicit bounds + 1, or an
+  # exponential histogram's positive plus negative buckets), and most
+  # quantiles in one summary point; points with more are rejected. Each
+  # bucket of a classic histogram is a series in the store.
+  max_buckets_per_point: 1024
+  # Most series one request may create in the store (a histogram's buckets,
+  # sum and count each count): points of further new series are rejected,
+  # so no single request can blow up memory with series.
+  max_new_series_per_request: 100000
 
 workers:
   # Decoding threads, 0 to 256. 0 means one less than the number of cores
@@ -128,6 +137,15 @@ api:
   enabled: true
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
+
+query:
+  # PromQL limits, with Prometheus' defaults. A query needing more samples in
+  # memory at once fails with "too many samples"; one running longer than the
+  # timeout fails with "query timed out" (clients may ask for less, never more).
+  max_samples: 50000000
+  timeout: 2m
+  # Queries evaluated at once; more wait for a turn within their timeout.
+  max_concurrency: 20
 
 # Upstreams the store's log is forwarded to, each under a name of your
 # choice (docs/forwarding.md). None by default: the agent stays local-only.

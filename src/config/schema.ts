@@ -39,6 +39,8 @@ export const configSchema: FieldFor<Config> = {
         retry_after: duration,
         max_attribute_bytes: size,
         max_attributes: { kind: 'int', min: 1 },
+        max_buckets_per_point: { kind: 'int', min: 1, max: 1_000_000 },
+        max_new_series_per_request: { kind: 'int', min: 1 },
       },
     },
     workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 }, idle_timeout: duration } },
@@ -79,6 +81,14 @@ export const configSchema: FieldFor<Config> = {
     },
     telemetry: { kind: 'section', fields: { store: { kind: 'bool' }, interval: { kind: 'duration', min: 1000 } } },
     api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
+    query: {
+      kind: 'section',
+      fields: {
+        max_samples: { kind: 'int', min: 1 },
+        timeout: { kind: 'duration', min: 1 },
+        max_concurrency: { kind: 'int', min: 1, max: 1000 },
+      },
+    },
     exporters: {
       kind: 'map',
       // The name becomes the cursor's name and a metric label.

@@ -15,6 +15,10 @@ export interface Config {
     readonly max_attribute_bytes: number;
     /** Most attributes in one set (resource, scope or point); more and the points are rejected. */
     readonly max_attributes: number;
+    /** Most buckets (or summary quantiles) in one point; more and the point is rejected. */
+    readonly max_buckets_per_point: number;
+    /** Most store series one request may create; points of further new series are rejected. */
+    readonly max_new_series_per_request: number;
   };
   readonly workers: {
     /** 0 means one less than the number of cores, at least 1. */
@@ -55,6 +59,14 @@ export interface Config {
   readonly api: {
     readonly enabled: boolean;
     readonly endpoint: string;
+  };
+  readonly query: {
+    /** Most samples one query may hold in memory (Prometheus' --query.max-samples). */
+    readonly max_samples: number;
+    /** Longest a query may run, its wait for a turn included; also the cap on the `timeout` parameter. */
+    readonly timeout: number;
+    /** Queries evaluated at once; more wait for a turn (Prometheus' --query.max-concurrency). */
+    readonly max_concurrency: number;
   };
   /** Upstreams the store's log is forwarded to, by name (none by default: local only). */
   readonly exporters: Readonly<Record<string, ExporterConfig>>;

@@ -49,6 +49,8 @@ export interface SeriesTableMessage {
 export interface DecodeWorkerData {
   readonly maxAttributeBytes: number;
   readonly maxAttributes: number;
+  readonly maxBucketsPerPoint: number;
+  readonly maxNewSeriesPerRequest: number;
 }
 
 /** Compress one extent's raw bytes (transferred). */

@@ -1,6 +1,6 @@
 import { segmentNumber } from '../wal/index.js';
 import type { Checkpointer } from './checkpoint.js';
-import { walNeededFrom } from './maintenance.js';
+import { walNeededFrom } from './wal-retention.js';
 import type { StoreParts } from './parts.js';
 import { keepFromForShare, walShareBytes } from './wal-share.js';
 

@@ -40,6 +40,7 @@ export class HeadIngest {
     if (outOfOrder > 0) counters.dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) counters.dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) counters.dropped.add(missing, { reason: 'unknown_series' });
+    if (flattener.overLimit > 0) counters.dropped.add(flattener.overLimit, { reason: 'over_limit' });
   }
 
   /** References for locals the record named by hash (-1 where the store has no definition). */

@@ -1,6 +1,7 @@
 import { segmentNumber } from '../wal/index.js';
 import type { BudgetKeeper } from './budget.js';
 import type { Checkpointer } from './checkpoint.js';
+import { walNeededFrom } from './wal-retention.js';
 import type { PageWriter } from './page-writer.js';
 import type { StoreParts } from './parts.js';
 
@@ -25,16 +26,4 @@ export async function maintainStore(parts: StoreParts, pages: PageWriter, budget
   } catch (err) {
     parts.logger.warn('store maintenance failed', { component: 'store', error: (err as Error).message });
   }
-}
-
-/**
- * The oldest WAL segment still needed: by the head (since its checkpoint, or for the samples of
- * its pages when there is none yet) and by every exporter's cursor; never past the current one.
- */
-export function walNeededFrom(parts: StoreParts, checkpoints: Checkpointer): number {
-  const { head, wal } = parts;
-  const p = checkpoints.position;
-  // A checkpoint at the very end of its segment needs nothing of that segment either.
-  const headNeeds = p === null ? head.oldestSegment() : p.offset >= (wal.segmentSize(p.segment) ?? Infinity) ? p.segment + 1 : p.segment;
-  return Math.min(headNeeds, wal.minCursorSegment() ?? Infinity, wal.currentSegment());
 }

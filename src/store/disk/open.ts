@@ -38,7 +38,7 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     index.reserveBelow(maxRef + 1);
     const head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => pages.maxT(ref) });
     const wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger });
-    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
+    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index, options.maxBucketsPerPoint), pages, segmentPoints: new SegmentPoints(), unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
     const checkpoint = await restoreCheckpoint(parts);

@@ -17,6 +17,8 @@ export interface DiskStoreOptions {
   readonly encodePages?: PageEncoder;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** limits.max_buckets_per_point: replayed points with more buckets are dropped and counted. */
+  readonly maxBucketsPerPoint?: number;
   readonly now?: () => number;
 }
 

@@ -1,62 +1,13 @@
 import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
 import { HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../../model/index.js';
 import { prometheusName } from './prometheus-names.js';
+import type { SampleSink } from './sample-columns.js';
 import type { PromLabels } from './series-labels.js';
 import { baseLabels, labelsKey, targetInfoLabels, withName } from './series-labels.js';
 
 /** Prometheus' stale marker: a NaN with this exact bit pattern ends a series. */
 export const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
 
-/** Flattened samples of one batch as columns (reused from batch to batch). */
-export class SampleColumns {
-  refs = new Uint32Array(4096);
-  times = new Float64Array(4096);
-  values = new Float64Array(4096);
-  length = 0;
-
-  push(ref: number, timeMs: number, value: number, _row?: number): void {
-    const i = this.length++;
-    if (i === this.refs.length) this.#grow();
-    this.refs[i] = ref;
-    this.times[i] = timeMs;
-    this.values[i] = value;
-  }
-
-  /** Removes the samples of float series flagged in `skip` (by ref), keeping the order. */
-  dropRefs(skip: Uint8Array): void {
-    let out = 0;
-    for (let i = 0; i < this.length; i++) {
-      const ref = this.refs[i]!;
-      if (ref < skip.length && skip[ref] === 1) continue;
-      this.refs[out] = ref;
-      this.times[out] = this.times[i]!;
-      this.values[out] = this.values[i]!;
-      out++;
-    }
-    this.length = out;
-  }
-
-  #grow(): void {
-    const n = this.refs.length * 2;
-    const refs = new Uint32Array(n);
-    refs.set(this.refs);
-    const times = new Float64Array(n);
-    times.set(this.times);
-    const values = new Float64Array(n);
-    values.set(this.values);
-    this.refs = refs;
-    this.times = times;
-    this.values = values;
-  }
-}
-
-/**
- * Where flattened samples go, by series reference; `row` is the batch point a sample came from
- * (-1 for `target_info`), for sinks that need more of the point (remote write 2.0's start time).
- */
-export interface SampleSink {
-  push(ref: number, timeMs: number, value: number, row: number): void;
-}
 
 /** Gives each distinct label set a stable reference (the store's series index). */
 export interface RefResolver {
@@ -106,8 +57,14 @@ export class Flattener {
   /** Newest point time per resource id in the batch being flattened (-Infinity: none). */
   #newest = new Float64Array(16).fill(-Infinity);
 
-  constructor(resolver: RefResolver) {
+  readonly #maxBuckets: number;
+  /** Compound points the last `flatten` dropped for having more buckets than the limit. */
+  overLimit = 0;
+
+  /** `maxBuckets`: a histogram point with more buckets (or a summary with more quantiles) is dropped. */
+  constructor(resolver: RefResolver, maxBuckets = Infinity) {
     this.#resolver = resolver;
+    this.#maxBuckets = maxBuckets;
   }
 
   /**
@@ -122,6 +79,7 @@ export class Flattener {
     const resourceOf = this.#resourceOf;
     const touched = this.#touched;
     touched.length = 0;
+    this.overLimit = 0;
     let dropped = 0;
     for (let i = 0; i < s; i++) {
       const ref = seriesRefs[i]!;
@@ -159,7 +117,12 @@ export class Flattener {
       const res = resourceOf[local]!;
       if (t > newest[res]!) newest[res] = t;
       const f = flags[p]!;
-      if (f & PointFlag.COMPOUND) this.#compound(flat, batch, p, t, sink);
+      if (f & PointFlag.COMPOUND) {
+        // The decode workers refuse such points; a WAL written under a higher limit (or a bug)
+        // must not make thousands of series on replay either.
+        if (compoundWidth(flat.def.kind, batch, p) > this.#maxBuckets) this.overLimit++;
+        else this.#compound(flat, batch, p, t, sink);
+      }
       else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, p, t, sink);
     }
     for (const id of touched) {
@@ -298,6 +261,14 @@ export class Flattener {
 }
 
 const EMPTY = new Float64Array(0);
+
+/** Buckets of a histogram point's payload, or quantiles of a summary's (0 for other kinds). */
+function compoundWidth(kind: SeriesDefinition['kind'], b: BatchColumns, p: number): number {
+  const at = b.extraOffset[p]!;
+  if (kind === 'histogram') return b.extra[at + 4]!;
+  if (kind === 'summary') return b.extra[at + 2]!;
+  return 0;
+}
 /** Markers in the per-reference float series column. */
 const SIMPLE_NONE = -1;
 const SIMPLE_COMPOUND = -2;

@@ -2,6 +2,7 @@ import { decodeChunk } from './chunk-decode.js';
 import { HeadChunks } from './chunks.js';
 import { CutPage } from './cut-page.js';
 import { NO_REGION } from './slab.js';
+import { concatSamples } from './concat.js';
 
 export interface HeadOptions {
   readonly pagePoints: number;
@@ -289,19 +290,4 @@ export class Head {
     this.#samples -= closed.count;
     this.#cut.push(new CutPage(this.chunks.slab, ref, closed, this.#segment[ref]!));
   }
-}
-
-/** Joins sample runs into one pair of typed arrays. */
-export function concatSamples(parts: readonly { timestamps: Float64Array; values: Float64Array }[]): { timestamps: Float64Array; values: Float64Array } {
-  if (parts.length === 1) return { timestamps: parts[0]!.timestamps.slice(), values: parts[0]!.values.slice() };
-  const n = parts.reduce((sum, p) => sum + p.timestamps.length, 0);
-  const timestamps = new Float64Array(n);
-  const values = new Float64Array(n);
-  let at = 0;
-  for (const p of parts) {
-    timestamps.set(p.timestamps, at);
-    values.set(p.values, at);
-    at += p.timestamps.length;
-  }
-  return { timestamps, values };
 }
