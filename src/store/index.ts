@@ -11,3 +11,4 @@ export { Flattener, STALE_NAN } from './flatten/index.js';
 export type { PromLabels, RefResolver, SampleSink } from './flatten/index.js';
 export { walShareBytes } from './disk/wal-share.js';
 export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';
+export { encodePagesHere } from './head/index.js';
