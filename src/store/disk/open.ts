@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORE_DIR_MODE } from '../file-modes.js';
 import { Flattener } from '../flatten/index.js';
 import { Head } from '../head/index.js';
 import { decodeBatch, decodeDefinitions, RecordType } from '../records/index.js';
@@ -22,8 +23,8 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
   const now = options.now ?? Date.now;
   const logger = options.logger;
   const dirs = { wal: join(c.path, 'wal'), tier0: join(c.path, 'tier0'), index: join(c.path, 'index') };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  const unlock = lockStoreDir(c.path);
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: STORE_DIR_MODE });
+  const unlock = lockStoreDir(c.path, logger);
   try {
     const index = SeriesIndex.open(dirs.index);
     const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: options.compress, decompress: options.decompress, logger });

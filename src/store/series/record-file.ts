@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync 
 import { CairnError } from '../../errors/index.js';
 import { crc32c } from '../encoding/crc32c.js';
 import { StoreUnavailableError } from '../errors.js';
+import { STORE_FILE_MODE } from '../file-modes.js';
 
 /**
  * An append-only file of CRC-checked records (docs/format/series.md): a 16-byte header
@@ -44,7 +45,7 @@ export class RecordFile {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       bytes = Buffer.alloc(0);
     }
-    const fd = openSync(path, bytes.length === 0 ? 'w+' : 'r+');
+    const fd = openSync(path, bytes.length === 0 ? 'w+' : 'r+', STORE_FILE_MODE);
     if (bytes.length < HEADER) {
       // New, or torn before its header was complete: start over with a header.
       const header = makeHeader(magic);

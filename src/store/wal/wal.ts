@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CairnError, ErrorCodes } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import { StoreUnavailableError } from '../errors.js';
+import { STORE_DIR_MODE } from '../file-modes.js';
 import { CursorStore } from './cursor-store.js';
 import { errorCode, fsyncDir, nodeFileIo, type WalFileIo } from './file-io.js';
 import { MAX_PAYLOAD_BYTES, segmentFileName } from './format.js';
@@ -83,7 +84,7 @@ export class Wal {
     validateOptions(options);
     const io = options.io ?? nodeFileIo;
     const durable = options.fsync !== 'never';
-    await mkdir(options.dir, { recursive: true });
+    await mkdir(options.dir, { recursive: true, mode: STORE_DIR_MODE });
     const cursors = await CursorStore.open(join(options.dir, 'cursors'), { logger: options.logger, io });
     const found = await recoverSegmentDir(io, options.dir, durable, options.logger);
     const next = segmentNumber(Math.max(found.highest ?? 0, cursors.maxSegment() ?? 0) + 1);
