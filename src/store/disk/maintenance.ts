@@ -14,8 +14,10 @@ export async function maintainStore(parts: StoreParts, pages: PageWriter, budget
   void pages.flush();
   try {
     if (c.max_age > 0) for (const file of await ring.deleteOlderThan(parts.now() - c.max_age)) parts.pages.dropFile(file);
-    // Appends only reach the OS: pages must be synced before the WAL that holds them goes.
+    // Appends only reach the OS: pages must be synced before the WAL that holds them goes, and
+    // so must index entries only the WAL holds otherwise (a write that failed on a full disk).
     await ring.sync();
+    index.sync();
     const keepFrom = Math.min(head.oldestSegment(), wal.minCursorSegment() ?? Infinity, wal.currentSegment());
     await wal.deleteSegmentsBefore(segmentNumber(keepFrom));
     forgetDeletedSegments(parts);
