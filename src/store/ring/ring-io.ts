@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { STORE_DIR_MODE, STORE_FILE_MODE } from '../file-modes.js';
 
@@ -29,6 +29,7 @@ export interface RingIo {
   list(dir: string): Promise<string[]>;
   mkdir(dir: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
   /** fsync of the directory, so created and deleted names survive a power cut. */
   syncDir(dir: string): Promise<void>;
 }
@@ -93,6 +94,7 @@ export const nodeRingIo: RingIo = {
     await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
   },
   unlink: (path) => unlink(path),
+  rename: (from, to) => rename(from, to),
   async syncDir(dir) {
     const fh = await open(dir, 'r');
     try {

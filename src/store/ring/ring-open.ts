@@ -6,23 +6,23 @@ import type { FileNumber } from './file-number.js';
 import { parseRingFileName, ringFileName } from './file-number.js';
 import type { RecoveryContext, RecoveryCounters } from './file-recovery.js';
 import { recoverFile } from './file-recovery.js';
-import type { PageTable } from './page-table.js';
-import { PageTableBuilder } from './page-table.js';
+import { PageIndex } from './page-index.js';
 import type { RingFile } from './ring-file.js';
 import type { RingIo } from './ring-io.js';
+import { dropOrphanJournals, finishDeletions } from './ring-leftovers.js';
 import type { OpenStats } from './types.js';
 
 export interface OpenedRing {
   /** Oldest first; the last one is where appends continue. */
   readonly files: RingFile[];
-  readonly pages: PageTable;
+  readonly pages: PageIndex;
   readonly stats: OpenStats;
   /** One past the highest number seen, dropped files included, so no number is ever reused. */
   readonly nextFile: number;
   /**
-   * Whether appends may continue in the last file. Not when the newest datafile was dropped:
-   * the one before it kept any unverifiable tail, and extents written after such a tail could
-   * not be found again by a datafile scan.
+   * Whether appends may continue in the last file. Not when the newest datafile was dropped
+   * (the one before it kept any unverifiable tail, and extents written after such a tail could
+   * not be found again by a datafile scan), nor when its repair could not be written.
    */
   readonly resumeLast: boolean;
 }
@@ -34,35 +34,39 @@ export interface OpenedRing {
 export async function openRingFiles(io: RingIo, dir: string, tier: number, logger: Logger): Promise<OpenedRing> {
   const started = performance.now();
   await io.mkdir(dir);
+  const names = await io.list(dir);
+  const finished = await finishDeletions(io, dir, names);
   const found = new Map<FileNumber, { datafile: boolean; journal: boolean }>();
-  for (const name of await io.list(dir)) {
+  for (const name of names) {
     const parsed = parseRingFileName(name);
-    if (parsed === null) continue;
+    if (parsed === null || finished.has(parsed.file)) continue;
     const entry = found.get(parsed.file) ?? { datafile: false, journal: false };
     entry[parsed.kind] = true;
     found.set(parsed.file, entry);
   }
   const numbers = [...found.keys()].sort((a, b) => a - b);
-  const counters: RecoveryCounters & { orphanJournalsDeleted: number } = {
+  const withDatafile = numbers.filter((n) => found.get(n)?.datafile === true);
+  const orphans = await dropOrphanJournals(
+    io,
+    dir,
+    numbers.filter((n) => found.get(n)?.datafile !== true),
+    logger,
+  );
+  const counters: RecoveryCounters = {
     journalEntriesSkipped: 0,
+    journalEntriesRepaired: 0,
     journalTailsTruncated: 0,
     journalsRebuilt: 0,
     extentsRecovered: 0,
     datafileTailsTruncated: 0,
+    datafileHeadersRepaired: 0,
     datafilesDropped: 0,
-    orphanJournalsDeleted: 0,
+    extentsLost: orphans.extentsLost,
     extents: 0,
   };
-  const into = new PageTableBuilder(await estimatePages(io, dir, numbers));
+  const into = new PageIndex(await estimatePages(io, dir, numbers));
   const ctx: RecoveryContext = { io, dir, tier, logger, counters, into };
-  const withDatafile = numbers.filter((n) => found.get(n)?.datafile === true);
   const newest = withDatafile[withDatafile.length - 1];
-  for (const file of numbers) {
-    if (found.get(file)?.datafile === true) continue;
-    // A crash between deleting a datafile and its journal (the datafile goes first).
-    await io.unlink(join(dir, ringFileName(file, 'journal')));
-    counters.orphanJournalsDeleted++;
-  }
   // Reading the next journal while this one is parsed hides most of the I/O of a cold start.
   const readAhead = (i: number): Promise<Uint8Array> | null => {
     const file = withDatafile[i];
@@ -79,16 +83,19 @@ export async function openRingFiles(io: RingIo, dir: string, tier: number, logge
     const recovered = await recoverFile(ctx, file, file === newest, journal);
     if (recovered !== null) files.push(recovered);
   }
-  const pages = into.build();
   const stats: OpenStats = {
     datafiles: files.length,
-    pages: pages.length,
+    pages: into.pageCount,
     ...counters,
+    orphanJournalsDeleted: orphans.datafilesLost,
+    datafilesLost: orphans.datafilesLost,
+    deletionsFinished: finished.size,
     durationMs: performance.now() - started,
   };
   logger.info('store ring: opened', { dir, ...stats, durationMs: Math.round(stats.durationMs) });
-  const highest = numbers[numbers.length - 1] ?? 0;
-  return { files, pages, stats, nextFile: highest + 1, resumeLast: files[files.length - 1]?.file === newest };
+  const highest = Math.max(numbers[numbers.length - 1] ?? 0, ...finished);
+  const last = files[files.length - 1];
+  return { files, pages: into, stats, nextFile: highest + 1, resumeLast: last !== undefined && last.file === newest && last.appendable };
 }
 
 /** An upper bound from the journal sizes (every page takes 28 bytes of a journal), so the table never grows while parsing. */

@@ -1,6 +1,4 @@
 export { SeriesIndex } from './series-index.js';
-export { PageTable } from './page-table.js';
-export type { PageEntry } from './page-table.js';
 export { RecordFile } from './record-file.js';
 export { RecordPair } from './record-pair.js';
 export { scanRecords, encodeRecordFile } from './record-scan.js';
