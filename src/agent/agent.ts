@@ -59,8 +59,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     throw err;
   }
   const admission = new Admission(config.limits.max_inflight_bytes);
-  const limits = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
-  const pipeline = new IngestPipeline({ pool, store, admission, limits, retryAfterMs: config.limits.retry_after, registry, logger });
+  const pipeline = new IngestPipeline({ pool, store, admission, retryAfterMs: config.limits.retry_after, registry, logger });
   registry.gauge('cairn_pipeline_inflight_bytes', 'Request bytes admitted and not yet answered.', () => admission.inFlightBytes);
   registerWorkerMetrics(registry, pool);
   const stopProcessMetrics = registerProcessMetrics(registry);

@@ -1,3 +1,4 @@
+import type { CutPage } from '../store/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import { decompressExtent } from '../store/encoding/index.js';
 
@@ -18,21 +19,24 @@ export function decompressExtentBytes(bytes: Uint8Array, rawLength: number): Uin
   return decompressExtent(bytes, rawLength);
 }
 
-/** Page encoding for the store, in the worker pool: samples are copied out (the head keeps serving them). */
-export function createPageEncoder(pool: WorkerPool): (pages: readonly { timestamps: Float64Array; values: Float64Array; count: number }[]) => Promise<Uint8Array[]> {
+/** Page encoding for the store, in the worker pool: the head's compressed chunks are copied over (the head keeps serving them until written). */
+export function createPageEncoder(pool: WorkerPool): (pages: readonly CutPage[]) => Promise<Uint8Array[]> {
   return async (pages) => {
-    const total = pages.reduce((n, p) => n + p.count, 0);
-    const timestamps = new Float64Array(total);
-    const values = new Float64Array(total);
+    const total = pages.reduce((n, p) => n + p.chunk.length, 0);
+    const chunks = new Uint8Array(total);
+    const offsets = new Uint32Array(pages.length);
+    const bits = new Uint32Array(pages.length);
     const counts = new Uint32Array(pages.length);
     let at = 0;
     pages.forEach((p, i) => {
-      timestamps.set(p.timestamps.subarray(0, p.count), at);
-      values.set(p.values.subarray(0, p.count), at);
+      const chunk = p.chunk;
+      chunks.set(chunk, at);
+      offsets[i] = at;
+      bits[i] = p.bits;
       counts[i] = p.count;
-      at += p.count;
+      at += chunk.length;
     });
-    const reply = await pool.run('encode-pages', { timestamps, values, counts }, [timestamps.buffer, values.buffer, counts.buffer]);
+    const reply = await pool.run('encode-pages', { chunks, offsets, bits, counts }, [chunks.buffer, offsets.buffer, bits.buffer, counts.buffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
     const out: Uint8Array[] = [];
     let offset = 0;

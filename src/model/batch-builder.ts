@@ -1,4 +1,4 @@
-import type { Batch } from './batch.js';
+import type { Batch, BatchColumns } from './batch.js';
 
 /** Grows columnar arrays by doubling; reused across requests by one decoder. */
 export class BatchBuilder {
@@ -57,6 +57,23 @@ export class BatchBuilder {
 
   setExtraOffset(point: number, offset: number): void {
     this.extraOffset[point] = offset;
+  }
+
+  /** The rows written since the last reset, as views of the builder's own arrays (valid until it writes again). */
+  view(): BatchColumns {
+    return {
+      pointCount: this.pointCount,
+      series: this.series,
+      timeMs: this.timeMs,
+      startMs: this.startMs,
+      values: this.values,
+      flags: this.flags,
+      extraOffset: this.extraOffset,
+      extra: this.extra,
+      extraLength: this.extraLength,
+      seriesCount: this.seriesCount,
+      seriesHashes: this.seriesHashes,
+    };
   }
 
   /** Hands the arrays over (they may be transferred) and starts fresh ones. */

@@ -31,6 +31,15 @@ export interface Batch extends BatchColumns {
    * (undefined for the rest). Filled on the main thread just before `Store.append`.
    */
   definitions: (SeriesDefinition | undefined)[];
+  /**
+   * Per local series, the store's reference as the decode worker found it in the shared series
+   * table (-1: not known yet); absent when nobody looked.
+   */
+  seriesRefs?: Int32Array;
+  /** The WAL frame a decode worker built for this batch (a sealed compact sample record), when it did. */
+  frame?: Uint8Array;
+  /** Payload bytes of `frame` before compression, for the WAL's counters. */
+  framePayloadBytes?: number;
 }
 
 /** The ArrayBuffers to list when posting a batch to another thread. */

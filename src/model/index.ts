@@ -9,3 +9,4 @@ export { hashBytes, hashWord, hashStrings, hashOut } from './hash.js';
 export { HashMap64 } from './hash-map64.js';
 export { identify } from './series-identity.js';
 export type { AttributeLimits, IdentityResult, SeriesParts } from './series-identity.js';
+export { SeriesRefTable, SharedSeriesTable } from './shared-series-table.js';

@@ -1,10 +1,8 @@
-import type { AttributeLimits, Batch, BatchColumns } from '../model/index.js';
-import { identify } from '../model/index.js';
+import type { Batch, SeriesDefinition } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
 import type { Counter, Histogram, Registry } from '../telemetry/index.js';
 import type { DecodeReply, WorkerPool } from '../workers/index.js';
-import { decodeSeriesParts, SOURCE_STRIDE } from '../workers/index.js';
 import { permanent, refused, retryable } from '../component/index.js';
 import { Admission } from './admission.js';
 import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
@@ -13,10 +11,21 @@ export interface IngestOptions {
   readonly pool: WorkerPool;
   readonly store: Store;
   readonly admission: Admission;
-  readonly limits: AttributeLimits;
   readonly retryAfterMs: number;
   readonly registry: Registry;
   readonly logger: Logger;
+}
+
+/** Reply buffers kept to hand back to the workers; about the requests in flight. */
+const MAX_RECYCLED = 16;
+
+/** The definitions a worker sent, by local series (only for series it found no reference for). */
+function definitionsOf(reply: { readonly definitions: Uint8Array }): Batch['definitions'] {
+  const out: Batch['definitions'] = [];
+  if (reply.definitions.length === 0) return out;
+  const text = Buffer.from(reply.definitions.buffer, reply.definitions.byteOffset, reply.definitions.byteLength).toString('utf8');
+  for (const [local, def] of JSON.parse(text) as [number, SeriesDefinition][]) out[local] = def;
+  return out;
 }
 
 /** A share of the in-flight budget held for one request. */
@@ -40,9 +49,14 @@ export class IngestPipeline {
   readonly #exemplars: Counter;
   readonly #duration: Histogram;
   #closed = false;
+  readonly #recycled: ArrayBuffer[] = [];
 
   constructor(options: IngestOptions) {
     this.#o = options;
+    // Decode workers look series references up in the store's table (and in each grown one).
+    const refs = options.store.seriesRefs();
+    options.pool.broadcast('series-table', { buffer: refs.current.buffer });
+    refs.onGrow((table) => options.pool.broadcast('series-table', { buffer: table.buffer }));
     const r = options.registry;
     this.#accepted = r.counter('cairn_receiver_accepted_points_total', 'Points decoded and stored.');
     this.#rejected = r.counter('cairn_receiver_rejected_points_total', 'Points that failed validation (reported as partial success).');
@@ -98,35 +112,40 @@ export class IngestPipeline {
     try {
       // Copy unless the body owns its whole ArrayBuffer (Buffer#slice would share the pool).
       const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-      reply = await this.#o.pool.run(
-        'decode',
-        { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength },
-        [owned.buffer as ArrayBuffer],
-      );
+      const recycle = this.#recycled.pop();
+      const transfer = [owned.buffer as ArrayBuffer];
+      if (recycle !== undefined) transfer.push(recycle);
+      reply = await this.#o.pool.run('decode', { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength, recycle }, transfer);
     } catch (err) {
       this.#o.logger.warn('decode failed', { component: 'pipeline', receiver, error: (err as Error).message });
       return this.#unavailable((err as Error).message, receiver, 'worker_lost');
     }
     if (reply.status !== 'ok') return permanent(reply.status, reply.message);
-    // An inflated body counts at its decoded size; past the budget it is refused like any other.
-    if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
-      this.#refusedPoints.add(reply.columns.pointCount, { receiver, reason: 'inflight_bytes' });
-      return this.refused(receiver);
-    }
-    const batch = this.#toBatch(reply);
-    if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
-    if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
-    if (batch.pointCount > 0) {
-      try {
-        await this.#o.store.append(batch);
-      } catch (err) {
-        this.#o.logger.warn('store append failed', { component: 'pipeline', receiver, error: (err as Error).message });
-        this.#refusedPoints.add(batch.pointCount, { receiver, reason: 'store' });
-        return this.#unavailable(`the store cannot take data now: ${(err as Error).message}`, receiver, 'store');
+    try {
+      // An inflated body counts at its decoded size; past the budget it is refused like any other.
+      if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
+        this.#refusedPoints.add(reply.columns.pointCount, { receiver, reason: 'inflight_bytes' });
+        return this.refused(receiver);
       }
-      this.#accepted.add(batch.pointCount, { receiver });
+      if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
+      if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
+      const points = reply.columns.pointCount;
+      if (points > 0) {
+        const batch: Batch = { ...reply.columns, definitions: definitionsOf(reply), seriesRefs: reply.seriesRefs, frame: reply.frame, framePayloadBytes: reply.framePayloadBytes };
+        try {
+          await this.#o.store.append(batch);
+        } catch (err) {
+          this.#o.logger.warn('store append failed', { component: 'pipeline', receiver, error: (err as Error).message });
+          this.#refusedPoints.add(points, { receiver, reason: 'store' });
+          return this.#unavailable(`the store cannot take data now: ${(err as Error).message}`, receiver, 'store');
+        }
+        this.#accepted.add(points, { receiver });
+      }
+      return { status: 'ok', accepted: reply.accepted, rejected: reply.rejected, errorMessage: reply.errorMessage };
+    } finally {
+      // The store keeps nothing of the batch once append settles: the buffer goes back to a worker.
+      if (this.#recycled.length < MAX_RECYCLED) this.#recycled.push(reply.buffer);
     }
-    return { status: 'ok', accepted: reply.accepted, rejected: reply.rejected, errorMessage: reply.errorMessage };
   }
 
   /**
@@ -153,24 +172,6 @@ export class IngestPipeline {
   /** Stop admitting; requests already admitted finish. */
   close(): void {
     this.#closed = true;
-  }
-
-  #toBatch(reply: Extract<DecodeReply, { status: 'ok' }>): Batch {
-    const c: BatchColumns = reply.columns;
-    const store = this.#o.store;
-    const definitions: Batch['definitions'] = new Array(c.seriesCount);
-    for (let i = 0; i < c.seriesCount; i++) {
-      const hi = c.seriesHashes[2 * i]!;
-      const lo = c.seriesHashes[2 * i + 1]!;
-      if (store.hasSeries(hi, lo)) continue;
-      if (reply.definitions !== null) definitions[i] = reply.definitions[i];
-      else {
-        // New to the store: decode its strings from the request bytes the worker handed back.
-        const id = identify(decodeSeriesParts(reply.body, reply.sources, i * SOURCE_STRIDE), this.#o.limits);
-        if (id.ok) definitions[i] = id.def;
-      }
-    }
-    return { ...c, definitions };
   }
 
   #unavailable(message: string, receiver: string, reason: string): IngestFailure {

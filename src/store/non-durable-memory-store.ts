@@ -1,5 +1,5 @@
 import type { Batch, SeriesDefinition } from '../model/index.js';
-import { HashMap64, PointFlag } from '../model/index.js';
+import { HashMap64, PointFlag, SeriesRefTable } from '../model/index.js';
 import { CairnError, ErrorCodes } from '../errors/index.js';
 import type { Querier } from '../query/index.js';
 import type { Store, StoreUsage } from './store.js';
@@ -27,6 +27,7 @@ export interface NonDurableMemoryStoreOptions {
  */
 export class NonDurableMemoryStore implements Store {
   readonly #series = new HashMap64<SeriesDefinition>(4096);
+  readonly #refs = new SeriesRefTable();
   readonly #batches: Batch[] = [];
   readonly #maxPoints: number;
   #points = 0;
@@ -44,13 +45,21 @@ export class NonDurableMemoryStore implements Store {
     return this.#series.has(hashHi, hashLo);
   }
 
+  seriesRefs(): SeriesRefTable {
+    return this.#refs;
+  }
+
   async append(batch: Batch): Promise<void> {
     for (let i = 0; i < batch.seriesCount; i++) {
       const def = batch.definitions[i];
       if (def === undefined) continue;
-      if (!this.#series.has(def.hashHi, def.hashLo)) this.#series.set(def.hashHi, def.hashLo, def);
+      if (!this.#series.has(def.hashHi, def.hashLo)) {
+        this.#series.set(def.hashHi, def.hashLo, def);
+        this.#refs.set(def.hashHi, def.hashLo, this.#series.size - 1);
+      }
     }
-    this.#batches.push(batch);
+    // A copy: the caller reuses the batch's arrays once this resolves.
+    this.#batches.push(copyBatch(batch));
     this.#points += batch.pointCount;
     while (this.#points > this.#maxPoints && this.#batches.length > 1) {
       const old = this.#batches.shift()!;
@@ -96,4 +105,22 @@ export class NonDurableMemoryStore implements Store {
 function nextExtra(b: Batch, i: number): number {
   for (let j = i + 1; j < b.pointCount; j++) if (b.flags[j]! & PointFlag.COMPOUND) return b.extraOffset[j]!;
   return b.extraLength;
+}
+
+function copyBatch(b: Batch): Batch {
+  const n = b.pointCount;
+  return {
+    pointCount: n,
+    seriesCount: b.seriesCount,
+    extraLength: b.extraLength,
+    series: b.series.slice(0, n),
+    timeMs: b.timeMs.slice(0, n),
+    startMs: b.startMs.slice(0, n),
+    values: b.values.slice(0, n),
+    flags: b.flags.slice(0, n),
+    extraOffset: b.extraOffset.slice(0, n),
+    extra: b.extra.slice(0, b.extraLength),
+    seriesHashes: b.seriesHashes.slice(0, 2 * b.seriesCount),
+    definitions: b.definitions,
+  };
 }

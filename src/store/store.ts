@@ -1,5 +1,5 @@
 import type { Component } from '../component/index.js';
-import type { Batch } from '../model/index.js';
+import type { Batch, SeriesRefTable } from '../model/index.js';
 import type { Querier } from '../query/index.js';
 import type { Tail, TailOptions } from './tail/index.js';
 
@@ -26,8 +26,9 @@ export interface Store extends Component {
   /** True if the store already holds the definition of the series with this 64-bit hash. */
   hasSeries(hashHi: number, hashLo: number): boolean;
   /**
-   * Takes ownership of the batch. Definitions must be present for every local series the
-   * store did not know. Rejects with StoreUnavailableError when it cannot take data now.
+   * Stores the batch. Definitions must be present for every local series the store did not
+   * know. The store keeps no reference to the batch's arrays once this settles (the caller
+   * reuses them). Rejects with StoreUnavailableError when it cannot take data now.
    */
   append(batch: Batch): Promise<void>;
   /** Reads for the query engine: series by matchers, samples by time. */
@@ -38,4 +39,9 @@ export interface Store extends Component {
    */
   openTail(name: string, options?: TailOptions): Promise<Tail>;
   usage(): StoreUsage;
+  /**
+   * The store's series references by identity hash, shared with the decode workers (after
+   * `start`): they write references instead of hashes into the WAL records they build.
+   */
+  seriesRefs(): SeriesRefTable;
 }

@@ -1,39 +1,45 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
-import { batchTransferList } from '../model/index.js';
 import { DecodeError } from './decode/decode-error.js';
 import type { IdentityCache } from './decode/otlp-json.js';
 import { decodeOtlpJson } from './decode/otlp-json.js';
+import type { DecodeOutcome } from './decode/otlp-proto.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
+import { ReplyPreparer } from './decode/prepare-reply.js';
 import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { compressExtent, encodePage } from '../store/encoding/index.js';
+import { decodeChunk } from '../store/head/index.js';
 
-// Entry point of a decode worker thread: decompress, decode, normalize, reply with columns.
+// Entry point of a decode worker thread: decompress, decode, normalize, build the WAL record,
+// reply with one buffer.
 const data = workerData as DecodeWorkerData;
 const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes };
 const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
+const preparer = new ReplyPreparer();
 const port = parentPort!;
 
 port.on('message', (req: WorkerMessage) => {
-  if (req.op === 'encode-pages') {
-    const out = encodePages(req);
-    port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer, out.lengths.buffer as ArrayBuffer] : []);
-    return;
+  switch (req.op) {
+    case 'series-table':
+      preparer.useTable(req.buffer);
+      return;
+    case 'encode-pages': {
+      const out = encodePages(req);
+      port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer, out.lengths.buffer as ArrayBuffer] : []);
+      return;
+    }
+    case 'compress': {
+      const out = compress(req);
+      port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer] : []);
+      return;
+    }
+    case 'decode': {
+      if (req.recycle !== undefined) preparer.recycle(req.recycle);
+      const reply = handle(req);
+      port.postMessage(reply, reply.status === 'ok' ? [reply.buffer] : []);
+    }
   }
-  if (req.op === 'compress') {
-    const out = compress(req);
-    port.postMessage(out, out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer] : []);
-    return;
-  }
-  const reply = handle(req);
-  if (reply.status !== 'ok') {
-    port.postMessage(reply);
-    return;
-  }
-  const transfer = [...batchTransferList(reply.columns), reply.sources.buffer as ArrayBuffer];
-  if (reply.body.byteLength > 0) transfer.push(reply.body.buffer as ArrayBuffer);
-  port.postMessage(reply, transfer);
 });
 
 function handle(req: DecodeRequest & { id: number }): DecodeReply {
@@ -41,7 +47,6 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
   if (req.gzip) {
     try {
       const inflated = gunzipSync(body, { maxOutputLength: req.maxBytes });
-      // A fresh buffer we own whole, so it can be transferred back.
       body = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
@@ -51,13 +56,9 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
     }
   }
   try {
-    if (req.format === 'json') {
-      const out = decodeOtlpJson(body, limits, jsonIdentities);
-      return { id: req.id, status: 'ok', columns: out.batch, body: new Uint8Array(0), sources: out.sources, definitions: out.definitions, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
-    }
-    const out = protoDecoder.decode(body);
-    const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-    return { id: req.id, status: 'ok', columns: out.batch, body: whole ? body : body.slice(), sources: out.sources, definitions: null, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
+    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, limits, jsonIdentities) : protoDecoder.decode(body);
+    const prepared = preparer.prepare(out);
+    return { id: req.id, status: 'ok', ...prepared, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
   } catch (err) {
     if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
     // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.
@@ -79,11 +80,13 @@ function compress(req: CompressRequest & { id: number }): CompressReply {
 function encodePages(req: EncodePagesRequest & { id: number }): EncodePagesReply {
   try {
     const pages: Uint8Array[] = [];
-    let at = 0;
-    for (const n of req.counts) {
-      pages.push(encodePage(req.timestamps.subarray(at, at + n), req.values.subarray(at, at + n), n));
-      at += n;
-    }
+    const max = req.counts.reduce((m, n) => Math.max(m, n), 0);
+    const timestamps = new Float64Array(max);
+    const values = new Float64Array(max);
+    req.counts.forEach((n, i) => {
+      decodeChunk(req.chunks, req.offsets[i]!, req.bits[i]!, n, timestamps, values);
+      pages.push(encodePage(timestamps, values, n));
+    });
     const bytes = new Uint8Array(pages.reduce((sum, p) => sum + p.length, 0));
     const lengths = new Uint32Array(pages.length);
     let offset = 0;

@@ -1,4 +1,4 @@
-import type { BatchColumns, SeriesDefinition } from '../model/index.js';
+import type { PreparedBatch } from './decode/prepare-reply.js';
 
 /** Decode one export request body (transferred). */
 export interface DecodeRequest {
@@ -9,26 +9,27 @@ export interface DecodeRequest {
   readonly body: ArrayBuffer;
   readonly offset: number;
   readonly length: number;
+  /** A reply buffer the main thread is done with, transferred back for reuse. */
+  readonly recycle?: ArrayBuffer;
 }
 
 
 export type DecodeReply =
-  | {
+  | ({
       readonly id: number;
       readonly status: 'ok';
-      readonly columns: BatchColumns;
-      /** The (decompressed) request bytes, handed back so new series can be materialized. */
-      readonly body: Uint8Array;
-      readonly sources: Uint32Array;
-      /** JSON requests carry their definitions ready-made. */
-      readonly definitions: SeriesDefinition[] | null;
       readonly accepted: number;
       readonly rejected: number;
       readonly errorMessage: string;
       readonly exemplarsDropped: number;
       readonly decodedBytes: number;
-    }
+    } & PreparedBatch)
   | { readonly id: number; readonly status: 'invalid' | 'too_large' | 'internal'; readonly message: string };
+
+/** The store's shared table of series references, sent to every worker (and again when it grows). */
+export interface SeriesTableMessage {
+  readonly buffer: SharedArrayBuffer;
+}
 
 /** Data a decode worker is started with. */
 export interface DecodeWorkerData {
@@ -43,10 +44,14 @@ export interface CompressRequest {
 
 export type CompressReply = { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array } | { readonly id: number; readonly status: 'internal'; readonly message: string };
 
-/** Encode pages (their samples concatenated, `counts` per page) with the store's page codec. */
+/**
+ * Encode pages with the store's page codec, from the head's compressed chunks (concatenated in
+ * `chunks`, the i-th at `offsets[i]` with `bits[i]` bits and `counts[i]` samples).
+ */
 export interface EncodePagesRequest {
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
+  readonly chunks: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly bits: Uint32Array;
   readonly counts: Uint32Array;
 }
 
@@ -59,6 +64,8 @@ export interface WorkerOps {
   readonly decode: { readonly request: DecodeRequest; readonly reply: DecodeReply };
   readonly compress: { readonly request: CompressRequest; readonly reply: CompressReply };
   readonly 'encode-pages': { readonly request: EncodePagesRequest; readonly reply: EncodePagesReply };
+  /** Broadcast, never answered. */
+  readonly 'series-table': { readonly request: SeriesTableMessage; readonly reply: never };
 }
 
 /** A request as the worker receives it. */

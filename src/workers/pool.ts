@@ -46,6 +46,11 @@ export interface WorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps> {
    * the worker's reply carrying the same id.
    */
   run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']>;
+  /**
+   * Sends a message no worker answers to every running worker, and to each worker started
+   * later (the latest message per op is kept for them).
+   */
+  broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void;
   stats(): WorkerPoolStats;
   shutdown(): Promise<void>;
 }
@@ -95,6 +100,8 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
   /** Workers being stopped for idleness, awaited by shutdown. */
   const stopping = new Set<Promise<number>>();
   let nextId = 1;
+  /** The latest broadcast per op, for workers started after it. */
+  const broadcasts = new Map<string, object>();
   let crashes = 0;
   let closing = false;
 
@@ -141,6 +148,7 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
     slot.respawning = false;
     const worker = new Worker(fileURLToPath(options.script), { workerData: options.workerData });
     slot.worker = worker;
+    for (const [op, request] of broadcasts) worker.postMessage({ ...request, op });
     slot.idleSince = performance.now();
     worker.on('message', (reply: { id: number }) => {
       if (slot.worker !== worker) return;
@@ -224,6 +232,10 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
           reject(err as Error);
         }
       });
+    },
+    broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void {
+      broadcasts.set(op, request);
+      for (const s of slots) s.worker?.postMessage({ ...request, op });
     },
     stats(): WorkerPoolStats {
       const now = performance.now();

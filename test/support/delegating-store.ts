@@ -1,4 +1,4 @@
-import type { Batch } from '../../src/model/index.js';
+import type { Batch, SeriesRefTable } from '../../src/model/index.js';
 import type { Querier } from '../../src/query/index.js';
 import type { NonDurableMemoryStore, Store, StoreUsage, Tail } from '../../src/store/index.js';
 
@@ -28,6 +28,10 @@ export class DelegatingStore implements Store {
 
   openTail(name: string): Promise<Tail> {
     return this.inner.openTail(name);
+  }
+
+  seriesRefs(): SeriesRefTable {
+    return this.inner.seriesRefs();
   }
 
   usage(): StoreUsage {

@@ -182,3 +182,38 @@ export function expectCairnError(fn: () => unknown, code: string, includes?: str
 
 /** mulberry32 (test/support/prng.ts), under this folder's name. */
 export { mulberry32 as rng } from './prng.js';
+
+/**
+ * The store's references for OTel series, as the tests' stand-in for the index: a reference
+ * per definition (by hash), and the refs of a batch's locals from the definitions it carries
+ * or from `lookup` (-1 where neither knows the series).
+ */
+export class RefRegistry {
+  readonly #byKey = new Map<string, number>();
+  readonly #defs: SeriesDefinition[] = [];
+
+  refOf(def: SeriesDefinition): number {
+    const key = `${def.hashHi}:${def.hashLo}`;
+    let ref = this.#byKey.get(key);
+    if (ref === undefined) {
+      ref = this.#defs.length;
+      this.#defs.push(def);
+      this.#byKey.set(key, ref);
+    }
+    return ref;
+  }
+
+  readonly byRef = (ref: number): SeriesDefinition | undefined => this.#defs[ref];
+
+  refsFor(batch: Batch, lookup: (hi: number, lo: number) => SeriesDefinition | undefined = () => undefined): Int32Array {
+    const refs = new Int32Array(batch.seriesCount);
+    for (let i = 0; i < batch.seriesCount; i++) {
+      const hi = batch.seriesHashes[2 * i]!;
+      const lo = batch.seriesHashes[2 * i + 1]!;
+      const known = this.#byKey.get(`${hi}:${lo}`);
+      const def = batch.definitions[i] ?? (known === undefined ? lookup(hi, lo) : this.#defs[known]);
+      refs[i] = def === undefined ? -1 : this.refOf(def);
+    }
+    return refs;
+  }
+}

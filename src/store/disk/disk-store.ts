@@ -1,9 +1,8 @@
-import type { Batch, BatchColumns } from '../../model/index.js';
+import type { Batch, SeriesRefTable } from '../../model/index.js';
 import { ErrorCodes } from '../../errors/index.js';
 import type { Querier } from '../../query/index.js';
 import { decodePage } from '../encoding/index.js';
 import { StoreUnavailableError } from '../errors.js';
-import { decodeBatch, RecordType } from '../records/index.js';
 import { StoreQuerier } from '../read/store-querier.js';
 import type { Store, StoreUsage } from '../store.js';
 import type { Tail, TailOptions, TailSource } from '../tail/index.js';
@@ -12,6 +11,7 @@ import { BatchAppender } from './append.js';
 import { BudgetKeeper } from './budget.js';
 import { maintainStore } from './maintenance.js';
 import { openStore } from './open.js';
+import { batchOfRecord } from './replay-record.js';
 import { PageWriter } from './page-writer.js';
 import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
 import { storeCounters } from './parts.js';
@@ -95,13 +95,17 @@ export class DiskStore implements Store {
     const source: TailSource = {
       wal: p.wal,
       logger: p.logger,
-      decode: (type, payload): BatchColumns | null => (type === RecordType.SAMPLES ? decodeBatch(payload) : null),
+      decode: (type, payload) => batchOfRecord(p, type, payload),
       definitionOf: (hi, lo) => p.index.definition(hi, lo),
       points: p.segmentPoints,
     };
     const tail = await StoreTail.open(source, name, options);
     this.#tails.add(tail);
     return tail;
+  }
+
+  seriesRefs(): SeriesRefTable {
+    return this.#requireParts().index.otel.table;
   }
 
   usage(): StoreUsage {

@@ -1,6 +1,6 @@
-import type { Batch } from '../../model/index.js';
-import type { WalPosition } from '../wal/index.js';
+import type { BatchColumns } from '../../model/index.js';
 import { SampleColumns } from '../flatten/index.js';
+import type { WalPosition } from '../wal/index.js';
 import type { StoreParts } from './parts.js';
 
 /**
@@ -10,24 +10,32 @@ import type { StoreParts } from './parts.js';
 export class HeadIngest {
   readonly #parts: StoreParts;
   readonly #columns = new SampleColumns();
-  readonly #definitionOf: (hi: number, lo: number) => ReturnType<StoreParts['index']['definition']>;
+  readonly #definitionOf: (ref: number) => ReturnType<StoreParts['index']['otel']['byRef']>;
 
   constructor(parts: StoreParts) {
     this.#parts = parts;
-    this.#definitionOf = (hi, lo) => parts.index.definition(hi, lo);
+    this.#definitionOf = (ref) => parts.index.otel.byRef(ref);
   }
 
-  ingest(batch: Batch, position: WalPosition): void {
-    const segment = position.segment;
+  /** `seriesRefs`: the store's reference of each local series (-1: unknown, dropped and counted). */
+  ingest(batch: BatchColumns, seriesRefs: Int32Array, position: WalPosition): void {
     const { flattener, head, index, counters, now } = this.#parts;
     const cols = this.#columns;
     cols.length = 0;
-    const missing = flattener.flatten(batch, this.#definitionOf, cols);
-    const { outOfOrder, duplicate } = head.appendColumns(cols.refs, cols.times, cols.values, cols.length, segment, now());
+    const missing = flattener.flatten(batch, seriesRefs, this.#definitionOf, cols);
+    const { outOfOrder, duplicate } = head.appendColumns(cols.refs, cols.times, cols.values, cols.length, position.segment, now());
     index.flush();
-    this.#parts.segmentPoints.add(segment, position.offset, batch.pointCount);
+    this.#parts.segmentPoints.add(position.segment, position.offset, batch.pointCount);
     if (outOfOrder > 0) counters.dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) counters.dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) counters.dropped.add(missing, { reason: 'unknown_series' });
+  }
+
+  /** References for locals the record named by hash (-1 where the store has no definition). */
+  resolve(batch: BatchColumns, seriesRefs: Int32Array): void {
+    const otel = this.#parts.index.otel;
+    for (let i = 0; i < batch.seriesCount; i++) {
+      if (seriesRefs[i]! < 0) seriesRefs[i] = otel.refOf(batch.seriesHashes[2 * i]!, batch.seriesHashes[2 * i + 1]!);
+    }
   }
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { STORE_DIR_MODE } from '../file-modes.js';
 import { Flattener } from '../flatten/index.js';
 import { Head } from '../head/index.js';
-import { decodeBatch, decodeDefinitions, RecordType } from '../records/index.js';
 import type { ReadLoss } from '../ring/index.js';
 import { DatafileRing } from '../ring/index.js';
 import { SeriesIndex } from '../series/index.js';
@@ -13,6 +12,7 @@ import { lockStoreDir } from './dir-lock.js';
 import { HeadIngest } from './ingest.js';
 import { reportOpenDamage } from './open-damage.js';
 import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
+import { replayRecord } from './replay-record.js';
 import { walSegmentBytes } from './wal-share.js';
 
 /**
@@ -37,10 +37,7 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
-    const replay = await wal.replay(undefined, (rec) => {
-      if (rec.type === RecordType.DEFINITIONS) index.addDefinitions(decodeDefinitions(rec.payload));
-      else if (rec.type === RecordType.SAMPLES) ingest.ingest(decodeBatch(rec.payload), rec.position);
-    });
+    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec));
     reportOpenDamage({ counters, logger, ring: opened.stats, index, pages, walCorrupt: replay.corruptRecordsSkipped });
     logger.info('store opened', { component: 'store', path: c.path, series: index.seriesCount, pages: pages.pageCount, replayMs: now() - started, ...replay });
     return { parts, ingest };

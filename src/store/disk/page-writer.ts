@@ -53,7 +53,7 @@ export class PageWriter {
         // The series references these pages use must be on disk before the pages are.
         index.sync();
         await this.#makeRoom(raw);
-        const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.timestamps[0]!, maxT: p.timestamps[p.count - 1]!, count: p.count }, bytes: encoded[k]! }));
+        const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.count }, bytes: encoded[k]! }));
         // The ring indexes the pages it appends (ring.pages).
         await ring.appendExtent(pages);
         head.release(group);

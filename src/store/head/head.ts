@@ -1,22 +1,7 @@
-/** A page being filled for one series. */
-interface OpenPage {
-  timestamps: Float64Array;
-  values: Float64Array;
-  count: number;
-  /** Wall-clock ms of the first append, for the age-based cut. */
-  openedAt: number;
-  /** Oldest WAL segment holding one of this page's samples. */
-  segment: number;
-}
-
-/** A page taken out of the head, waiting to be encoded and written to a datafile. */
-export interface CutPage {
-  readonly ref: number;
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
-  readonly count: number;
-  readonly segment: number;
-}
+import { decodeChunk } from './chunk-decode.js';
+import { HeadChunks } from './chunks.js';
+import { CutPage } from './cut-page.js';
+import { NO_REGION } from './slab.js';
 
 export interface HeadOptions {
   readonly pagePoints: number;
@@ -29,24 +14,26 @@ export interface HeadOptions {
 export type AppendResult = 'ok' | 'out_of_order' | 'duplicate' | 'written';
 
 /**
- * The in-memory head: one open page per series. A page is cut when it holds `pagePoints`
- * samples, when it has been open longer than `pageMaxAgeMs`, or when a sample would make it
- * span more than `pageMaxAgeMs` of data time; cut pages wait (still queryable) until
- * the store has written them. Samples older than the newest one of their series are refused,
- * as in Prometheus; a repeat of the newest timestamp with the same value is ignored.
+ * The in-memory head: one open page per series, held compressed (chunks.ts). A page is cut
+ * when it holds `pagePoints` samples, when it has been open longer than `pageMaxAgeMs`, or when
+ * a sample would make it span more than `pageMaxAgeMs` of data time; cut pages wait (still
+ * queryable) until the store has written them. Samples older than the newest one of their
+ * series are refused, as in Prometheus; a repeat of the newest timestamp with the same value
+ * is ignored.
  */
 export class Head {
   readonly #o: HeadOptions;
-  // Dense per-reference state: typed arrays and a pre-filled array keep V8 off dictionary
-  // elements, which costs several times more per append (measured).
-  #open: (OpenPage | undefined)[] = [];
-  #lastT = new Float64Array(0);
-  #lastV = new Float64Array(0);
+  readonly chunks = new HeadChunks();
+  /** Per ref: wall-clock ms the open page got its first sample, and the oldest WAL segment in it. */
+  #openedAt: Float64Array = new Float64Array(0);
+  #segment: Int32Array = new Int32Array(0);
   /** Newest timestamp already in written pages when the series was first seen (replay skips up to it). */
-  #floor = new Float64Array(0);
+  #floor: Float64Array = new Float64Array(0);
+  /** Bytes of each series' last cut chunk, to size the next one. */
+  #lastBytes: Int32Array = new Int32Array(0);
   #cut: CutPage[] = [];
-  /** Size of each series' last cut page. */
-  readonly #lastCount: number[] = [];
+  /** Pages handed over and not yet written: still served to queries and still pinning the WAL. */
+  #pending: CutPage[] = [];
   #samples = 0;
 
   constructor(options: HeadOptions) {
@@ -58,6 +45,11 @@ export class Head {
     return this.#samples;
   }
 
+  /** Bytes the head's chunks take (slabs reserved). */
+  get bytes(): number {
+    return this.chunks.slab.reservedBytes;
+  }
+
   /** Appends flattened samples in order; returns how many were refused, by reason. */
   appendColumns(refs: Uint32Array, times: Float64Array, values: Float64Array, length: number, segment: number, now: number): { outOfOrder: number; duplicate: number } {
     let outOfOrder = 0;
@@ -65,22 +57,21 @@ export class Head {
     let inline = 0;
     let maxRef = -1;
     for (let i = 0; i < length; i++) if (refs[i]! > maxRef) maxRef = refs[i]!;
-    if (maxRef >= this.#lastT.length) this.#growRefs(maxRef + 1);
-    const lastT = this.#lastT;
-    const open = this.#open;
+    if (maxRef >= this.chunks.capacity) this.#growRefs(maxRef + 1);
+    const c = this.chunks;
+    const region = c.region;
+    const count = c.count;
+    const lastT = c.lastT;
+    const firstT = c.firstT;
+    const seg = this.#segment;
     const maxSpan = this.#o.pageMaxAgeMs;
-    // The common case inline: a newer sample into a page with room. The rest goes through append().
+    const maxPoints = this.#o.pagePoints - 1;
+    // The common case inline: a newer sample into an open page with room. The rest goes through append().
     for (let i = 0; i < length; i++) {
       const ref = refs[i]!;
       const t = times[i]!;
-      const page = open[ref];
-      if (page !== undefined && t > lastT[ref]! && page.count < page.timestamps.length - 1 && t - page.timestamps[0]! < maxSpan) {
-        page.timestamps[page.count] = t;
-        page.values[page.count] = values[i]!;
-        page.count++;
-        lastT[ref] = t;
-        this.#lastV[ref] = values[i]!;
-        if (segment < page.segment) page.segment = segment;
+      if (region[ref] !== NO_REGION && t > lastT[ref]! && count[ref]! < maxPoints && t - firstT[ref]! < maxSpan && c.append(ref, t, values[i]!)) {
+        if (segment < seg[ref]!) seg[ref] = segment;
         inline++;
         continue;
       }
@@ -93,58 +84,51 @@ export class Head {
   }
 
   append(ref: number, t: number, v: number, segment: number, now: number): AppendResult {
-    if (ref >= this.#lastT.length) this.#growRefs(ref + 1);
-    let last = this.#lastT[ref]!;
+    const c = this.chunks;
+    if (ref >= c.capacity) this.#growRefs(ref + 1);
+    let last = c.lastT[ref]!;
     // NaN marks a series not seen since start: ask the page table what is already written.
-    if (Number.isNaN(last)) last = this.#lastT[ref] = this.#floor[ref] = this.#o.flushedMaxT(ref);
+    if (Number.isNaN(last)) last = c.lastT[ref] = this.#floor[ref] = this.#o.flushedMaxT(ref);
     if (t <= this.#floor[ref]!) return 'written';
     if (t < last) return 'out_of_order';
-    if (t === last) return Object.is(this.#lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(this.#lastV[ref]!)) ? 'ok' : 'duplicate';
-    let page = this.#open[ref];
+    if (t === last) return Object.is(c.lastV[ref], v) || (Number.isNaN(v) && Number.isNaN(c.lastV[ref]!)) ? 'ok' : 'duplicate';
     // A page also spans at most pageMaxAge of data time, so backfilled or fast-arriving
     // history is cut into pages of the same shape as live data.
-    if (page !== undefined && t - page.timestamps[0]! >= this.#o.pageMaxAgeMs) {
-      this.#cutPage(ref, page);
-      page = undefined;
+    if (c.region[ref] !== NO_REGION && (t - c.firstT[ref]! >= this.#o.pageMaxAgeMs || !c.append(ref, t, v))) this.#cutPage(ref);
+    else if (c.region[ref] !== NO_REGION) {
+      this.#samples++;
+      if (segment < this.#segment[ref]!) this.#segment[ref] = segment;
+      if (c.count[ref]! >= this.#o.pagePoints) this.#cutPage(ref);
+      return 'ok';
     }
-    if (page === undefined) {
-      // Typed-array allocation is the head's main cost: size a new page like the last one
-      // of this series, so a steady series allocates once per page.
-      const cap = Math.min(Math.max(64, this.#lastCount[ref] ?? 0), this.#o.pagePoints);
-      page = this.#open[ref] = { timestamps: new Float64Array(cap), values: new Float64Array(cap), count: 0, openedAt: now, segment };
-    } else if (page.count === page.timestamps.length) {
-      const cap = Math.min(page.count * 4, this.#o.pagePoints);
-      page.timestamps = grow(page.timestamps, cap);
-      page.values = grow(page.values, cap);
-    }
-    page.timestamps[page.count] = t;
-    page.values[page.count] = v;
-    page.count++;
+    // A new page, sized like the last one of this series so a steady series grows it rarely.
+    c.open(ref, t, v, this.#lastBytes[ref]!);
+    this.#openedAt[ref] = now;
+    this.#segment[ref] = segment;
     this.#samples++;
-    if (segment < page.segment) page.segment = segment;
-    this.#lastT[ref] = t;
-    this.#lastV[ref] = v;
-    if (page.count >= this.#o.pagePoints) this.#cutPage(ref, page);
+    if (this.#o.pagePoints <= 1) this.#cutPage(ref);
     return 'ok';
   }
 
   /** Cuts pages open longer than the maximum age (or all of them with `all`). */
   cutOld(now: number, all = false): void {
     const minOpened = now - this.#o.pageMaxAgeMs;
-    this.#open.forEach((page, ref) => {
-      if (page !== undefined && (all || page.openedAt <= minOpened)) this.#cutPage(ref, page);
-    });
+    const region = this.chunks.region;
+    for (let ref = 0; ref < region.length; ref++) {
+      if (region[ref] !== NO_REGION && (all || this.#openedAt[ref]! <= minOpened)) this.#cutPage(ref);
+    }
   }
 
   /** Cuts the open pages holding samples from WAL segments before `segment`; returns how many. */
   cutBefore(segment: number): number {
     let n = 0;
-    this.#open.forEach((page, ref) => {
-      if (page !== undefined && page.segment < segment) {
-        this.#cutPage(ref, page);
+    const region = this.chunks.region;
+    for (let ref = 0; ref < region.length; ref++) {
+      if (region[ref] !== NO_REGION && this.#segment[ref]! < segment) {
+        this.#cutPage(ref);
         n++;
       }
-    });
+    }
     return n;
   }
 
@@ -156,17 +140,16 @@ export class Head {
     return out;
   }
 
-  /** Pages handed over and not yet written: still served to queries and still pinning the WAL. */
-  #pending: CutPage[] = [];
-
   release(pages: readonly CutPage[]): void {
     const done = new Set(pages);
     this.#pending = this.#pending.filter((p) => !done.has(p));
+    for (const p of pages) this.chunks.slab.free(p.region);
   }
 
   /** Puts pages back that could not be written (disk full): they are retried later. */
   requeue(pages: readonly CutPage[]): void {
-    this.release(pages);
+    const back = new Set(pages);
+    this.#pending = this.#pending.filter((p) => !back.has(p));
     // In front: they are older than anything cut while they were being written.
     this.#cut.unshift(...pages);
   }
@@ -185,17 +168,25 @@ export class Head {
       while (to < n && ts[to]! <= maxT) to++;
       if (to > from) parts.push({ timestamps: ts.subarray(from, to), values: vs.subarray(from, to) });
     };
-    for (const p of this.#pending) if (p.ref === ref) take(p.timestamps, p.values, p.count);
-    for (const p of this.#cut) if (p.ref === ref) take(p.timestamps, p.values, p.count);
-    const open = this.#open[ref];
-    if (open !== undefined) take(open.timestamps, open.values, open.count);
+    for (const p of this.#pending) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) take(p.timestamps, p.values, p.count);
+    for (const p of this.#cut) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) take(p.timestamps, p.values, p.count);
+    const c = this.chunks;
+    const region = ref < c.capacity ? c.region[ref]! : NO_REGION;
+    if (region !== NO_REGION && c.lastT[ref]! >= minT && c.firstT[ref]! <= maxT) {
+      const n = c.count[ref]!;
+      const ts = new Float64Array(n);
+      const vs = new Float64Array(n);
+      decodeChunk(c.slab.slab(region), c.slab.offset(region), c.bits[ref]!, n, ts, vs);
+      take(ts, vs, n);
+    }
     return concatSamples(parts);
   }
 
   /** The oldest WAL segment whose samples are not all in written pages, or Infinity. */
   oldestSegment(): number {
     let oldest = Infinity;
-    for (const p of this.#open) if (p !== undefined && p.segment < oldest) oldest = p.segment;
+    const region = this.chunks.region;
+    for (let ref = 0; ref < region.length; ref++) if (region[ref] !== NO_REGION && this.#segment[ref]! < oldest) oldest = this.#segment[ref]!;
     for (const p of this.#pending) if (p.segment < oldest) oldest = p.segment;
     for (const p of this.#cut) if (p.segment < oldest) oldest = p.segment;
     return oldest;
@@ -203,31 +194,37 @@ export class Head {
 
   /** Whether `ref` has any sample in the head within [minT, maxT]. */
   has(ref: number, minT: number, maxT: number): boolean {
-    return this.read(ref, minT, maxT).timestamps.length > 0;
+    const c = this.chunks;
+    if (ref < c.capacity && c.region[ref] !== NO_REGION && c.lastT[ref]! >= minT && c.firstT[ref]! <= maxT) return this.read(ref, minT, maxT).timestamps.length > 0;
+    for (const p of this.#pending) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) return this.read(ref, minT, maxT).timestamps.length > 0;
+    for (const p of this.#cut) if (p.ref === ref && p.maxT >= minT && p.minT <= maxT) return this.read(ref, minT, maxT).timestamps.length > 0;
+    return false;
   }
 
   #growRefs(min: number): void {
-    let n = Math.max(1024, this.#lastT.length * 2);
-    while (n < min) n *= 2;
-    const lastT = new Float64Array(n).fill(NaN);
-    lastT.set(this.#lastT);
-    const lastV = new Float64Array(n);
-    lastV.set(this.#lastV);
-    const floor = new Float64Array(n).fill(-Infinity);
-    floor.set(this.#floor);
-    this.#floor = floor;
-    this.#lastT = lastT;
-    this.#lastV = lastV;
-    const open = new Array<OpenPage | undefined>(n).fill(undefined);
-    for (let i = 0; i < this.#open.length; i++) open[i] = this.#open[i];
-    this.#open = open;
+    this.chunks.grow(min);
+    const n = this.chunks.capacity;
+    const f64 = (a: Float64Array, fill: number): Float64Array => {
+      const b = new Float64Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.#openedAt = f64(this.#openedAt, 0);
+    this.#floor = f64(this.#floor, -Infinity);
+    this.#segment = i32(this.#segment);
+    this.#lastBytes = i32(this.#lastBytes);
   }
 
-  #cutPage(ref: number, page: OpenPage): void {
-    this.#open[ref] = undefined;
-    this.#lastCount[ref] = page.count;
-    this.#samples -= page.count;
-    this.#cut.push({ ref, timestamps: page.timestamps.subarray(0, page.count), values: page.values.subarray(0, page.count), count: page.count, segment: page.segment });
+  #cutPage(ref: number): void {
+    const closed = this.chunks.close(ref);
+    this.#lastBytes[ref] = Math.ceil(closed.bits / 8) + 8;
+    this.#samples -= closed.count;
+    this.#cut.push(new CutPage(this.chunks.slab, ref, closed, this.#segment[ref]!));
   }
 }
 
@@ -244,10 +241,4 @@ export function concatSamples(parts: readonly { timestamps: Float64Array; values
     at += p.timestamps.length;
   }
   return { timestamps, values };
-}
-
-function grow(a: Float64Array, cap: number): Float64Array {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
 }

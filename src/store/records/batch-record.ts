@@ -1,8 +1,12 @@
 import type { Batch, SeriesDefinition } from '../../model/index.js';
 import { CairnError, ErrorCodes } from '../../errors/index.js';
 
-/** WAL record types written by the store (docs/format/wal.md, "record payloads"). */
-export const RecordType = { DEFINITIONS: 1, SAMPLES: 2 } as const;
+/**
+ * WAL record types (docs/format/wal.md, "Record payloads"): series definitions (JSON, with the
+ * store's reference since format 3), the first sample record format (fixed-width columns, read
+ * on replay of older WALs) and the compact one written now.
+ */
+export const RecordType = { DEFINITIONS: 1, SAMPLES: 2, SAMPLES_COMPACT: 3 } as const;
 
 const HEADER = 16;
 

@@ -1,12 +1,12 @@
 import { deflateRawSync } from 'node:zlib';
 import type { SeriesDefinition } from '../../model/index.js';
-import { HashMap64 } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
 import { labelsKey } from '../flatten/index.js';
 import type { LabelMatcher } from '../../query/index.js';
 import { compileMatcher } from '../../query/index.js';
 import { StoreUnavailableError } from '../errors.js';
 import { BLOCK_DEFLATE_JSON, decodeBlocks, openIndexFile } from './index-rebuild.js';
+import { OtelSeries } from './otel-series.js';
 import { Postings } from './postings.js';
 import type { IndexFileStats } from './record-damage.js';
 import type { RecordPair } from './record-pair.js';
@@ -24,16 +24,15 @@ export class SeriesIndex implements RefResolver {
   readonly #definitionsFile: RecordPair;
   readonly #refs = new Map<string, number>();
   readonly #postings = new Postings();
-  readonly #definitions = new HashMap64<SeriesDefinition>(4096);
+  readonly otel: OtelSeries;
   #nextRef = 0;
   #unwritten: [number, PromLabels][] = [];
-  /** Definitions known (served, replayed) but not yet in definitions.cdf: a write failed. */
-  #unwrittenDefinitions: SeriesDefinition[] = [];
   readonly stats: { series: IndexFileStats; definitions: IndexFileStats };
 
   private constructor(series: RecordPair, definitions: RecordPair, stats: SeriesIndex['stats']) {
     this.#series = series;
     this.#definitionsFile = definitions;
+    this.otel = new OtelSeries(definitions, packBlock);
     this.stats = stats;
   }
 
@@ -48,7 +47,7 @@ export class SeriesIndex implements RefResolver {
       d = openIndexFile(dir, 'definitions.cdf', DEFINITIONS_MAGIC);
       const index = new SeriesIndex(s.pair, d.pair, { series: s.stats, definitions: d.stats });
       for (const [ref, labels] of decodeBlocks<[number, PromLabels]>(s)) index.#remember(ref, labels);
-      for (const def of decodeBlocks<SeriesDefinition>(d)) index.#definitions.set(def.hashHi, def.hashLo, def);
+      index.otel.load(decodeBlocks<SeriesDefinition & { ref?: number }>(d));
       return index;
     } catch (err) {
       s.pair.close();
@@ -90,8 +89,8 @@ export class SeriesIndex implements RefResolver {
    * and syncs the index before writing pages).
    */
   flush(): void {
+    // A failed write (disk full) keeps them for the next flush; `sync` fails until it succeeds.
     if (this.#unwritten.length > 0 && tryAppend(this.#series, this.#unwritten)) this.#unwritten = [];
-    if (this.#unwrittenDefinitions.length > 0 && tryAppend(this.#definitionsFile, this.#unwrittenDefinitions)) this.#unwrittenDefinitions = [];
   }
 
   labelsOf(ref: number): PromLabels | undefined {
@@ -111,38 +110,28 @@ export class SeriesIndex implements RefResolver {
   }
 
   hasDefinition(hashHi: number, hashLo: number): boolean {
-    return this.#definitions.has(hashHi, hashLo);
+    return this.otel.has(hashHi, hashLo);
   }
 
   definition(hashHi: number, hashLo: number): SeriesDefinition | undefined {
-    return this.#definitions.get(hashHi, hashLo);
-  }
-
-  /**
-   * Persists definitions not known yet; returns those that were new. They are served at once:
-   * when the write fails (disk full) they are written by a later flush, and `sync` (run before
-   * pages are written and WAL segments deleted) fails until they are.
-   */
-  addDefinitions(defs: readonly SeriesDefinition[]): SeriesDefinition[] {
-    const fresh = defs.filter((d) => !this.#definitions.has(d.hashHi, d.hashLo));
-    if (fresh.length === 0) return fresh;
-    for (const d of fresh) this.#definitions.set(d.hashHi, d.hashLo, d);
-    this.#unwrittenDefinitions.push(...fresh);
-    this.flush();
-    return fresh;
+    return this.otel.byHash(hashHi, hashLo);
   }
 
   sync(): void {
     this.flush();
-    if (this.#unwritten.length > 0 || this.#unwrittenDefinitions.length > 0) {
-      throw new StoreUnavailableError(`cannot write ${this.#unwritten.length > 0 ? this.#series.paths[0] : this.#definitionsFile.paths[0]}`);
-    }
+    if (this.#unwritten.length > 0) throw new StoreUnavailableError(`cannot write ${this.#series.paths[0]}`);
+    this.otel.persist();
     this.#series.sync();
     this.#definitionsFile.sync();
   }
 
   close(): void {
     this.flush();
+    try {
+      this.otel.persist();
+    } catch {
+      // The WAL still holds them: replay defines them again.
+    }
     this.#series.close();
     this.#definitionsFile.close();
   }

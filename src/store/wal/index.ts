@@ -24,3 +24,4 @@ export { nodeFileIo } from './file-io.js';
 export type { WalFileIo } from './file-io.js';
 export { crc32c } from './crc32c.js';
 export { MAX_PAYLOAD_BYTES } from './format.js';
+export { encodeFrame, encodeFrameInto, maxFrameBytes } from './payload-codec.js';

@@ -40,6 +40,30 @@ export function encodeFrame(type: number, payload: Uint8Array): Buffer {
   return sealFrame(frame, type, 0);
 }
 
+/** The most bytes `encodeFrameInto` may write for a payload of `payloadBytes`. */
+export function maxFrameBytes(payloadBytes: number): number {
+  return FRAME_HEADER_BYTES + RAW_LENGTH_BYTES + Math.max(payloadBytes, lz4.encodeBound(payloadBytes));
+}
+
+/**
+ * Writes the whole frame for `payload` into `target` at `at` (which must have
+ * `maxFrameBytes(payload.length)` bytes free) and returns its length: what a decode worker
+ * does so the main thread only hands the bytes to the WAL.
+ */
+export function encodeFrameInto(type: number, payload: Uint8Array, target: Uint8Array, at: number): number {
+  const frame = Buffer.from(target.buffer, target.byteOffset + at, target.length - at);
+  if (payload.length >= MIN_COMPRESS_BYTES) {
+    const start = FRAME_HEADER_BYTES + RAW_LENGTH_BYTES;
+    const packed = lz4.encodeBlock(payload, frame, start, frame.length);
+    if (packed > 0 && RAW_LENGTH_BYTES + packed < payload.length) {
+      frame.writeUInt32LE(payload.length, FRAME_HEADER_BYTES);
+      return sealFrame(frame.subarray(0, start + packed), type, FLAG_LZ4).length;
+    }
+  }
+  frame.set(payload, FRAME_HEADER_BYTES);
+  return sealFrame(frame.subarray(0, FRAME_HEADER_BYTES + payload.length), type, 0).length;
+}
+
 export type DecodedPayload = { readonly ok: true; readonly payload: Uint8Array } | { readonly ok: false; readonly reason: string };
 
 /**

@@ -25,7 +25,7 @@ export interface AppenderContext {
 }
 
 interface PendingAppend {
-  readonly frame: Buffer;
+  readonly frame: Uint8Array;
   readonly payloadBytes: number;
   readonly resolve: (position: WalPosition) => void;
   readonly reject: (err: Error) => void;
@@ -58,7 +58,7 @@ export class WalAppender {
   }
 
   /** Queues a sealed frame; the write that carries it starts once the current one is done. */
-  append(frame: Buffer, payloadBytes: number): Promise<WalPosition> {
+  append(frame: Uint8Array, payloadBytes: number): Promise<WalPosition> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ frame, payloadBytes, resolve, reject });
       if (!this.#flushQueued) {

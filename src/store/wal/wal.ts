@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '../errors.js';
 import { STORE_DIR_MODE } from '../file-modes.js';
 import { CursorStore } from './cursor-store.js';
 import { errorCode, fsyncDir, nodeFileIo, type WalFileIo } from './file-io.js';
-import { MAX_PAYLOAD_BYTES, segmentFileName } from './format.js';
+import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, segmentFileName } from './format.js';
 import { encodeFrame } from './payload-codec.js';
 import { segmentNumber, type SegmentNumber, type WalPosition } from './position.js';
 import { replaySegments, type OnRecord } from './replay.js';
@@ -123,6 +123,17 @@ export class Wal {
       return Promise.reject(new CairnError(ErrorCodes.TOO_LARGE, `WAL record of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`));
     }
     return this.#appender.append(encodeFrame(type, payload), payload.length);
+  }
+
+  /**
+   * Appends a frame sealed elsewhere (a decode worker built, compressed and checksummed it with
+   * `encodeFrameInto`); otherwise as `append`. The bytes must stay untouched until this settles.
+   */
+  appendFrame(frame: Uint8Array, payloadBytes: number): Promise<WalPosition> {
+    if (this.#closing !== null) return Promise.reject(new CairnError(ErrorCodes.SHUTTING_DOWN, 'WAL is closed'));
+    const declared = frame.length >= FRAME_HEADER_BYTES ? new DataView(frame.buffer, frame.byteOffset, 4).getUint32(0, true) : -1;
+    if (declared !== frame.length - FRAME_HEADER_BYTES || frame[8] === 0) return Promise.reject(new RangeError(`not a sealed WAL frame (${frame.length} bytes, length field ${declared})`));
+    return this.#appender.append(frame, payloadBytes);
   }
 
   /** Segments on disk, oldest first; the last one is being written. */

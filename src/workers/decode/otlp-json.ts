@@ -118,6 +118,7 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits, cache
   return {
     batch,
     sources: new Uint32Array(0),
+    series: definitions.map((def) => ({ ref: -1, def })),
     definitions,
     accepted: batch.pointCount,
     rejected,

@@ -1,6 +1,6 @@
-import type { Batch } from '../../model/index.js';
+import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
 import { BatchBuilder, hashBytes, hashOut, hashWord } from '../../model/index.js';
-import { decodeSeriesParts, METRIC_DATA_FIELD, SOURCE_STRIDE } from './proto-definition.js';
+import { decodeSeriesParts, METRIC_DATA_FIELD, SOURCE_STRIDE, Src } from './proto-definition.js';
 import { ProtoReader, readTag, Wire } from './proto-reader.js';
 import { PointReader } from './proto-points.js';
 import type { SeriesEntry } from './series-cache.js';
@@ -10,14 +10,23 @@ import { identify } from '../../model/index.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
 export interface DecodeOutcome {
-  readonly batch: Batch;
+  /** Views of the decoder's own arrays: valid until its next decode. */
+  readonly batch: BatchColumns;
   /** Per local series, where its parts are in the request bytes (see SOURCE_STRIDE); empty for JSON. */
   readonly sources: Uint32Array;
+  /** Per local series, what the worker knows of it: its definition and the store's reference once found. */
+  readonly series: readonly SeriesSlot[];
   readonly accepted: number;
   readonly rejected: number;
   /** The first rejection reason, with how many other reasons followed. */
   readonly errorMessage: string;
   readonly exemplarsDropped: number;
+}
+
+/** A local series as the reply needs it: the reference the worker found for it, else its definition. */
+export interface SeriesSlot {
+  ref: number;
+  def: SeriesDefinition | null;
 }
 
 const KIND_BY_FIELD = new Map<number, number>(METRIC_DATA_FIELD.map((f, code) => [f, code]));
@@ -37,14 +46,15 @@ export class OtlpProtoDecoder {
   readonly #points = new PointReader();
   #stamp = 0;
   #sources = new Uint32Array(SOURCE_STRIDE * 256);
+  readonly #entries: SeriesEntry[] = [];
   #r = new ProtoReader(new Uint8Array(0));
   // The resource, scope and metric being walked: byte ranges and their combined raw hash.
   #res0 = 0;
   #res1 = 0;
   #scope0 = 0;
   #scope1 = 0;
-  #metric0 = 0;
-  #metric1 = 0;
+  /** The metric being walked: name, unit, description ranges, temporality, monotonic (sources order). */
+  readonly #metric = new Uint32Array(8);
   #kindCode = 0;
   #ctxHi = 0;
   #ctxLo = 0;
@@ -65,13 +75,15 @@ export class OtlpProtoDecoder {
     this.#points.reset(r);
     this.#each(0, buf.length, 1, 'ExportMetricsServiceRequest', 'resource_metrics', this.#resourceMetrics);
     const seriesCount = this.#builder.seriesCount;
-    const sources = this.#sources.slice(0, seriesCount * SOURCE_STRIDE);
-    const batch = this.#builder.finish();
+    const sources = this.#sources.subarray(0, seriesCount * SOURCE_STRIDE);
+    this.#entries.length = seriesCount;
+    const batch = this.#builder.view();
     const first = this.#reasons[0] ?? '';
     const more = this.#reasons.length - 1;
     return {
       batch,
       sources,
+      series: this.#entries,
       accepted: batch.pointCount,
       rejected: this.#rejected,
       errorMessage: more > 0 ? `${first} (and ${more} other reasons)` : first,
@@ -90,7 +102,7 @@ export class OtlpProtoDecoder {
     this.#find(start, end, 1, 'ScopeMetrics', 'scope');
     this.#scope0 = this.#found0;
     this.#scope1 = this.#found1;
-    this.#each(start, end, 2, 'ScopeMetrics', 'metrics', this.#metric);
+    this.#each(start, end, 2, 'ScopeMetrics', 'metrics', this.#walkMetric);
   };
 
   #found0 = 0;
@@ -127,12 +139,14 @@ export class OtlpProtoDecoder {
     }
   }
 
-  readonly #metric = (start: number, end: number): void => {
+  readonly #walkMetric = (start: number, end: number): void => {
     const r = this.#r;
     let name0 = 0;
     let name1 = 0;
     let unit0 = 0;
     let unit1 = 0;
+    let desc0 = 0;
+    let desc1 = 0;
     let data0 = -1;
     let data1 = 0;
     let kindCode = -1;
@@ -141,10 +155,11 @@ export class OtlpProtoDecoder {
       const tag = readTag(r, end);
       const field = tag >>> 3;
       const code = KIND_BY_FIELD.get(field);
-      if (field === 1 || field === 3 || code !== undefined) {
-        r.expect(tag & 7, Wire.LEN, 'Metric', field === 1 ? 'name' : field === 3 ? 'unit' : 'data');
+      if (field <= 3 || code !== undefined) {
+        r.expect(tag & 7, Wire.LEN, 'Metric', field === 1 ? 'name' : field === 2 ? 'description' : field === 3 ? 'unit' : 'data');
         const stop = r.lenEnd(end);
         if (field === 1) (name0 = r.pos), (name1 = stop);
+        else if (field === 2) (desc0 = r.pos), (desc1 = stop);
         else if (field === 3) (unit0 = r.pos), (unit1 = stop);
         else (data0 = r.pos), (data1 = stop), (kindCode = code!);
         r.pos = stop;
@@ -166,8 +181,14 @@ export class OtlpProtoDecoder {
         monotonic = r.uint32(data1) ? 1 : 0;
       } else r.skip(tag & 7, data1, field);
     }
-    this.#metric0 = start;
-    this.#metric1 = end;
+    this.#metric[0] = name0;
+    this.#metric[1] = name1;
+    this.#metric[2] = unit0;
+    this.#metric[3] = unit1;
+    this.#metric[4] = desc0;
+    this.#metric[5] = desc1;
+    this.#metric[6] = temporality;
+    this.#metric[7] = monotonic;
     this.#kindCode = kindCode;
     hashBytes(r.buf, this.#res0, this.#res1, SEED_HI, SEED_LO);
     hashBytes(r.buf, this.#scope0, this.#scope1, hashOut.hi, hashOut.lo);
@@ -222,6 +243,7 @@ export class OtlpProtoDecoder {
     const local = this.#builder.seriesCount;
     this.#recordSources(local, p0, p1);
     this.#builder.addSeries(entry.hashHi, entry.hashLo);
+    this.#entries[local] = entry;
     entry.stamp = this.#stamp;
     entry.local = local;
     return local;
@@ -235,15 +257,14 @@ export class OtlpProtoDecoder {
       this.#sources = bigger;
     }
     const s = this.#sources;
-    s[at] = this.#res0;
-    s[at + 1] = this.#res1;
-    s[at + 2] = this.#scope0;
-    s[at + 3] = this.#scope1;
-    s[at + 4] = this.#metric0;
-    s[at + 5] = this.#metric1;
-    s[at + 6] = p0;
-    s[at + 7] = p1;
-    s[at + 8] = this.#kindCode;
+    s[at + Src.RES] = this.#res0;
+    s[at + Src.RES + 1] = this.#res1;
+    s[at + Src.SCOPE] = this.#scope0;
+    s[at + Src.SCOPE + 1] = this.#scope1;
+    s.set(this.#metric, at + Src.NAME);
+    s[at + Src.POINT] = p0;
+    s[at + Src.POINT + 1] = p1;
+    s[at + Src.KIND] = this.#kindCode;
   }
 
   #reject(reason: string): void {

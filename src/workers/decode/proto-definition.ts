@@ -1,4 +1,4 @@
-import type { MetricKind, Temporality } from '../../model/index.js';
+import type { MetricKind } from '../../model/index.js';
 import { TEMPORALITY_BY_WIRE } from '../../model/index.js';
 import type { AnyValue } from './any-value.js';
 import { renderAnyValue } from './any-value.js';
@@ -6,8 +6,13 @@ import { DecodeError } from './decode-error.js';
 import { ProtoReader, readTag, Wire } from './proto-reader.js';
 import type { SeriesParts } from '../../model/index.js';
 
-/** Where a series' parts sit in the request bytes: 9 numbers per series. */
-export const SOURCE_STRIDE = 9;
+/**
+ * Where a series' parts sit in the request bytes, 15 numbers per series: resource, scope, the
+ * metric's name, unit and description (start, end each), its temporality and monotonic flag,
+ * the point, and the kind code. Decoding from these never walks the metric's other points, so
+ * a request of many new series costs time linear in its size.
+ */
+export const SOURCE_STRIDE = 15;
 export const KIND_CODES: readonly MetricKind[] = ['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary'];
 /** Field number of `attributes` in each data point message, by kind code. */
 const POINT_ATTRIBUTES_FIELD = [7, 7, 9, 1, 7];
@@ -17,48 +22,39 @@ export const METRIC_DATA_FIELD = [5, 7, 9, 10, 11];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 export const MAX_ANY_VALUE_DEPTH = 16;
 
+/** Offsets of the fields of one series' sources (see SOURCE_STRIDE). */
+export const Src = { RES: 0, SCOPE: 2, NAME: 4, UNIT: 6, DESC: 8, TEMPORALITY: 10, MONOTONIC: 11, POINT: 12, KIND: 14 } as const;
+
 /**
- * Decodes the identity parts of one series from the ranges recorded by the walker:
- * [resourceStart, resourceEnd, scopeStart, scopeEnd, metricStart, metricEnd, pointStart, pointEnd, kindCode].
- * Runs only when a series is new to a worker or to the store, so it favours clarity over speed.
+ * Decodes the identity parts of one series from the ranges recorded by the walker. Runs only
+ * when a series is new to a worker, so it favours clarity over speed.
  */
 export function decodeSeriesParts(buf: Uint8Array, src: ArrayLike<number>, at: number): SeriesParts {
   const r = new ProtoReader(buf);
-  const kindCode = src[at + 8]!;
-  const resource = readAttributesOf(r, src[at]!, src[at + 1]!, 1);
+  const kindCode = src[at + Src.KIND]!;
+  const resource = readAttributesOf(r, src[at + Src.RES]!, src[at + Src.RES + 1]!, 1);
   let scopeName = '';
   let scopeVersion = '';
-  forEachField(r, src[at + 2]!, src[at + 3]!, (field, wt, end) => {
+  forEachField(r, src[at + Src.SCOPE]!, src[at + Src.SCOPE + 1]!, (field, wt, end) => {
     if (field === 1 && wt === Wire.LEN) scopeName = readString(r, end, 'InstrumentationScope.name');
     else if (field === 2 && wt === Wire.LEN) scopeVersion = readString(r, end, 'InstrumentationScope.version');
     else return false;
     return true;
   });
-  let name = '';
-  let unit = '';
-  let description = '';
-  let temporality: Temporality = 'unspecified';
-  let monotonic = false;
-  forEachField(r, src[at + 4]!, src[at + 5]!, (field, wt, end) => {
-    if (wt !== Wire.LEN) return false;
-    if (field === 1) name = readString(r, end, 'Metric.name');
-    else if (field === 2) description = readString(r, end, 'Metric.description');
-    else if (field === 3) unit = readString(r, end, 'Metric.unit');
-    else if (field === METRIC_DATA_FIELD[kindCode]) {
-      const dataEnd = r.lenEnd(end);
-      forEachField(r, r.pos, dataEnd, (f, w, e) => {
-        if (f === 2 && w === Wire.VARINT) temporality = TEMPORALITY_BY_WIRE[r.uint32(e)] ?? 'unspecified';
-        else if (f === 3 && w === Wire.VARINT) monotonic = r.uint32(e) !== 0;
-        else return false;
-        return true;
-      });
-      return true;
-    } else return false;
-    return true;
-  });
-  const attributes = readAttributesOf(r, src[at + 6]!, src[at + 7]!, POINT_ATTRIBUTES_FIELD[kindCode]!);
-  const kind = KIND_CODES[kindCode]!;
-  return { name, kind, temporality, monotonic, unit, description, resource, scopeName, scopeVersion, attributes };
+  const text = (field: number, what: string): string => decodeUtf8(buf.subarray(src[at + field]!, src[at + field + 1]!), what);
+  const attributes = readAttributesOf(r, src[at + Src.POINT]!, src[at + Src.POINT + 1]!, POINT_ATTRIBUTES_FIELD[kindCode]!);
+  return {
+    name: text(Src.NAME, 'Metric.name'),
+    kind: KIND_CODES[kindCode]!,
+    temporality: TEMPORALITY_BY_WIRE[src[at + Src.TEMPORALITY]!] ?? 'unspecified',
+    monotonic: src[at + Src.MONOTONIC] !== 0,
+    unit: text(Src.UNIT, 'Metric.unit'),
+    description: text(Src.DESC, 'Metric.description'),
+    resource,
+    scopeName,
+    scopeVersion,
+    attributes,
+  };
 }
 
 /** Calls `visit` for each field; a visit that returns false has the field skipped for it. */
@@ -164,6 +160,10 @@ function readString(r: ProtoReader, end: number, what: string): string {
   const stop = r.lenEnd(end);
   const bytes = r.buf.subarray(r.pos, stop);
   r.pos = stop;
+  return decodeUtf8(bytes, what);
+}
+
+function decodeUtf8(bytes: Uint8Array, what: string): string {
   try {
     return utf8.decode(bytes);
   } catch {

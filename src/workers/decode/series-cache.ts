@@ -1,5 +1,5 @@
 import { HashMap64 } from '../../model/index.js';
-import type { IdentityResult } from '../../model/index.js';
+import type { IdentityResult, SeriesDefinition } from '../../model/index.js';
 
 /** What a worker remembers about one raw attribute encoding it has seen before. */
 export interface SeriesEntry {
@@ -10,6 +10,10 @@ export interface SeriesEntry {
   /** Batch number this entry last got a local index in, and that index. */
   stamp: number;
   local: number;
+  /** The store's reference once its shared table has it; -1 until then. */
+  ref: number;
+  /** The definition, kept until the store has a reference for the series (then dropped). */
+  def: SeriesDefinition | null;
 }
 
 /**
@@ -43,10 +47,10 @@ export class SeriesCache {
     let entry: SeriesEntry;
     if (identity.ok) {
       const { hashHi, hashLo } = identity.def;
-      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, stamp: -1, local: 0 };
+      entry = this.#byCanonical.get(hashHi, hashLo) ?? { hashHi, hashLo, error: null, stamp: -1, local: 0, ref: -1, def: identity.def };
       this.#byCanonical.set(hashHi, hashLo, entry);
     } else {
-      entry = { hashHi: 0, hashLo: 0, error: identity.error, stamp: -1, local: 0 };
+      entry = { hashHi: 0, hashLo: 0, error: identity.error, stamp: -1, local: 0, ref: -1, def: null };
     }
     this.#byRaw.set(rawHi, rawLo, entry);
     return entry;

@@ -150,7 +150,7 @@ describe('WAL damage', () => {
   /** The sample records (type 2) of the head-only group, in append order, with their segment files. */
   function headRecords(store: string): { file: string; offset: number; length: number; end: number }[] {
     const all = walSegments(store).flatMap((seg) => walFrames(readBytes(seg.path)).map((f) => ({ ...f, file: seg.path })));
-    const samples = all.filter((f) => f.type === 2);
+    const samples = all.filter((f) => f.type === 3); // compact sample records (docs/format/wal.md)
     // The last HEAD_SEQS sample records are the head group's (sent last, one per seq).
     return samples.slice(-HEAD_SEQS);
   }
@@ -177,7 +177,7 @@ describe('WAL damage', () => {
     const last = walSegments(path).at(-1)!;
     const frames = walFrames(readBytes(last.path));
     const tail = frames.at(-1)!;
-    expect(tail.type).toBe(2);
+    expect(tail.type).toBe(3);
     truncateTo(last.path, tail.offset + WAL_FRAME_HEADER_BYTES + Math.floor(tail.length / 2));
     const a = await start(config);
     expect(a.storeOpened['tornTailBytesTruncated']).toBe(WAL_FRAME_HEADER_BYTES + Math.floor(tail.length / 2));

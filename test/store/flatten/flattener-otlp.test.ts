@@ -9,7 +9,7 @@ import type { GenRequest } from '../../support/otlp-gen.js';
 import { BASE_NS } from '../../support/otlp-gen.js';
 import { pointAt, str } from '../../support/otlp-fixtures.js';
 import { encodeRequest, LIMITS } from '../../support/otlp-oracle.js';
-import { MapResolver, RecordingSink, sortRows, STALE_BITS } from '../../support/store-units.js';
+import { MapResolver, RecordingSink, RefRegistry, sortRows, STALE_BITS } from '../../support/store-units.js';
 
 const T0 = Number(BASE_NS / 1_000_000n);
 
@@ -17,7 +17,7 @@ function decode(req: GenRequest): Batch {
   const bytes = encodeRequest(req);
   const out = new OtlpProtoDecoder(LIMITS).decode(bytes);
   expect(out.rejected).toBe(0);
-  const batch = out.batch;
+  const batch: Batch = { ...out.batch, definitions: [] };
   batch.definitions = Array.from({ length: batch.seriesCount }, (_, i) => {
     const id = identify(decodeSeriesParts(bytes, out.sources, i * SOURCE_STRIDE), LIMITS);
     if (!id.ok) throw new Error(id.error);
@@ -55,7 +55,9 @@ describe('Flattener on decoded OTLP', () => {
   it('flattens a decoded histogram, counter and gauge (with a stale marker) into the expected series', () => {
     const resolver = new MapResolver();
     const sink = new RecordingSink(resolver);
-    const dropped = new Flattener(resolver).flatten(decode(request), () => undefined, sink);
+    const registry = new RefRegistry();
+    const batch = decode(request);
+    const dropped = new Flattener(resolver).flatten(batch, registry.refsFor(batch), registry.byRef, sink);
     expect(dropped).toBe(0);
     const id = 'instance="pod-1",job="api"';
     const sc = 'otel_scope_name="io.opentelemetry.http",otel_scope_version="2.1"';

@@ -4,7 +4,7 @@ import type { Batch, Labels, SeriesDefinition } from '../../../src/model/index.j
 import { PointFlag } from '../../../src/model/index.js';
 import { Flattener, STALE_NAN } from '../../../src/store/flatten/index.js';
 import type { Row } from '../../support/store-units.js';
-import { bitsOf, buildBatch, expHistogramExtra, histogramExtra, MapResolver, RecordingSink, seriesDef, sortRows, STALE_BITS, summaryExtra } from '../../support/store-units.js';
+import { bitsOf, buildBatch, expHistogramExtra, histogramExtra, MapResolver, RecordingSink, RefRegistry, seriesDef, sortRows, STALE_BITS, summaryExtra } from '../../support/store-units.js';
 
 // Sorted by key, as definitions always are.
 const RES_A: Labels = [['host.name', 'h1'], ['service.instance.id', 'i-1'], ['service.name', 'svc'], ['service.namespace', 'ns']];
@@ -27,9 +27,10 @@ const LAT = 'rpc_latency_milliseconds';
 function setup() {
   const resolver = new MapResolver();
   const flattener = new Flattener(resolver);
+  const registry = new RefRegistry();
   const flatten = (batch: Batch, lookup: (hi: number, lo: number) => SeriesDefinition | undefined = () => undefined) => {
     const sink = new RecordingSink(resolver);
-    const dropped = flattener.flatten(batch, lookup, sink);
+    const dropped = flattener.flatten(batch, registry.refsFor(batch, lookup), registry.byRef, sink);
     return { dropped, sink, rows: sink.rows() };
   };
   return { resolver, flatten };
@@ -216,7 +217,7 @@ describe('Flattener: series without a definition', () => {
     expect(rows).toEqual([[TEMP, 1, 5], [INFO_A, 1, 1]]);
   });
 
-  it('asks definitionOf for series whose definition the batch does not carry', () => {
+  it('takes the definitions the store resolves for series the batch does not carry, and drops the rest', () => {
     const { flatten } = setup();
     const asked: string[] = [];
     const lookup = (hi: number, lo: number) => {

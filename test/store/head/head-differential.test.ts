@@ -78,7 +78,7 @@ function run(chunks: readonly Chunk[], options: HeadOptions, columns: boolean, r
   const h = new Head(options);
   let outOfOrder = 0;
   let duplicate = 0;
-  const pages: CutPage[] = [];
+  const pages: ReturnType<typeof shapeOf>[] = [];
   chunks.forEach((c, k) => {
     if (columns) {
       const r = h.appendColumns(c.refs, c.times, c.values, c.length, c.segment, c.now);
@@ -94,16 +94,21 @@ function run(chunks: readonly Chunk[], options: HeadOptions, columns: boolean, r
     if (k % 4 === 3) h.cutOld(c.now);
     if (k % 5 === 4) {
       const cut = h.takeCut();
-      pages.push(...cut);
+      // Read before release: a released page's samples are gone with its chunk region.
+      pages.push(...cut.map(shapeOf));
       h.release(cut);
     }
   });
   const rest = h.takeCut();
-  pages.push(...rest);
+  pages.push(...rest.map(shapeOf));
   h.release(rest);
   const state = { samples: h.samples, oldest: h.oldestSegment(), reads: refIds.map((ref) => h.read(ref, -Infinity, Infinity)) };
-  const shape = pages.map((p) => ({ ref: p.ref, count: p.count, segment: p.segment, timestamps: [...p.timestamps], values: [...p.values] }));
+  const shape = pages;
   return { outOfOrder, duplicate, pages: shape, state };
+}
+
+function shapeOf(p: CutPage): { ref: number; count: number; segment: number; timestamps: number[]; values: number[] } {
+  return { ref: p.ref, count: p.count, segment: p.segment, timestamps: [...p.timestamps], values: [...p.values] };
 }
 
 describe('Head.appendColumns', () => {

@@ -82,20 +82,27 @@ describe('SeriesIndex definitions', () => {
     const dir = tempDir();
     const first = SeriesIndex.open(dir);
     expect(first.hasDefinition(DEF_1.hashHi, DEF_1.hashLo)).toBe(false);
-    expect(first.addDefinitions([DEF_1])).toEqual([DEF_1]);
-    expect(first.addDefinitions([DEF_1, DEF_2])).toEqual([DEF_2]);
-    expect(first.addDefinitions([DEF_2])).toEqual([]);
-    expect(first.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual(DEF_2);
+    const [one] = first.otel.assign([DEF_1]);
+    expect(first.otel.add([one!])).toEqual([{ ...DEF_1, ref: 0 }]);
+    const [oneAgain, two] = first.otel.assign([DEF_1, DEF_2]);
+    expect(first.otel.add([oneAgain!, two!])).toEqual([{ ...DEF_2, ref: 2 }]);
+    expect(first.otel.add(first.otel.assign([DEF_2]))).toEqual([]);
+    expect(first.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual({ ...DEF_2, ref: 2 });
+    expect(first.otel.refOf(DEF_1.hashHi, DEF_1.hashLo)).toBe(0);
+    expect(first.otel.byRef(2)).toEqual({ ...DEF_2, ref: 2 });
+    // The shared table the decode workers read says the same.
+    expect(first.otel.table.get(DEF_2.hashHi, DEF_2.hashLo)).toBe(2);
     first.close();
 
     const second = SeriesIndex.open(dir);
     expect(second.stats.definitions.records).toBe(2);
-    expect(second.definition(DEF_1.hashHi, DEF_1.hashLo)).toEqual(DEF_1);
-    expect(second.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual(DEF_2);
+    expect(second.definition(DEF_1.hashHi, DEF_1.hashLo)).toEqual({ ...DEF_1, ref: 0 });
+    expect(second.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual({ ...DEF_2, ref: 2 });
     expect(second.hasDefinition(DEF_1.hashHi, DEF_1.hashLo)).toBe(true);
     expect(second.hasDefinition(DEF_1.hashHi, DEF_1.hashLo + 1)).toBe(false);
     expect(second.definition(7, DEF_1.hashHi)).toBeUndefined();
-    expect(second.addDefinitions([DEF_1, DEF_2])).toEqual([]);
+    // References are never reused after a reopen (1 was assigned and never written).
+    expect(second.otel.assign([seriesDef({ hashHi: 5, hashLo: 5 })])[0]!.ref).toBe(3);
     second.close();
   });
 });
@@ -109,7 +116,7 @@ describe('SeriesIndex on damaged files', () => {
     const dir = tempDir();
     const first = SeriesIndex.open(dir);
     [UP_A, UP_B, LOAD].forEach((l) => first.refFor(l));
-    first.addDefinitions([DEF_1, DEF_2]);
+    first.otel.add(first.otel.assign([DEF_1, DEF_2]));
     first.close();
     const path = join(dir, name);
     const bytes = readFileSync(path);
@@ -120,7 +127,7 @@ describe('SeriesIndex on damaged files', () => {
     expect(stats.corruptSkipped).toBe(0);
     expect(stats.repaired).toBeGreaterThanOrEqual(1);
     expect([second.refFor(UP_A), second.refFor(UP_B), second.refFor(LOAD)]).toEqual([0, 1, 2]);
-    expect(second.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual(DEF_2);
+    expect(second.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual({ ...DEF_2, ref: 1 });
     second.close();
     expect(readFileSync(path)).toEqual(readFileSync(join(dir, name.replace('.', '-copy.'))));
   });
@@ -182,14 +189,14 @@ describe('SeriesIndex on damaged files', () => {
     const dir = tempDir();
     const first = SeriesIndex.open(dir);
     first.refFor(UP_A);
-    first.addDefinitions([DEF_1]);
+    first.otel.add(first.otel.assign([DEF_1]));
     first.close();
     appendFileSync(join(dir, 'series.csr'), Buffer.alloc(16));
     appendFileSync(join(dir, 'definitions.cdf'), Buffer.alloc(16));
     const second = SeriesIndex.open(dir);
     expect(second.refFor(UP_A)).toBe(0);
     expect(second.refFor(UP_B)).toBe(1);
-    expect(second.definition(DEF_1.hashHi, DEF_1.hashLo)).toEqual(DEF_1);
+    expect(second.definition(DEF_1.hashHi, DEF_1.hashLo)).toEqual({ ...DEF_1, ref: 0 });
     second.close();
   });
 });
