@@ -204,3 +204,25 @@ export function mountTmpfs(dir: string, size: string): Tmpfs {
     },
   };
 }
+
+/** Writes `file` until the filesystem refuses any more bytes (ENOSPC); returns how many it took. */
+export function fillFilesystem(file: string): number {
+  const fd = openSync(file, 'w');
+  let written = 0;
+  try {
+    for (const chunk of [1 << 20, 1 << 12, 1]) {
+      const buf = Buffer.alloc(chunk, 7);
+      for (;;) {
+        try {
+          written += writeSync(fd, buf, 0, chunk, written);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}

@@ -61,25 +61,45 @@ export async function recoverJournal(ctx: RecoveryContext, ring: RingFile, dataf
   if (tail.tail !== null) {
     problems.push(`datafile ${newest ? 'cut' : 'unreadable'} at offset ${tail.tail.offset}: ${tail.tail.reason}`);
     if (newest) {
-      await datafile.truncate(tail.validEnd);
-      datafileBytes = tail.validEnd;
-      counters.datafileTailsTruncated++;
+      await datafile.truncate(tail.validEnd).then(
+        () => {
+          datafileBytes = tail.validEnd;
+          counters.datafileTailsTruncated++;
+        },
+        (error: unknown) => cannotRepair(ctx, ring, 'cut the torn tail of', error),
+      );
     }
   }
   counters.extentsRecovered += found.length + tail.recovered.length;
   if (problems.length > 0 || tailBad > 0) ctx.logger.warn('store ring: repaired datafile on open', { dir: ctx.dir, file: ring.file, problems });
 
-  const entryOf = (r: RecoveredExtent): Uint8Array => encodeJournalEntry(r.header, r.header.length, r.extentOffset);
-  if (!journal.ok) return { datafileBytes, journalBytes: await replaceJournal(ctx.io, ring, ctx.tier, null, tail.recovered.map(entryOf)) };
-  const keep = scan!.validEnd;
-  if (found.length > 0 || scan!.skipped > 0 || (scan!.pastEnd !== null && !newest)) {
-    // Entries go between others, or damaged ones go away: the journal is written anew.
-    const entries = mergeEntries(journal.bytes, scan!.accepted, found.map((r) => ({ at: r.extentOffset, entry: entryOf(r) })));
-    entries.push(...tail.recovered.map(entryOf));
-    return { datafileBytes, journalBytes: await replaceJournal(ctx.io, ring, ctx.tier, journal.bytes.subarray(0, FILE_HEADER_BYTES), entries) };
+  try {
+    return { datafileBytes, journalBytes: await writeJournal(ctx, ring, journal, scan, found, tail.recovered, newest) };
+  } catch (error) {
+    // A full disk: the pages are indexed all the same; the journal is repaired at the next open.
+    cannotRepair(ctx, ring, 'write the repaired journal of', error);
+    return { datafileBytes, journalBytes: journal.ok ? journal.bytes.length : 0 };
   }
-  if (keep < journal.bytes.length || tail.recovered.length > 0) return { datafileBytes, journalBytes: await appendToJournal(ctx.io, ring, keep, tail.recovered.map(entryOf)) };
-  return { datafileBytes, journalBytes: keep };
+}
+
+/** Brings the journal in line with what was indexed; returns its size. */
+async function writeJournal(ctx: RecoveryContext, ring: RingFile, journal: JournalRead, scan: JournalScan | null, found: readonly RecoveredExtent[], tail: readonly RecoveredExtent[], newest: boolean): Promise<number> {
+  const entryOf = (r: RecoveredExtent): Uint8Array => encodeJournalEntry(r.header, r.header.length, r.extentOffset);
+  if (!journal.ok || scan === null) return replaceJournal(ctx.io, ring, ctx.tier, null, tail.map(entryOf));
+  if (found.length > 0 || scan.skipped > 0 || (scan.pastEnd !== null && !newest)) {
+    // Entries go between others, or damaged ones go away: the journal is written anew.
+    const entries = mergeEntries(journal.bytes, scan.accepted, found.map((r) => ({ at: r.extentOffset, entry: entryOf(r) })));
+    entries.push(...tail.map(entryOf));
+    return replaceJournal(ctx.io, ring, ctx.tier, journal.bytes.subarray(0, FILE_HEADER_BYTES), entries);
+  }
+  if (scan.validEnd < journal.bytes.length || tail.length > 0) return appendToJournal(ctx.io, ring, scan.validEnd, tail.map(entryOf));
+  return scan.validEnd;
+}
+
+/** Appends never continue in a file whose repair could not be written (its journal and datafile may disagree). */
+function cannotRepair(ctx: RecoveryContext, ring: RingFile, what: string, error: unknown): void {
+  ring.appendable = false;
+  ctx.logger.warn(`store ring: cannot ${what} a datafile; retried at the next open`, { dir: ctx.dir, file: ring.datafilePath, error: String(error) });
 }
 
 /**
