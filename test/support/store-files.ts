@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeSync, rmSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 
 // The store's files as the format docs describe them (docs/format/wal.md, datafile.md,
 // journal.md), read independently of src/ so that tests can find byte offsets to damage.
@@ -225,4 +226,30 @@ export function fillFilesystem(file: string): number {
     closeSync(fd);
   }
   return written;
+}
+
+// ---- Index files (docs/format/series.md) ----
+
+export const indexFile = (store: string, name: string): string => join(store, 'index', name);
+
+export interface IndexRecord {
+  /** Offset of the record (its length field) in the file. */
+  readonly offset: number;
+  /** The whole record: length, CRC, payload. */
+  readonly length: number;
+  /** The block's entries, inflated and parsed. */
+  readonly entries: unknown[];
+}
+
+/** The records of an intact index file, walked by their lengths from offset 16. */
+export function indexRecords(bytes: Buffer): IndexRecord[] {
+  const out: IndexRecord[] = [];
+  for (let at = 16; at + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32LE(at);
+    const payload = bytes.subarray(at + 8, at + 8 + length);
+    if (payload[0] !== 1) throw new Error(`unknown block format ${payload[0]} at ${at}`);
+    out.push({ offset: at, length: 8 + length, entries: JSON.parse(inflateRawSync(payload.subarray(1)).toString('utf8')) as unknown[] });
+    at += 8 + length;
+  }
+  return out;
 }

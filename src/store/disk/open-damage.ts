@@ -34,8 +34,10 @@ export function reportOpenDamage(d: OpenDamage): void {
   for (const stats of [series, definitions]) {
     if (stats.writeError !== undefined) logger.warn('store: cannot write an index file yet; retried before the next write', { component: 'store', error: stats.writeError });
   }
-  // Pages whose series' label set no copy of the index holds any more: on disk, not findable.
+  // What the lost index records cost: pages of series no copy of the index names any more stay
+  // on disk (a better tool could still attribute them) but cannot be found by label.
+  if (series.corruptSkipped === 0) return;
   let orphans = 0;
   for (const ref of d.pages.refs()) if (index.labelsOf(ref) === undefined) orphans++;
-  if (orphans > 0) logger.warn('store: pages of series whose index entries are lost cannot be queried', { component: 'store', series: orphans });
+  logger.warn('store: pages of series whose index entries are lost cannot be queried', { component: 'store', series: orphans });
 }

@@ -20,6 +20,8 @@ export interface RecoveryCounters {
   datafileTailsTruncated: number;
   datafileHeadersRepaired: number;
   datafilesDropped: number;
+  /** Datafiles whose whole content is gone (missing, or cut to less than a header): one loss each. */
+  datafilesLost: number;
   extentsLost: number;
   /** Extents indexed, from journals and datafile scans. */
   extents: number;
@@ -113,7 +115,7 @@ async function dropFile(ctx: RecoveryContext, ring: RingFile, reason: string, jo
   ctx.counters.datafilesDropped++;
   const lost = journal.read.ok ? countEntries(journal.read.bytes, FILE_HEADER_BYTES) : 0;
   if (lost > 0) {
-    ctx.counters.extentsLost += lost;
+    ctx.counters.datafilesLost++;
     ctx.logger.warn('store ring: lost extents', { dir: ctx.dir, file: ring.datafilePath, offset: 0, extents: lost, reason: `the datafile holds no extent (${reason}) while its journal lists ${lost}` });
   } else ctx.logger.warn('store ring: deleting a datafile too short to hold an extent', { dir: ctx.dir, file: ring.file, reason });
   await ctx.io.unlink(ring.datafilePath);

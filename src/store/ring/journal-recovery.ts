@@ -55,20 +55,23 @@ export async function recoverJournal(ctx: RecoveryContext, ring: RingFile, dataf
 
   const extentsEnd = scan?.extentsEnd ?? FILE_HEADER_BYTES;
   const tail = await scanDatafile(datafile, ring.file, extentsEnd, size, into);
-  const tailBad = account(ctx, ring, tail, scan?.skippedAtEnd ?? 0, lose, newest ? 'torn' : 'lost');
+  // The torn tail of the newest file is an append a crash interrupted (the WAL holds it); the
+  // bytes of extents already counted as past the end are not counted again.
+  const counted = newest || (scan?.pastEnd !== null && scan?.pastEnd !== undefined && tail.tail !== null && tail.tail.offset >= scan.pastEnd.extentOffset);
+  const tailBad = account(ctx, ring, tail, scan?.skippedAtEnd ?? 0, lose, counted ? 'torn' : 'lost');
   if (tail.recovered.length > 0 && journal.ok) problems.push(`${tail.recovered.length} extents after the journal's last recovered from the datafile`);
   let datafileBytes = size;
   if (tail.tail !== null) {
-    problems.push(`datafile ${newest ? 'cut' : 'unreadable'} at offset ${tail.tail.offset}: ${tail.tail.reason}`);
-    if (newest) {
-      await datafile.truncate(tail.validEnd).then(
-        () => {
-          datafileBytes = tail.validEnd;
-          counters.datafileTailsTruncated++;
-        },
-        (error: unknown) => cannotRepair(ctx, ring, 'cut the torn tail of', error),
-      );
-    }
+    // Nothing readable is cut: the scan found no valid extent anywhere in these bytes. Cutting
+    // them is also what keeps a loss counted once (the next open would find them again).
+    problems.push(`datafile cut at offset ${tail.tail.offset}: ${tail.tail.reason}`);
+    await datafile.truncate(tail.validEnd).then(
+      () => {
+        datafileBytes = tail.validEnd;
+        counters.datafileTailsTruncated++;
+      },
+      (error: unknown) => cannotRepair(ctx, ring, 'cut the unreadable tail of', error),
+    );
   }
   counters.extentsRecovered += found.length + tail.recovered.length;
   if (problems.length > 0 || tailBad > 0) ctx.logger.warn('store ring: repaired datafile on open', { dir: ctx.dir, file: ring.file, problems });

@@ -29,20 +29,18 @@ export async function finishDeletions(io: RingIo, dir: string, names: readonly s
 
 /**
  * A journal whose datafile is missing without a deletion under way: the datafile was lost to
- * the disk or a person. Counted and logged, with the extents the journal listed, then the
- * journal is deleted, so the loss is counted once.
+ * the disk or a person. Counted (one lost datafile) and logged with the extents the journal
+ * listed, then the journal is deleted, so the loss is counted once.
  */
-export async function dropOrphanJournals(io: RingIo, dir: string, files: readonly FileNumber[], logger: Logger): Promise<{ datafilesLost: number; extentsLost: number }> {
-  let extentsLost = 0;
+export async function dropOrphanJournals(io: RingIo, dir: string, files: readonly FileNumber[], logger: Logger): Promise<{ datafilesLost: number }> {
   for (const file of files) {
     const path = join(dir, ringFileName(file, 'journal'));
     const extents = await io.readFile(path).then(
       (bytes) => countEntries(bytes, FILE_HEADER_BYTES),
       () => 0,
     );
-    extentsLost += extents;
     logger.warn('store ring: a datafile is missing; its data is lost', { dir, file: join(dir, ringFileName(file, 'datafile')), offset: 0, extents });
     await io.unlink(path);
   }
-  return { datafilesLost: files.length, extentsLost };
+  return { datafilesLost: files.length };
 }

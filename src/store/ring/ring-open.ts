@@ -61,7 +61,8 @@ export async function openRingFiles(io: RingIo, dir: string, tier: number, logge
     datafileTailsTruncated: 0,
     datafileHeadersRepaired: 0,
     datafilesDropped: 0,
-    extentsLost: orphans.extentsLost,
+    extentsLost: 0,
+    datafilesLost: orphans.datafilesLost,
     extents: 0,
   };
   const into = new PageIndex(await estimatePages(io, dir, numbers));
@@ -88,7 +89,6 @@ export async function openRingFiles(io: RingIo, dir: string, tier: number, logge
     pages: into.pageCount,
     ...counters,
     orphanJournalsDeleted: orphans.datafilesLost,
-    datafilesLost: orphans.datafilesLost,
     deletionsFinished: finished.size,
     durationMs: performance.now() - started,
   };

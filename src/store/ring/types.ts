@@ -98,12 +98,17 @@ export interface OpenStats {
   readonly datafilesDropped: number;
   /** Journals without a datafile, deleted. */
   readonly orphanJournalsDeleted: number;
-  /** Datafiles found missing (their journal left behind) without the ring deleting them. */
+  /**
+   * Datafiles whose whole content is gone: found missing (their journal left behind) without
+   * the ring deleting them, or cut to less than a header while their journal lists extents.
+   * Logged with the file and the extents the journal listed.
+   */
   readonly datafilesLost: number;
   /**
-   * Extents whose pages are gone: damaged extents (found by a datafile scan, counted once: the
-   * journal no longer lists them), extents past the end of an older datafile that lost its
-   * tail, and the extents of missing datafiles. Each is logged with file and offset.
+   * Extents whose pages are gone, in datafiles that are still there: damaged extents (found by
+   * a datafile scan, counted once: the journal no longer lists them, unreadable tails are cut)
+   * and extents past the end of an older datafile that lost its tail. Each is logged with file
+   * and offset.
    */
   readonly extentsLost: number;
   /** Deletions a crash interrupted, finished on open. */

@@ -62,8 +62,10 @@ export function accountDamage(copies: readonly [CopyRead, CopyRead], records: re
       else stats.tornBytesTruncated += c.bytes!.length;
       return;
     }
-    if (header.kind === 'damaged') repaired(c.path, 0, RECORD_HEADER_BYTES, 'damaged header');
-    for (const r of damaged) if (isCovered(r)) repaired(c.path, r.offset, r.end - r.offset, 'bytes frame no valid record');
+    // Damage running on from the header into the records is one damaged piece, counted once.
+    const fromHeader = header.kind === 'damaged' && damaged[0]?.offset === RECORD_HEADER_BYTES && isCovered(damaged[0]) ? damaged[0] : null;
+    if (header.kind === 'damaged') repaired(c.path, 0, fromHeader?.end ?? RECORD_HEADER_BYTES, 'damaged header');
+    for (const r of damaged) if (r !== fromHeader && isCovered(r)) repaired(c.path, r.offset, r.end - r.offset, 'bytes frame no valid record');
     if (tail !== null) stats.tornBytesTruncated += tail.end - tail.offset;
   });
   const end = records.reduce((e, r) => Math.max(e, r.end), RECORD_HEADER_BYTES);
