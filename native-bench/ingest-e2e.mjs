@@ -3,6 +3,7 @@
 // peak RSS, read from /proc. Usage (after npm run build):
 //   node native-bench/ingest-e2e.mjs [--transport grpc|http|http-json] [--duration 20] [--concurrency 8]
 //                                     [--series 10000] [--points 1000] [--threads 0] [--no-store]
+//                                     [--warmup 0]   (seconds of the same load before measuring: series created, code warm)
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,19 +17,29 @@ const bench = benchDir();
 const storeYaml = args['no-store'] ? 'store:\n  enabled: false\n' : `store:\n  path: ${JSON.stringify(bench.store)}\n`;
 const agent = await startAgent(bench.dir, `${storeYaml}workers:\n  threads: ${args.threads ?? 0}\n`);
 await new Promise((r) => setTimeout(r, 1000));
-const cpu0 = agent.cpuSeconds();
 const target = transport === 'grpc' ? agent.grpc : agent.http;
-const loadArgs = [join(here, 'load.mjs'), '--transport', transport, '--target', target];
-for (const k of ['duration', 'concurrency', 'series', 'points']) if (args[k] !== undefined) loadArgs.push(`--${k}`, String(args[k]));
-if (args.gzip) loadArgs.push('--gzip');
-const load = spawn(process.execPath, loadArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-let out = '';
-load.stdout.on('data', (c) => (out += c));
-await new Promise((r) => load.once('exit', r));
+/** Runs the load generator for `seconds`; resolves with its last output line. */
+async function runLoad(seconds) {
+  const loadArgs = [join(here, 'load.mjs'), '--transport', transport, '--target', target, '--duration', String(seconds)];
+  for (const k of ['concurrency', 'series', 'points']) if (args[k] !== undefined) loadArgs.push(`--${k}`, String(args[k]));
+  if (args.gzip) loadArgs.push('--gzip');
+  const load = spawn(process.execPath, loadArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  load.stdout.on('data', (c) => (out += c));
+  await new Promise((r) => load.once('exit', r));
+  return out.trim().split('\n').pop();
+}
+if (Number(args.warmup ?? 0) > 0) {
+  await runLoad(Number(args.warmup));
+  // Let the warm-up's pages and definitions settle before the measured window.
+  await new Promise((r) => setTimeout(r, 2000));
+}
+const cpu0 = agent.cpuSeconds();
+const out = await runLoad(Number(args.duration ?? 20));
 const cpu1 = agent.cpuSeconds();
 const peakRssMiB = agent.peakRssMiB();
 await agent.stop();
 bench.remove();
-const result = JSON.parse(out.trim().split('\n').pop());
+const result = JSON.parse(out);
 const cpuSeconds = cpu1 - cpu0;
 console.log(JSON.stringify({ ...result, agentCpuSeconds: +cpuSeconds.toFixed(2), agentCpuSecondsPerMillionPoints: +((cpuSeconds / result.acceptedPoints) * 1e6).toFixed(3), agentPeakRssMiB: +peakRssMiB.toFixed(1) }));

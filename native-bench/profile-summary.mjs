@@ -1,12 +1,15 @@
 // Summarises V8 .cpuprofile files (node --cpu-prof): self time by function and by category
 // (garbage collection, program, idle), so a hot path's cost split is read off one run.
-// Usage: node native-bench/profile-summary.mjs DIR_OR_FILES... [--top 25]
+// Usage: node native-bench/profile-summary.mjs DIR_OR_FILES... [--top 25] [--from S]
+//   --from S: only samples taken S seconds or more after the profile started (skip start-up)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
+const fromAt = args.indexOf('--from');
+const fromMs = fromAt >= 0 ? Number(args.splice(fromAt, 2)[1]) * 1000 : 0;
 const files = args.flatMap((a) => (statSync(a).isDirectory() ? readdirSync(a).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(a, f)) : [a]));
 
 for (const file of files) {
@@ -16,8 +19,11 @@ for (const file of files) {
   // Sample i lasted timeDeltas[i + 1]; the last one is unknown, counted as the mean.
   const deltas = p.timeDeltas;
   let total = 0;
+  let clock = 0;
   for (let i = 0; i < p.samples.length; i++) {
+    clock += (deltas[i] ?? 0) / 1000;
     const dt = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+    if (clock < fromMs) continue;
     const n = byId.get(p.samples[i]);
     const f = n.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;

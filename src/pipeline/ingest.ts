@@ -1,8 +1,10 @@
-import type { Batch, SeriesDefinition } from '../model/index.js';
+import type { Batch } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log/index.js';
 import type { Counter, Histogram, Registry } from '../telemetry/index.js';
-import type { DecodeReply, WorkerPool } from '../workers/index.js';
+import type { WorkerPool } from '../workers/index.js';
+import type { Decoded } from './decode-channel.js';
+import { DecodeChannel } from './decode-channel.js';
 import { permanent, refused, retryable } from '../component/index.js';
 import { Admission } from './admission.js';
 import type { Format, IngestFailure, IngestOutcome, RequestOutcome } from './outcome.js';
@@ -14,18 +16,6 @@ export interface IngestOptions {
   readonly retryAfterMs: number;
   readonly registry: Registry;
   readonly logger: Logger;
-}
-
-/** Reply buffers kept to hand back to the workers; about the requests in flight. */
-const MAX_RECYCLED = 16;
-
-/** The definitions a worker sent, by local series (only for series it found no reference for). */
-function definitionsOf(reply: { readonly definitions: Uint8Array }): Batch['definitions'] {
-  const out: Batch['definitions'] = [];
-  if (reply.definitions.length === 0) return out;
-  const text = Buffer.from(reply.definitions.buffer, reply.definitions.byteOffset, reply.definitions.byteLength).toString('utf8');
-  for (const [local, def] of JSON.parse(text) as [number, SeriesDefinition][]) out[local] = def;
-  return out;
 }
 
 /** A share of the in-flight budget held for one request. */
@@ -49,10 +39,11 @@ export class IngestPipeline {
   readonly #exemplars: Counter;
   readonly #duration: Histogram;
   #closed = false;
-  readonly #recycled: ArrayBuffer[] = [];
+  readonly #channel: DecodeChannel;
 
   constructor(options: IngestOptions) {
     this.#o = options;
+    this.#channel = new DecodeChannel(options.pool);
     // Decode workers look series references up in the store's table (and in each grown one).
     const refs = options.store.seriesRefs();
     options.pool.broadcast('series-table', { buffer: refs.current.buffer });
@@ -108,30 +99,25 @@ export class IngestPipeline {
   }
 
   async process(ticket: Ticket, body: Uint8Array, format: Format, gzip: boolean, maxBytes: number, receiver: string): Promise<IngestOutcome> {
-    let reply: DecodeReply;
+    let decoded: Decoded;
     try {
-      // Copy unless the body owns its whole ArrayBuffer (Buffer#slice would share the pool).
-      const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-      const recycle = this.#recycled.pop();
-      const transfer = [owned.buffer as ArrayBuffer];
-      if (recycle !== undefined) transfer.push(recycle);
-      reply = await this.#o.pool.run('decode', { format, gzip, maxBytes, body: owned.buffer as ArrayBuffer, offset: 0, length: owned.byteLength, recycle }, transfer);
+      decoded = await this.#channel.decode(body, format, gzip, maxBytes);
     } catch (err) {
       this.#o.logger.warn('decode failed', { component: 'pipeline', receiver, error: (err as Error).message });
       return this.#unavailable((err as Error).message, receiver, 'worker_lost');
     }
-    if (reply.status !== 'ok') return permanent(reply.status, reply.message);
+    if (decoded.status !== 'ok') return permanent(decoded.reply.status, decoded.reply.message);
+    const { reply, batch } = decoded;
     try {
       // An inflated body counts at its decoded size; past the budget it is refused like any other.
       if (reply.decodedBytes > ticket.bytes && !this.grow(ticket, reply.decodedBytes - ticket.bytes)) {
-        this.#refusedPoints.add(reply.columns.pointCount, { receiver, reason: 'inflight_bytes' });
+        this.#refusedPoints.add(batch.pointCount, { receiver, reason: 'inflight_bytes' });
         return this.refused(receiver);
       }
       if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
       if (reply.rejected > 0) this.#rejected.add(reply.rejected, { receiver });
-      const points = reply.columns.pointCount;
+      const points = batch.pointCount;
       if (points > 0) {
-        const batch: Batch = { ...reply.columns, definitions: definitionsOf(reply), seriesRefs: reply.seriesRefs, frame: reply.frame, framePayloadBytes: reply.framePayloadBytes };
         try {
           await this.#o.store.append(batch);
         } catch (err) {
@@ -143,8 +129,8 @@ export class IngestPipeline {
       }
       return { status: 'ok', accepted: reply.accepted, rejected: reply.rejected, errorMessage: reply.errorMessage };
     } finally {
-      // The store keeps nothing of the batch once append settles: the buffer goes back to a worker.
-      if (this.#recycled.length < MAX_RECYCLED) this.#recycled.push(reply.buffer);
+      // The store keeps nothing of the batch once append settles: its shared region is free again.
+      decoded.release();
     }
   }
 

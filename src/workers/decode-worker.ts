@@ -6,6 +6,7 @@ import { decodeOtlpJson } from './decode/otlp-json.js';
 import type { DecodeOutcome } from './decode/otlp-proto.js';
 import { OtlpProtoDecoder } from './decode/otlp-proto.js';
 import { ReplyPreparer } from './decode/prepare-reply.js';
+import { SharedRegions } from './shared-regions.js';
 import type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { compressExtent, encodePage } from '../store/encoding/index.js';
 import { decodeChunk } from '../store/head/index.js';
@@ -18,11 +19,17 @@ const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
 const preparer = new ReplyPreparer();
 const port = parentPort!;
+let requests: SharedRegions | null = null;
+let replies: SharedRegions | null = null;
 
 port.on('message', (req: WorkerMessage) => {
   switch (req.op) {
     case 'series-table':
       preparer.useTable(req.buffer);
+      return;
+    case 'regions':
+      requests = new SharedRegions(req.requests.byteLength / req.regionBytes, req.regionBytes, req.requests);
+      replies = new SharedRegions(req.replies.byteLength / req.regionBytes, req.regionBytes, req.replies);
       return;
     case 'encode-pages': {
       const out = encodePages(req);
@@ -35,15 +42,14 @@ port.on('message', (req: WorkerMessage) => {
       return;
     }
     case 'decode': {
-      if (req.recycle !== undefined) preparer.recycle(req.recycle);
       const reply = handle(req);
-      port.postMessage(reply, reply.status === 'ok' ? [reply.buffer] : []);
+      port.postMessage(reply, reply.status === 'ok' && reply.buffer !== null ? [reply.buffer] : []);
     }
   }
 });
 
 function handle(req: DecodeRequest & { id: number }): DecodeReply {
-  let body: Uint8Array = new Uint8Array(req.body, req.offset, req.length);
+  let body: Uint8Array = req.body !== null ? new Uint8Array(req.body, req.offset, req.length) : requests!.view(req.region, req.length);
   if (req.gzip) {
     try {
       const inflated = gunzipSync(body, { maxOutputLength: req.maxBytes });
@@ -57,8 +63,9 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
   }
   try {
     const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, limits, jsonIdentities) : protoDecoder.decode(body);
-    const prepared = preparer.prepare(out);
-    return { id: req.id, status: 'ok', ...prepared, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
+    const target = { region: (bytes: number) => (req.replyRegion >= 0 && replies !== null && bytes <= replies.regionBytes ? { buffer: replies.buffer, base: replies.base(req.replyRegion) } : null) };
+    const { layout, buffer } = preparer.prepare(out, target);
+    return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };
   } catch (err) {
     if (err instanceof DecodeError) return { id: req.id, status: 'invalid', message: err.message };
     // A bug of ours, not the client's: answer without a retry loop, keep the worker alive.

@@ -1,21 +1,32 @@
-import type { PreparedBatch } from './decode/prepare-reply.js';
+import type { ReplyLayout } from './decode/reply-layout.js';
 
-/** Decode one export request body (transferred). */
+/**
+ * Decode one export request body: in the worker's shared request region `region` (its first
+ * `length` bytes), or transferred in `body` when it did not fit (region -1).
+ */
 export interface DecodeRequest {
   readonly format: 'protobuf' | 'json';
   readonly gzip: boolean;
   /** Largest body accepted after decompression. */
   readonly maxBytes: number;
-  readonly body: ArrayBuffer;
+  readonly region: number;
+  readonly body: ArrayBuffer | null;
   readonly offset: number;
   readonly length: number;
-  /** A reply buffer the main thread is done with, transferred back for reuse. */
-  readonly recycle?: ArrayBuffer;
+  /** The shared reply region to write the reply into, or -1 (then a buffer is transferred back). */
+  readonly replyRegion: number;
+}
+
+/** A worker's own shared memory for request bodies and replies (decode/../shared-regions.ts). */
+export interface RegionsMessage {
+  readonly requests: SharedArrayBuffer;
+  readonly replies: SharedArrayBuffer;
+  readonly regionBytes: number;
 }
 
 
 export type DecodeReply =
-  | ({
+  | {
       readonly id: number;
       readonly status: 'ok';
       readonly accepted: number;
@@ -23,7 +34,10 @@ export type DecodeReply =
       readonly errorMessage: string;
       readonly exemplarsDropped: number;
       readonly decodedBytes: number;
-    } & PreparedBatch)
+      readonly layout: ReplyLayout;
+      /** The reply, when it did not fit the shared reply region (else it is there). */
+      readonly buffer: ArrayBuffer | null;
+    }
   | { readonly id: number; readonly status: 'invalid' | 'too_large' | 'internal'; readonly message: string };
 
 /** The store's shared table of series references, sent to every worker (and again when it grows). */
@@ -66,6 +80,8 @@ export interface WorkerOps {
   readonly 'encode-pages': { readonly request: EncodePagesRequest; readonly reply: EncodePagesReply };
   /** Broadcast, never answered. */
   readonly 'series-table': { readonly request: SeriesTableMessage; readonly reply: never };
+  /** Sent to one worker when it starts, never answered. */
+  readonly regions: { readonly request: RegionsMessage; readonly reply: never };
 }
 
 /** A request as the worker receives it. */

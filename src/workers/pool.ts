@@ -51,6 +51,13 @@ export interface WorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps> {
    * later (the latest message per op is kept for them).
    */
   broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void;
+  /**
+   * Like `run`, with the request built once the pool has chosen the worker (`worker` is its
+   * place in the pool, 0 … size-1): for requests that use that worker's own shared memory.
+   */
+  runOn<K extends keyof Ops & string>(op: K, build: (worker: number) => { readonly request: Ops[K]['request']; readonly transfer: ArrayBuffer[] }): Promise<Ops[K]['reply']>;
+  /** Sends a message no worker answers to the worker at place `worker` now and each time it (re)starts. */
+  initWorker<K extends keyof Ops & string>(worker: number, op: K, request: Ops[K]['request']): void;
   stats(): WorkerPoolStats;
   shutdown(): Promise<void>;
 }
@@ -75,6 +82,8 @@ interface Slot {
   idleTimer: NodeJS.Timeout | null;
   /** Consecutive crashes, to slow down respawning a worker that dies at start. */
   crashStreak: number;
+  /** Messages sent to this place's worker each time it starts. */
+  readonly init: Map<string, object>;
 }
 
 /**
@@ -96,6 +105,7 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
     idleSince: 0,
     idleTimer: null,
     crashStreak: 0,
+    init: new Map(),
   }));
   /** Workers being stopped for idleness, awaited by shutdown. */
   const stopping = new Set<Promise<number>>();
@@ -149,6 +159,7 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
     const worker = new Worker(fileURLToPath(options.script), { workerData: options.workerData });
     slot.worker = worker;
     for (const [op, request] of broadcasts) worker.postMessage({ ...request, op });
+    for (const [op, request] of slot.init) worker.postMessage({ ...request, op });
     slot.idleSince = performance.now();
     worker.on('message', (reply: { id: number }) => {
       if (slot.worker !== worker) return;
@@ -209,6 +220,9 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
 
   return {
     run<K extends keyof Ops & string>(op: K, request: Ops[K]['request'], transfer: ArrayBuffer[]): Promise<Ops[K]['reply']> {
+      return this.runOn(op, () => ({ request, transfer }));
+    },
+    runOn<K extends keyof Ops & string>(op: K, build: (worker: number) => { readonly request: Ops[K]['request']; readonly transfer: ArrayBuffer[] }): Promise<Ops[K]['reply']> {
       type Reply = Ops[K]['reply'];
       if (closing) return Promise.reject(new CairnError(ErrorCodes.SHUTTING_DOWN, 'worker pool is shutting down'));
       let slot: Slot | undefined;
@@ -225,6 +239,7 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
         if (target.pending.size === 0) target.busySince = performance.now();
         target.pending.set(id, { resolve: resolve as (r: never) => void, reject });
         try {
+          const { request, transfer } = build(target.index);
           worker.postMessage({ ...request, op, id }, transfer);
         } catch (err) {
           target.pending.delete(id);
@@ -232,6 +247,12 @@ export function createWorkerPool<Ops extends WorkerOpMap<Ops> = WorkerOps>(optio
           reject(err as Error);
         }
       });
+    },
+    initWorker<K extends keyof Ops & string>(worker: number, op: K, request: Ops[K]['request']): void {
+      const slot = slots[worker];
+      if (slot === undefined) throw new RangeError(`no worker place ${worker} in a pool of ${slots.length}`);
+      slot.init.set(op, request);
+      slot.worker?.postMessage({ ...request, op });
     },
     broadcast<K extends keyof Ops & string>(op: K, request: Ops[K]['request']): void {
       broadcasts.set(op, request);

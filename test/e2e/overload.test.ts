@@ -164,6 +164,7 @@ describe('the agent as a child process under sustained overload', () => {
         body: (c, i) => bodies[(c + i) % 4]!,
       });
       const { max, samples } = rss.stop();
+      console.log(`peak RSS ${(max / 2 ** 20).toFixed(0)} MiB, idle ${(idle / 2 ** 20).toFixed(0)} MiB`);
       expect(samples).toBeGreaterThan(20);
       expect(max, `peak RSS ${(max / 2 ** 20).toFixed(0)} MiB (idle ${(idle / 2 ** 20).toFixed(0)} MiB)`).toBeLessThan(RSS_BOUND);
       expect(tally.grpcOk + tally.httpOk).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Kills the (single) decode worker; resolves once its exit has been handled. */
 async function crashDecodeWorker(): Promise<void> {
-  const poison: DecodeRequest = { format: 'protobuf', gzip: false, maxBytes: 1, body: new ArrayBuffer(0), offset: 8, length: 8 };
+  const poison: DecodeRequest = { format: 'protobuf', gzip: false, maxBytes: 1, region: -1, body: new ArrayBuffer(0), offset: 8, length: 8, replyRegion: -1 };
   const err = await t.agent.pool.run('decode', poison, []).then(
     () => new Error('the poison request was answered'),
     (e: unknown) => e,
