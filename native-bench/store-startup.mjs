@@ -1,13 +1,15 @@
 // Start-up of the agent on a full store (issue: one columnar page index; targets ready ≤ 2 s,
 // RSS ≤ 150 MiB with a full 1 GiB store). Usage (after npm run build):
-//   node native-bench/store-startup.mjs --store DIR [--build] [--budget 1GiB] [--step 10s] [--series 10000] [--runs 5]
+//   node native-bench/store-startup.mjs --store DIR [--build] [--budget 1GiB] [--step 10s] [--series 10000] [--runs 5] [--warm] [--without-wal]
 // --build fills DIR to its budget through the agent (store-fill.mjs) unless it is full already;
 // then the agent is started --runs times on it: time from spawn to /readyz answering 200, VmRSS
 // once ready (and 2 s later), VmHWM, and the store's own open/replay times from its log. Each
 // run first evicts the store's files from the page cache (posix_fadvise DONTNEED via dd) unless
-// --warm, so the figures include reading the journals from disk.
+// --warm, so the figures include reading the journals from disk. --without-wal sets the WAL
+// aside during the runs (put back after): start-up with nothing to replay, i.e. what the ring,
+// the page index and the series index cost on their own.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent } from './agent-process.mjs';
 import { createFill, fillToBudget } from './store-fill.mjs';
@@ -47,6 +49,8 @@ if (flag('build') && !existsSync(join(store, 'tier0'))) {
   console.log(JSON.stringify({ bench: 'store-fill', series, stepMs, ...sent, pointsPerSecond: Math.round(sent.points / sent.seconds), storeMiB: +(du(store) / 2 ** 20).toFixed(1) }));
 }
 
+const wal = join(store, 'wal');
+if (flag('without-wal')) renameSync(wal, `${wal}.aside`);
 const results = [];
 for (let run = 0; run < runs; run++) {
   if (!flag('warm')) for (const f of files(store)) execFileSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']);
@@ -61,5 +65,9 @@ for (let run = 0; run < runs; run++) {
   results.push({ readyMs: Math.round(agent.readyMs), ringOpenMs: ring?.durationMs, replayMs: opened?.replayMs, readyRssMiB: +readyRss.toFixed(1), rss2sMiB: +settledRss.toFixed(1), peakRssMiB: +peak.toFixed(1), pages: ring?.pages, datafiles: ring?.datafiles, series: opened?.series, walRecords: opened?.records });
   await agent.stop();
 }
+if (flag('without-wal')) {
+  rmSync(wal, { recursive: true, force: true });
+  renameSync(`${wal}.aside`, wal);
+}
 const pick = (k) => results.map((r) => r[k]);
-console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')) }, at: new Date().toISOString() }));
+console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', wal: flag('without-wal') ? 'set aside' : 'replayed', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')) }, at: new Date().toISOString() }));
