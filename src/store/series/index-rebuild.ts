@@ -15,7 +15,7 @@ export interface OpenedIndexFile {
 
 /** `index/<name>` and its second copy `index/<stem>-copy.<ext>`, merged and repaired (docs/format/series.md). */
 export function openIndexFile(dir: string, name: string, magic: string): OpenedIndexFile {
-  return RecordPair.open(join(dir, name), join(dir, copyName(name)), magic);
+  return RecordPair.open(join(dir, name), join(dir, copyName(name)), magic, BLOCK_DEFLATE_JSON);
 }
 
 export function copyName(name: string): string {

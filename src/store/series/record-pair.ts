@@ -31,8 +31,8 @@ export class RecordPair {
   }
 
   /** Opens (or creates) both copies, merges their records and repairs whichever differs. */
-  static open(main: string, copy: string, magic: string): { pair: RecordPair; records: ScannedRecord[]; stats: IndexFileStats } {
-    const copies = [readCopy(main, magic), readCopy(copy, magic)] as const;
+  static open(main: string, copy: string, magic: string, firstByte?: number): { pair: RecordPair; records: ScannedRecord[]; stats: IndexFileStats } {
+    const copies = [readCopy(main, magic, firstByte), readCopy(copy, magic, firstByte)] as const;
     refuseUnreadable(copies);
     const records = mergeRecords(copies);
     const stats = accountDamage(copies, records);
@@ -140,10 +140,10 @@ export class RecordPair {
   }
 }
 
-function readCopy(path: string, magic: string): CopyRead {
+function readCopy(path: string, magic: string, firstByte: number | undefined): CopyRead {
   try {
     const bytes = readFileSync(path);
-    return { path, bytes, error: null, scan: scanRecords(bytes, magic) };
+    return { path, bytes, error: null, scan: scanRecords(bytes, magic, firstByte) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, bytes: null, error: null, scan: null };
     return { path, bytes: null, error: err as Error, scan: null };

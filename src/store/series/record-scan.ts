@@ -41,7 +41,14 @@ export interface RecordScan {
   readonly tail: ByteRange | null;
 }
 
-export function scanRecords(bytes: Uint8Array, magic: string): RecordScan {
+/**
+ * `firstByte`: what payloads start with, if the caller knows (the index's block format). Only
+ * while resynchronising after damage: it rules out all but one offset in 256 before any CRC is
+ * computed, so a large damaged region does not cost a CRC of a random length per byte. Where
+ * records follow each other, any payload is read (a block of a format this build does not
+ * know is kept, not taken for damage).
+ */
+export function scanRecords(bytes: Uint8Array, magic: string, firstByte?: number): RecordScan {
   const header = readHeader(bytes, magic);
   const records: ScannedRecord[] = [];
   const damaged: ByteRange[] = [];
@@ -50,10 +57,10 @@ export function scanRecords(bytes: Uint8Array, magic: string): RecordScan {
   let at = RECORD_HEADER_BYTES;
   let validEnd = RECORD_HEADER_BYTES;
   while (at < bytes.length) {
-    let record = recordAt(bytes, view, at);
+    let record = recordAt(bytes, view, at, undefined);
     if (record === null) {
       const from = at;
-      for (at++; at < bytes.length && (record = recordAt(bytes, view, at)) === null; at++);
+      for (at++; at < bytes.length && (record = recordAt(bytes, view, at, firstByte)) === null; at++);
       if (record === null) return { header, records, damaged, validEnd, tail: { offset: from, end: bytes.length } };
       damaged.push({ offset: from, end: at });
     }
@@ -74,12 +81,13 @@ function readHeader(bytes: Uint8Array, magic: string): HeaderState {
 }
 
 /** The record framed at `at` if its length fits and its CRC matches. */
-function recordAt(bytes: Uint8Array, view: DataView, at: number): ScannedRecord | null {
+function recordAt(bytes: Uint8Array, view: DataView, at: number, firstByte: number | undefined): ScannedRecord | null {
   if (bytes.length - at < FRAME_BYTES) return null;
   const length = view.getUint32(at, true);
   // No writer makes an empty record, and eight zero bytes would pass as one (the CRC of
   // nothing is 0): a zero length is where a zero-filled region starts.
   if (length === 0 || length > bytes.length - at - FRAME_BYTES) return null;
+  if (firstByte !== undefined && bytes[at + FRAME_BYTES] !== firstByte) return null;
   const end = at + FRAME_BYTES + length;
   const crc = view.getUint32(at + 4, true);
   if (crc32c(bytes, at + FRAME_BYTES, end) !== crc) return null;
