@@ -31,7 +31,12 @@ export function lockStoreDir(dir: string, logger: Logger): () => void {
 }
 
 function takeOver(path: string, logger: Logger): number {
-  const text = readFileSync(path, 'utf8').trim();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw lockError(path, err);
+  }
   const written = /^\d+$/.test(text) ? Number(text) : null;
   const owner = liveOwner(path, written);
   if (owner !== null) {

@@ -1,18 +1,16 @@
-import { join } from 'node:path';
-import { CairnError, ErrorCodes } from '../../errors/index.js';
-import { StoreUnavailableError } from '../errors.js';
-import { DatafileCorruptError, DatafileGoneError } from './errors.js';
+import { asUnavailable, DatafileCorruptError, DatafileGoneError, shuttingDown } from './errors.js';
 import { encodeExtent, extentHeaderBytes } from './extent-format.js';
 import { ExtentReader } from './extent-reader.js';
 import { FILE_HEADER_BYTES } from './file-header.js';
 import type { FileNumber } from './file-number.js';
-import { toFileNumber, tombstoneName } from './file-number.js';
+import { toFileNumber } from './file-number.js';
 import { FileWriter } from './file-writer.js';
 import type { PageIndex } from './page-index.js';
 import { RingFile } from './ring-file.js';
 import { openRingFiles } from './ring-open.js';
 import type { ResolvedRingOptions } from './ring-validate.js';
 import { packPages, resolveRingOptions } from './ring-validate.js';
+import { removeTombstone, unlinkBehindTombstone } from './tombstone.js';
 import type { OpenStats, PageLocation, PageToAppend, RingFileInfo, RingOptions } from './types.js';
 
 /**
@@ -224,32 +222,19 @@ export class DatafileRing {
     return next;
   }
 
-  /**
-   * The journal is renamed to a tombstone first (and the directory synced), then the datafile
-   * goes, then the tombstone. A crash anywhere in between is finished on the next open, while a
-   * journal found without its datafile means the datafile was lost, and is counted as such.
-   */
+  /** Through a tombstone (tombstone.ts), so a crash in the middle is not taken for a lost datafile. */
   async #delete(victim: RingFile): Promise<number> {
     // Callers never pass the newest file, so `victim` has no writer and is not #appendable.
     const { io, dir, logger } = this.#options;
-    const tombstone = join(dir, tombstoneName(victim.file));
     victim.deleting = true;
     try {
-      await io.rename(victim.journalPath, tombstone).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      await io.syncDir(dir);
-      await io.unlink(victim.datafilePath).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      await unlinkBehindTombstone(io, dir, victim);
     } catch (error) {
       victim.deleting = false;
       throw asUnavailable(error, `cannot delete datafile ${victim.file}`);
     }
     this.#forget(victim);
-    await io.unlink(tombstone).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') logger.warn('store ring: a deletion left its tombstone behind (finished on next open)', { file: victim.file, error: String(error) });
-    });
+    await removeTombstone(io, dir, victim, logger);
     return victim.totalBytes;
   }
 
@@ -317,13 +302,3 @@ export class DatafileRing {
   }
 }
 
-function shuttingDown(): CairnError {
-  return new CairnError(ErrorCodes.SHUTTING_DOWN, 'the datafile ring is closed');
-}
-
-/** Disk trouble becomes "retry later"; our own coded errors (SHUTTING_DOWN, DATAFILE_CORRUPT) keep their code. */
-function asUnavailable(error: unknown, message: string): CairnError {
-  if (error instanceof CairnError) return error;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return new StoreUnavailableError(`${message}: ${code ?? String(error)}`, { cause: error });
-}
