@@ -59,10 +59,11 @@ for (let run = 0; run < runs; run++) {
   const readyRss = rssMiB(pid, 'VmRSS');
   await new Promise((r) => setTimeout(r, 2000));
   const settledRss = rssMiB(pid, 'VmRSS');
+  const heapMiB = (await agent.metric('cairn_process_heap_used_bytes')) / 2 ** 20;
   const peak = rssMiB(pid, 'VmHWM');
   const ring = agent.log.find((l) => l.msg === 'store ring: opened');
   const opened = agent.log.find((l) => l.msg === 'store opened');
-  results.push({ readyMs: Math.round(agent.readyMs), ringOpenMs: ring?.durationMs, replayMs: opened?.replayMs, readyRssMiB: +readyRss.toFixed(1), rss2sMiB: +settledRss.toFixed(1), peakRssMiB: +peak.toFixed(1), pages: ring?.pages, datafiles: ring?.datafiles, series: opened?.series, walRecords: opened?.records });
+  results.push({ readyMs: Math.round(agent.readyMs), ringOpenMs: ring?.durationMs, replayMs: opened?.replayMs, readyRssMiB: +readyRss.toFixed(1), rss2sMiB: +settledRss.toFixed(1), peakRssMiB: +peak.toFixed(1), heapMiB: +heapMiB.toFixed(1), pages: ring?.pages, datafiles: ring?.datafiles, series: opened?.series, walRecords: opened?.records });
   await agent.stop();
 }
 if (flag('without-wal')) {
@@ -70,4 +71,4 @@ if (flag('without-wal')) {
   renameSync(`${wal}.aside`, wal);
 }
 const pick = (k) => results.map((r) => r[k]);
-console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', wal: flag('without-wal') ? 'set aside' : 'replayed', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')) }, at: new Date().toISOString() }));
+console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', wal: flag('without-wal') ? 'set aside' : 'replayed', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')), heapMiB: median(pick('heapMiB')) }, at: new Date().toISOString() }));

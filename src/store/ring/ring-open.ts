@@ -8,6 +8,7 @@ import type { RecoveryContext, RecoveryCounters } from './file-recovery.js';
 import { recoverFile } from './file-recovery.js';
 import { PageIndex } from './page-index.js';
 import type { RingFile } from './ring-file.js';
+import { JournalBuffers } from './journal-buffers.js';
 import type { RingIo } from './ring-io.js';
 import { dropOrphanJournals, finishDeletions } from './ring-leftovers.js';
 import type { OpenStats } from './types.js';
@@ -65,21 +66,23 @@ export async function openRingFiles(io: RingIo, dir: string, tier: number, logge
     datafilesLost: orphans.datafilesLost,
     extents: 0,
   };
-  const into = new PageIndex(await estimatePages(io, dir, numbers));
+  const sizes = await journalSizes(io, dir, numbers);
+  const into = new PageIndex(estimatePages(sizes));
+  const buffers = new JournalBuffers(io, sizes.reduce((a, b) => Math.max(a, b), 0));
   const ctx: RecoveryContext = { io, dir, tier, logger, counters, into };
   const newest = withDatafile[withDatafile.length - 1];
   // Reading the next journal while this one is parsed hides most of the I/O of a cold start.
   const readAhead = (i: number): Promise<Uint8Array> | null => {
     const file = withDatafile[i];
     if (file === undefined) return null;
-    const reading = io.readFile(join(dir, ringFileName(file, 'journal')));
+    const reading = buffers.read(join(dir, ringFileName(file, 'journal')), i % 2);
     reading.catch(() => undefined); // handled in recoverFile; this only keeps it from counting as unhandled meanwhile
     return reading;
   };
   const files: RingFile[] = [];
   let next = readAhead(0);
   for (const [i, file] of withDatafile.entries()) {
-    const journal = next ?? io.readFile(join(dir, ringFileName(file, 'journal')));
+    const journal = next!;
     next = readAhead(i + 1);
     const recovered = await recoverFile(ctx, file, file === newest, journal);
     if (recovered !== null) files.push(recovered);
@@ -98,9 +101,12 @@ export async function openRingFiles(io: RingIo, dir: string, tier: number, logge
   return { files, pages: into, stats, nextFile: highest + 1, resumeLast: last !== undefined && last.file === newest && last.appendable };
 }
 
-/** An upper bound from the journal sizes (every page takes 28 bytes of a journal), so the table never grows while parsing. */
-async function estimatePages(io: RingIo, dir: string, numbers: readonly FileNumber[]): Promise<number> {
-  const sizes = await Promise.all(numbers.map((file) => io.fileSize(join(dir, ringFileName(file, 'journal'))).catch(() => 0)));
+async function journalSizes(io: RingIo, dir: string, numbers: readonly FileNumber[]): Promise<number[]> {
+  return Promise.all(numbers.map((file) => io.fileSize(join(dir, ringFileName(file, 'journal'))).catch(() => 0)));
+}
+
+/** An upper bound from the journal sizes (every page takes 28 bytes of a journal), so the index never grows while parsing. */
+function estimatePages(sizes: readonly number[]): number {
   const bytes = sizes.reduce((sum, size) => sum + Math.max(0, size - FILE_HEADER_BYTES), 0);
   return Math.floor(bytes / PAGE_DESCRIPTOR_BYTES) + 1024;
 }
