@@ -46,7 +46,7 @@ if (args.child === 'open') {
   const arrayMiB = process.memoryUsage().arrayBuffers / 2 ** 20;
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
   await ring.close();
-  process.stdout.write(JSON.stringify({ ms, cpuMs, pages: pages.pageCount, extents: stats.extents, datafiles: stats.datafiles, heapMiB, arrayMiB, rssMiB }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs, pages: pages.pageCount ?? pages.length, extents: stats.extents, datafiles: stats.datafiles, heapMiB, arrayMiB, rssMiB }));
   process.exit(0);
 }
 
