@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAgent } from './agent-process.mjs';
+import { du, startAgent } from './agent-process.mjs';
 import { createFill, fillToBudget } from './store-fill.mjs';
 
 const arg = (name, dflt) => {
@@ -28,15 +28,6 @@ const runs = Number(arg('runs', '5'));
 const yaml = `host:\n  enabled: false\nstore:\n  path: ${JSON.stringify(store)}\n  max_disk_bytes: ${budget}\n`;
 const dir = join(store, '..');
 
-function du(path) {
-  let total = 0;
-  for (const name of readdirSync(path)) {
-    const p = join(path, name);
-    const st = statSync(p);
-    total += st.isDirectory() ? du(p) : st.size;
-  }
-  return total;
-}
 const files = (path) => readdirSync(path).flatMap((n) => (statSync(join(path, n)).isDirectory() ? files(join(path, n)) : [join(path, n)]));
 const rssMiB = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

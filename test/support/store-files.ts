@@ -187,6 +187,20 @@ export interface Tmpfs {
   unmount(): void;
 }
 
+/**
+ * A tmpfs of `size` on `dir` for a suite, or why there is none: `skipReason` is '' when it is
+ * mounted, else says why (not root, no CAP_SYS_ADMIN), for the skipped tests to carry.
+ */
+export function tmpfsForSuite(dir: string, size: string, what: string): { fs: Tmpfs | undefined; skipReason: string } {
+  try {
+    return { fs: mountTmpfs(dir, size), skipReason: '' };
+  } catch (err) {
+    const skipReason = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); ${what} skipped`;
+    console.warn(skipReason);
+    return { fs: undefined, skipReason };
+  }
+}
+
 /** Mounts a tmpfs of `size` (e.g. '4m') on a new directory; throws with the reason if not permitted. */
 export function mountTmpfs(dir: string, size: string): Tmpfs {
   mkdirSync(dir, { recursive: true });

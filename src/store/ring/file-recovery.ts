@@ -1,4 +1,3 @@
-import type { Logger } from '../../log/index.js';
 import { DatafileCorruptError } from './errors.js';
 import type { FileHeader } from './file-header.js';
 import { decodeFileHeader, encodeFileHeader, FILE_HEADER_BYTES, FORMAT_VERSION } from './file-header.js';
@@ -6,35 +5,9 @@ import type { FileNumber } from './file-number.js';
 import type { JournalRead } from './journal-recovery.js';
 import { recoverJournal } from './journal-recovery.js';
 import { countEntries } from './journal-scan.js';
-import type { PageIndex } from './page-index.js';
+import type { RecoveryContext } from './recovery-context.js';
 import { RingFile } from './ring-file.js';
-import type { RingFileHandle, RingIo } from './ring-io.js';
-
-/** Counters of OpenStats that recovery adds to. */
-export interface RecoveryCounters {
-  journalEntriesSkipped: number;
-  journalEntriesRepaired: number;
-  journalTailsTruncated: number;
-  journalsRebuilt: number;
-  extentsRecovered: number;
-  datafileTailsTruncated: number;
-  datafileHeadersRepaired: number;
-  datafilesDropped: number;
-  /** Datafiles whose whole content is gone (missing, or cut to less than a header): one loss each. */
-  datafilesLost: number;
-  extentsLost: number;
-  /** Extents indexed, from journals and datafile scans. */
-  extents: number;
-}
-
-export interface RecoveryContext {
-  readonly io: RingIo;
-  readonly dir: string;
-  readonly tier: number;
-  readonly logger: Logger;
-  readonly counters: RecoveryCounters;
-  readonly into: PageIndex;
-}
+import type { RingFileHandle } from './ring-io.js';
 
 /**
  * Brings one datafile and its journal to a consistent state and indexes its pages

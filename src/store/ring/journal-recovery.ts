@@ -1,7 +1,7 @@
 import type { BadRange, DatafileScan, RecoveredExtent } from './datafile-scan.js';
 import { scanDatafile } from './datafile-scan.js';
 import { FILE_HEADER_BYTES } from './file-header.js';
-import type { RecoveryContext } from './file-recovery.js';
+import type { RecoveryContext } from './recovery-context.js';
 import { encodeJournalEntry } from './journal-format.js';
 import { appendToJournal, replaceJournal } from './journal-rewrite.js';
 import type { JournalScan } from './journal-scan.js';

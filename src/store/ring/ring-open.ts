@@ -4,7 +4,7 @@ import { PAGE_DESCRIPTOR_BYTES } from './extent-format.js';
 import { FILE_HEADER_BYTES } from './file-header.js';
 import type { FileNumber } from './file-number.js';
 import { parseRingFileName, ringFileName } from './file-number.js';
-import type { RecoveryContext, RecoveryCounters } from './file-recovery.js';
+import type { RecoveryContext, RecoveryCounters } from './recovery-context.js';
 import { recoverFile } from './file-recovery.js';
 import { PageIndex } from './page-index.js';
 import type { RingFile } from './ring-file.js';

@@ -7,8 +7,7 @@ import { baseTimeMs } from '../../support/otlp-points.js';
 import { checkExact, describeCheck } from '../../support/store-check.js';
 import type { RunningAgent } from '../../support/store-agent.js';
 import { eventually, sleep, startStoreAgent, writeStoreConfig } from '../../support/store-agent.js';
-import type { Tmpfs } from '../../support/store-files.js';
-import { fillFilesystem, mountTmpfs } from '../../support/store-files.js';
+import { fillFilesystem, tmpfsForSuite } from '../../support/store-files.js';
 import { range, Synthetic } from '../../support/synthetic.js';
 
 // A store whose disk is full when the agent starts (issue: "a full disk at start"): the agent
@@ -16,14 +15,7 @@ import { range, Synthetic } from '../../support/synthetic.js';
 // takes writes again, by itself, once space returns.
 
 const dir = tempDir('cairn-fullstart-');
-let fs: Tmpfs | undefined;
-let skipReason = '';
-try {
-  fs = mountTmpfs(`${dir.dir}/fs`, '8m');
-} catch (err) {
-  skipReason = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); full-disk-at-start tests skipped`;
-  console.warn(skipReason);
-}
+const { fs, skipReason } = tmpfsForSuite(`${dir.dir}/fs`, '8m', 'full-disk-at-start tests');
 // Skipped only where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN); skipReason says why.
 const itFs = fs === undefined ? it.skip : it;
 
