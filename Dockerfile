@@ -21,5 +21,5 @@ EXPOSE 4317 4318 9977
 # Inside a container the receivers must listen on all interfaces.
 ENV CAIRN_GRPC_ENDPOINT=0.0.0.0:4317 CAIRN_HTTP_ENDPOINT=0.0.0.0:4318 CAIRN_API_ENDPOINT=0.0.0.0:9977
 COPY deploy/cairn-container.yaml /etc/cairn/cairn.yaml
-ENTRYPOINT ["node", "bin/cairn.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/cairn.js"]
 CMD ["run", "--config", "/etc/cairn/cairn.yaml"]

@@ -20,8 +20,9 @@ export async function startAgent(dir, yaml) {
   const config = join(dir, `cairn-${Date.now()}.yaml`);
   writeFileSync(config, `receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\napi:\n  endpoint: 127.0.0.1:0\n${yaml}`);
   const started = performance.now();
-  // CAIRN_BENCH_NODE_ARGS: extra node flags for the agent, e.g. "--cpu-prof --cpu-prof-dir=DIR".
-  const nodeArgs = (process.env.CAIRN_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The flags the agent is started with (bin/cairn.js, the service unit, the container);
+  // CAIRN_BENCH_NODE_ARGS replaces them, e.g. "--max-semi-space-size=4 --cpu-prof --cpu-prof-dir=DIR".
+  const nodeArgs = (process.env.CAIRN_BENCH_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, bin, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];
   const addresses = await new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 //   node native-bench/store-e2e.mjs bytes-and-queries     (10,000 series × 360 points at 10 s, + 1 series × 24 h)
 //   node native-bench/store-e2e.mjs replay [--points 20000000]   (a WAL full of unflushed samples)
 import * as grpc from '@grpc/grpc-js';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import root from '../dist/generated/otlp.js';
 import { benchDir, du, startAgent } from './agent-process.mjs';
@@ -53,19 +54,29 @@ if (mode === 'bytes-and-queries') {
   const work = createStoreWorkload();
   const base = Math.floor((Date.now() - 2 * 3_600_000) / 10_000) * 10_000;
   let samples = 0;
+  let head = {};
   for (let round = 0; round <= 360; round++) {
+    if (round === 360) head = { samples: await agent.metric('cairn_store_head_samples'), chunkBytes: await agent.metric('cairn_store_head_bytes') };
     const reqs = work.round(base + round * 10_000);
     await Promise.all(reqs.map(send));
     if (round < 360) samples += reqs.length * 1000;
   }
-  await new Promise((r) => setTimeout(r, 6000)); // pages flushed (1 s) and WAL retention (5 s)
-  const onDisk = { tier0: du(join(bench.store, 'tier0')), index: du(join(bench.store, 'index')), wal: du(join(bench.store, 'wal')) };
   const totalSamples = samples + 8640;
+  const walAfterIngest = du(join(bench.store, 'wal'));
+  // Ingest is over: the head is checkpointed once quiet (15 s) and the WAL it covers deleted at
+  // the next maintenance (every 5 s); pages are flushed every second.
+  const waitUntil = Date.now() + 40_000;
+  while (Date.now() < waitUntil && !(existsSync(join(bench.store, 'head', 'checkpoint.ckp')) && readdirSync(join(bench.store, 'wal')).filter((n) => n.endsWith('.wal')).length <= 1)) await new Promise((r) => setTimeout(r, 500));
+  const onDisk = { tier0: du(join(bench.store, 'tier0')), index: du(join(bench.store, 'index')), head: existsSync(join(bench.store, 'head')) ? du(join(bench.store, 'head')) : 0, wal: du(join(bench.store, 'wal')) };
+  const perSample = (n) => +(n / totalSamples).toFixed(3);
   const bytes = {
     samples: totalSamples,
-    bytesPerSampleWalExcluded: +((onDisk.tier0 + onDisk.index) / totalSamples).toFixed(3),
-    bytesPerSampleWalIncluded: +((onDisk.tier0 + onDisk.index + onDisk.wal) / totalSamples).toFixed(3),
-    datafilesAndJournalsPerSample: +(onDisk.tier0 / totalSamples).toFixed(3),
+    walBytesPerPointDuringIngest: perSample(walAfterIngest),
+    headBytesPerSample: +(head.chunkBytes / head.samples).toFixed(3),
+    head,
+    pagesAndIndexPerSample: perSample(onDisk.tier0 + onDisk.index),
+    everythingPerSample: perSample(onDisk.tier0 + onDisk.index + onDisk.head + onDisk.wal),
+    datafilesAndJournalsPerSample: perSample(onDisk.tier0),
     onDisk,
   };
   const now = Date.now();

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Agent } from './agent/index.js';
 import { startAgent } from './agent/index.js';
 import type { Config } from './config/index.js';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from './config/index.js';
+import type { Logger } from './log/index.js';
 import { createLogger } from './log/index.js';
 
 // The only module that calls process.exit. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
@@ -41,36 +43,43 @@ async function run(file: string | undefined): Promise<void> {
   const config = configFrom(file);
   if (config === undefined) return process.exit(EXIT_USAGE);
   const logger = createLogger(config.log.level);
-  let agent;
-  try {
-    agent = await startAgent({ config, logger });
-  } catch (err) {
-    logger.error('agent failed to start', { component: 'agent', error: (err as Error).message });
-    return process.exit(EXIT_FAILURE);
-  }
-  let stopping = false;
+  let agent: Agent | undefined;
+  let stopping: string | null = null;
   const stop = (signal: string): void => {
-    if (stopping) {
+    if (stopping !== null) {
       logger.warn('second signal; exiting now', { component: 'agent', signal });
       process.exit(EXIT_FAILURE);
     }
-    stopping = true;
+    stopping = signal;
     logger.info('stopping', { component: 'agent', signal });
     const hard = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting', { component: 'agent' });
       process.exit(EXIT_FAILURE);
     }, config.shutdown.timeout + 2000);
     hard.unref();
-    agent.shutdown().then(
-      () => process.exit(EXIT_OK),
-      (err: Error) => {
-        logger.error('shutdown failed', { component: 'agent', error: err.message });
-        process.exit(EXIT_FAILURE);
-      },
-    );
+    // A signal during start (a long WAL replay, say) stops the agent as soon as it is up.
+    if (agent !== undefined) shutdownAndExit(agent, logger);
   };
+  // Installed before anything starts: a signal at any moment gets the clean stop.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    agent = await startAgent({ config, logger });
+  } catch (err) {
+    logger.error('agent failed to start', { component: 'agent', error: (err as Error).message });
+    return process.exit(EXIT_FAILURE);
+  }
+  if (stopping !== null) shutdownAndExit(agent, logger);
+}
+
+function shutdownAndExit(agent: Agent, logger: Logger): void {
+  agent.shutdown().then(
+    () => process.exit(EXIT_OK),
+    (err: Error) => {
+      logger.error('shutdown failed', { component: 'agent', error: err.message });
+      process.exit(EXIT_FAILURE);
+    },
+  );
 }
 
 function main(argv: readonly string[]): void {

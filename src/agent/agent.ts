@@ -45,12 +45,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   const registry = new Registry();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
-  const workerData: DecodeWorkerData = { maxAttributeBytes: config.limits.max_attribute_bytes, maxAttributes: config.limits.max_attributes };
+  const workerData: DecodeWorkerData = {
+    maxAttributeBytes: config.limits.max_attribute_bytes,
+    maxAttributes: config.limits.max_attributes,
+    maxBucketsPerPoint: config.limits.max_buckets_per_point,
+    maxNewSeriesPerRequest: config.limits.max_new_series_per_request,
+  };
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger, idleTimeoutMs: config.workers.idle_timeout });
   const store =
     options.store ??
     (config.store.enabled
-      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), logger, registry })
+      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), maxBucketsPerPoint: config.limits.max_buckets_per_point, logger, registry })
       : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
   try {
     await store.start();
@@ -80,7 +85,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let api: ApiServer | undefined;
   if (config.api.enabled && durable) {
     const ep = parseEndpoint(config.api.endpoint)!;
-    api = createApiServer({ host: ep.host, port: ep.port, querier: store.querier(), ready: () => store.ready, logger, metricsText: () => prometheusText(registry) });
+    api = createApiServer({
+      host: ep.host,
+      port: ep.port,
+      querier: store.querier(),
+      ready: () => store.ready,
+      logger,
+      metricsText: () => prometheusText(registry),
+      queryTimeoutMs: config.query.timeout,
+      queryMaxSamples: config.query.max_samples,
+      queryMaxConcurrency: config.query.max_concurrency,
+    });
   }
   let local: LocalSources | undefined;
   let shutdown: Promise<void> | undefined;

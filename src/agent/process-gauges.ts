@@ -31,6 +31,8 @@ export function registerProcessMetrics(registry: Registry): () => void {
 
   registry.gauge('cairn_process_resident_memory_bytes', 'Resident set size of the agent process.', () => process.memoryUsage.rss());
   registry.gauge('cairn_process_heap_used_bytes', 'V8 heap in use on the main thread.', () => getHeapStatistics().used_heap_size);
+  registry.gauge('cairn_process_heap_total_bytes', 'V8 heap reserved by the main thread (used or not).', () => getHeapStatistics().total_heap_size);
+  registry.gauge('cairn_process_external_memory_bytes', 'Memory outside the V8 heap held by the main thread\'s objects (buffers, shared memory), by kind.', () => process.memoryUsage().external);
   registry.counterFunc('cairn_process_cpu_seconds_total', 'User and system CPU time of the agent process (all threads).', () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;

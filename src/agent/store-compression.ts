@@ -1,4 +1,4 @@
-import type { CutPage } from '../store/index.js';
+import type { PageEncoder } from '../store/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import { decompressExtent } from '../store/encoding/index.js';
 
@@ -20,7 +20,7 @@ export function decompressExtentBytes(bytes: Uint8Array, rawLength: number): Uin
 }
 
 /** Page encoding for the store, in the worker pool: the head's compressed chunks are copied over (the head keeps serving them until written). */
-export function createPageEncoder(pool: WorkerPool): (pages: readonly CutPage[]) => Promise<Uint8Array[]> {
+export function createPageEncoder(pool: WorkerPool): PageEncoder {
   return async (pages) => {
     const total = pages.reduce((n, p) => n + p.chunk.length, 0);
     const chunks = new Uint8Array(total);

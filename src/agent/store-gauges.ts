@@ -7,8 +7,10 @@ export function registerStoreGauges(registry: Registry, store: Store, budgetByte
   registry.gauge('cairn_store_disk_budget_bytes', 'store.max_disk_bytes.', () => budgetBytes);
   registry.gauge('cairn_store_wal_bytes', 'Bytes in WAL segments.', () => store.usage().walBytes);
   registry.gauge('cairn_store_datafile_bytes', 'Bytes in datafiles and journals.', () => store.usage().ringBytes);
+  registry.gauge('cairn_store_checkpoint_bytes', 'Bytes of the head checkpoint (head/).', () => store.usage().checkpointBytes);
   registry.gauge('cairn_store_wal_segments', 'WAL segment files, the one being written included.', () => store.usage().walSegments);
   registry.gauge('cairn_store_datafiles', 'Datafiles in the ring (each with its journal).', () => store.usage().datafiles);
   registry.gauge('cairn_store_series', 'Series in the index.', () => store.usage().series);
   registry.gauge('cairn_store_head_samples', 'Samples in open head pages.', () => store.usage().headSamples);
+  registry.gauge('cairn_store_head_bytes', 'Bytes of the compressed chunks holding the head\'s open pages.', () => store.usage().headBytes);
 }

@@ -28,6 +28,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ApiErrorType, number>> = {
 const TYPE_OF_CODE: Readonly<Record<string, ApiErrorType>> = {
   [ErrorCodes.QUERY_BAD_DATA]: 'bad_data',
   [ErrorCodes.QUERY_EXECUTION]: 'execution',
+  // Prometheus answers "too many samples" as an execution error (422).
+  [ErrorCodes.QUERY_TOO_MANY_SAMPLES]: 'execution',
   [ErrorCodes.STORE_UNAVAILABLE]: 'unavailable',
   [ErrorCodes.SHUTTING_DOWN]: 'unavailable',
   [ErrorCodes.OVERLOADED]: 'unavailable',

@@ -8,6 +8,7 @@ import type { ApiContext } from './api-context.js';
 import { failureOf, HTTP_STATUS_OF } from './api-error.js';
 import { encodeFailure, encodeSuccess } from './json-encode.js';
 import type { Querier } from '../query/index.js';
+import { createQueryEngine } from '../query/index.js';
 import { readParams } from './request-params.js';
 import { API_METHODS, findApiRoute } from './routes.js';
 
@@ -23,8 +24,12 @@ export interface ApiServerOptions {
   readonly metricsText?: () => string;
   /** Milliseconds since the epoch; defaults to Date.now (tests pin it). */
   readonly now?: () => number;
-  /** Default for a query without a `timeout` parameter; Prometheus' default is 2 minutes. */
+  /** Default and cap of a query's `timeout`; Prometheus' default is 2 minutes. */
   readonly queryTimeoutMs?: number;
+  /** Most samples one query may hold (Prometheus' default 50,000,000). */
+  readonly queryMaxSamples?: number;
+  /** Queries evaluated at once; more wait for a turn. */
+  readonly queryMaxConcurrency?: number;
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
@@ -34,7 +39,6 @@ const COMPONENT = 'api';
 const JSON_TYPE = 'application/json';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60_000;
 
 interface PlainAnswer {
   readonly status: number;
@@ -52,7 +56,8 @@ const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer
 };
 
 export function createApiServer(o: ApiServerOptions): ApiServer {
-  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, queryTimeoutMs: o.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS };
+  const engine = createQueryEngine({ querier: o.querier, timeoutMs: o.queryTimeoutMs, maxSamples: o.queryMaxSamples, maxConcurrency: o.queryMaxConcurrency });
+  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine };
   const server = http.createServer({ requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
     handle(o, ctx, req, res).catch((err: unknown) => {
       o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });
@@ -74,13 +79,13 @@ async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMe
   const found = findApiRoute(url.pathname);
   if (found === undefined) return send(res, text(404, `no such path ${url.pathname}\n`));
   if (!(API_METHODS as readonly string[]).includes(method)) return notAllowed(res, method, API_METHODS.join(', '));
-  let body: string;
+  let body: string | readonly string[];
   let status = 200;
   try {
     if (found.route.needsStore && !o.ready()) throw new CairnError(ErrorCodes.STORE_UNAVAILABLE, 'cairn is starting: the store is not ready to answer queries yet');
     const params = await readParams(req, url);
     const answer = await found.route.handler(params, ctx, found.pathParam);
-    body = encodeSuccess(answer.data, answer.warnings);
+    body = encodeSuccess(answer.data, answer.warnings, answer.infos);
   } catch (err) {
     const failure = failureOf(err);
     if (failure.errorType === 'internal') o.logger.error('api request failed', { component: COMPONENT, path: url.pathname, error: failure.message });
@@ -89,7 +94,23 @@ async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMe
     status = HTTP_STATUS_OF[failure.errorType];
     body = encodeFailure(failure);
   }
-  send(res, { status, contentType: JSON_TYPE, body });
+  if (typeof body === 'string') send(res, { status, contentType: JSON_TYPE, body });
+  else await sendParts(res, status, body);
+}
+
+/** A JSON answer in pieces, written as the socket takes them (a result may exceed what one string can hold). */
+async function sendParts(res: http.ServerResponse, status: number, parts: readonly string[]): Promise<void> {
+  if (res.headersSent) return;
+  // Chunked: the length would need a pass over hundreds of MB before the first byte.
+  res.writeHead(status, { 'Content-Type': JSON_TYPE });
+  for (const p of parts) {
+    if (res.destroyed) return;
+    if (!res.write(p, 'utf8')) await new Promise<void>((resolve) => {
+      res.once('drain', resolve);
+      res.once('close', resolve);
+    });
+  }
+  res.end();
 }
 
 /** Only origin-form targets (`/path?query`); the host part is a placeholder. */

@@ -56,10 +56,11 @@ export function jsonPointString(ms: number, value: string): string {
   return `[${jsonTimestamp(ms)},${jsonString(value)}]`;
 }
 
-/** `{"status":"success","data":…}` with `warnings` only when there are some, as Prometheus omits it. */
-export function encodeSuccess(dataJson: string, warnings: readonly string[]): string {
+/** `{"status":"success","data":…}` with `warnings` and `infos` only when there are some, as Prometheus omits them. */
+export function encodeSuccess(dataJson: string | readonly string[], warnings: readonly string[], infos: readonly string[] = []): string[] {
   const w = warnings.length > 0 ? `,"warnings":${jsonStringArray(warnings)}` : '';
-  return `{"status":"success","data":${dataJson}${w}}`;
+  const i = infos.length > 0 ? `,"infos":${jsonStringArray(infos)}` : '';
+  return ['{"status":"success","data":', ...(typeof dataJson === 'string' ? [dataJson] : dataJson), `${w}${i}}`];
 }
 
 export function encodeFailure(failure: ApiFailure): string {

@@ -1,7 +1,7 @@
 import type { ApiHandler } from './api-context.js';
-import { handleBuildInfo, handleExemplars, handleMetadata } from './info-handlers.js';
+import { handleAlerts, handleBuildInfo, handleExemplars, handleMetadata, handleRules } from './info-handlers.js';
 import { handleLabels, handleLabelValues, handleSeries } from './label-handlers.js';
-import { handleQuery, handleQueryRange } from './query-handlers.js';
+import { handleFormatQuery, handleQuery, handleQueryRange } from './query-handlers.js';
 
 export interface ApiRoute {
   readonly handler: ApiHandler;
@@ -16,7 +16,10 @@ const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
   '/api/v1/series': { handler: handleSeries, needsStore: true },
   '/api/v1/labels': { handler: handleLabels, needsStore: true },
   '/api/v1/query_exemplars': { handler: handleExemplars, needsStore: false },
-  '/api/v1/metadata': { handler: handleMetadata, needsStore: false },
+  '/api/v1/metadata': { handler: handleMetadata, needsStore: true },
+  '/api/v1/format_query': { handler: handleFormatQuery, needsStore: false },
+  '/api/v1/rules': { handler: handleRules, needsStore: false },
+  '/api/v1/alerts': { handler: handleAlerts, needsStore: false },
   '/api/v1/status/buildinfo': { handler: handleBuildInfo, needsStore: false },
 };
 const LABEL_VALUES: ApiRoute = { handler: handleLabelValues, needsStore: true };

@@ -50,6 +50,15 @@ limits:
   # Most attributes in one set (resource, scope or point); points with more
   # are rejected.
   max_attributes: 128
+  # Most buckets in one histogram point (explicit bounds + 1, or an
+  # exponential histogram's positive plus negative buckets), and most
+  # quantiles in one summary point; points with more are rejected. Each
+  # bucket of a classic histogram is a series in the store.
+  max_buckets_per_point: 1024
+  # Most series one request may create in the store (a histogram's buckets,
+  # sum and count each count): points of further new series are rejected,
+  # so no single request can blow up memory with series.
+  max_new_series_per_request: 100000
 
 workers:
   # Decoding threads, 0 to 256. 0 means one less than the number of cores
@@ -75,10 +84,16 @@ store:
   datafile_bytes: 8MiB
   # Points per series page before it is compressed and written (16-65536).
   page_points: 1024
-  # A page is written at this age even when not full; bounds WAL replay.
-  # 1h gives 360-point pages at a 10 s interval (~0.9 B/sample on disk;
-  # 30m pages cost ~1.1, see BENCHMARKS.md).
+  # A page is written at this age even when not full. 1h gives 360-point
+  # pages at a 10 s interval (~0.9 B/sample on disk; 30m pages cost ~1.1,
+  # see BENCHMARKS.md).
   page_max_age: 1h
+  # The head (open pages, compressed in memory) is written to head/ this
+  # often, so the WAL only has to cover the time since: replay on start is
+  # short and the WAL small. Also written when ingest goes quiet, when the WAL
+  # since the last one passes a quarter of its share of the disk budget, and
+  # on shutdown.
+  checkpoint_interval: 5m
   wal:
     # Largest WAL segment file.
     segment_bytes: 8MiB
@@ -121,6 +136,15 @@ api:
   enabled: true
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
+
+query:
+  # PromQL limits, with Prometheus' defaults. A query needing more samples in
+  # memory at once fails with "too many samples"; one running longer than the
+  # timeout fails with "query timed out" (clients may ask for less, never more).
+  max_samples: 50000000
+  timeout: 2m
+  # Queries evaluated at once; more wait for a turn within their timeout.
+  max_concurrency: 20
 
 log:
   # One of: debug, info, warn, error.

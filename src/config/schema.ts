@@ -37,6 +37,8 @@ export const configSchema: FieldFor<Config> = {
         retry_after: duration,
         max_attribute_bytes: size,
         max_attributes: { kind: 'int', min: 1 },
+        max_buckets_per_point: { kind: 'int', min: 1, max: 1_000_000 },
+        max_new_series_per_request: { kind: 'int', min: 1 },
       },
     },
     workers: { kind: 'section', fields: { threads: { kind: 'int', min: 0, max: 256 }, idle_timeout: duration } },
@@ -50,6 +52,7 @@ export const configSchema: FieldFor<Config> = {
         datafile_bytes: size,
         page_points: { kind: 'int', min: 16, max: 65536 },
         page_max_age: duration,
+        checkpoint_interval: duration,
         wal: {
           kind: 'section',
           fields: {
@@ -76,6 +79,14 @@ export const configSchema: FieldFor<Config> = {
     },
     telemetry: { kind: 'section', fields: { store: { kind: 'bool' }, interval: { kind: 'duration', min: 1000 } } },
     api: { kind: 'section', fields: { enabled: { kind: 'bool' }, endpoint: { kind: 'endpoint' } } },
+    query: {
+      kind: 'section',
+      fields: {
+        max_samples: { kind: 'int', min: 1 },
+        timeout: { kind: 'duration', min: 1 },
+        max_concurrency: { kind: 'int', min: 1, max: 1000 },
+      },
+    },
     log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
     shutdown: { kind: 'section', fields: { timeout: duration } },
   },

@@ -15,6 +15,10 @@ export interface Config {
     readonly max_attribute_bytes: number;
     /** Most attributes in one set (resource, scope or point); more and the points are rejected. */
     readonly max_attributes: number;
+    /** Most buckets (or summary quantiles) in one point; more and the point is rejected. */
+    readonly max_buckets_per_point: number;
+    /** Most store series one request may create; points of further new series are rejected. */
+    readonly max_new_series_per_request: number;
   };
   readonly workers: {
     /** 0 means one less than the number of cores, at least 1. */
@@ -36,8 +40,10 @@ export interface Config {
     readonly datafile_bytes: number;
     /** Points per page before it is cut, compressed and written to a datafile. */
     readonly page_points: number;
-    /** A page is cut at this age even if not full (bounds WAL retention and replay). */
+    /** A page is cut at this age even if not full. */
     readonly page_max_age: number;
+    /** How often the head is checkpointed to head/ (bounds WAL retention and replay). */
+    readonly checkpoint_interval: number;
     readonly wal: {
       readonly segment_bytes: number;
       readonly fsync: WalFsync;
@@ -53,6 +59,14 @@ export interface Config {
   readonly api: {
     readonly enabled: boolean;
     readonly endpoint: string;
+  };
+  readonly query: {
+    /** Most samples one query may hold in memory (Prometheus' --query.max-samples). */
+    readonly max_samples: number;
+    /** Longest a query may run, its wait for a turn included; also the cap on the `timeout` parameter. */
+    readonly timeout: number;
+    /** Queries evaluated at once; more wait for a turn (Prometheus' --query.max-concurrency). */
+    readonly max_concurrency: number;
   };
   readonly log: { readonly level: LogLevel };
   readonly shutdown: { readonly timeout: number };

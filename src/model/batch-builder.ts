@@ -78,20 +78,7 @@ export class BatchBuilder {
 
   /** Hands the arrays over (they may be transferred) and starts fresh ones. */
   finish(): Batch {
-    const batch: Batch = {
-      pointCount: this.pointCount,
-      series: this.series,
-      timeMs: this.timeMs,
-      startMs: this.startMs,
-      values: this.values,
-      flags: this.flags,
-      extraOffset: this.extraOffset,
-      extra: this.extra,
-      extraLength: this.extraLength,
-      seriesCount: this.seriesCount,
-      seriesHashes: this.seriesHashes,
-      definitions: [],
-    };
+    const batch: Batch = { ...this.view(), definitions: [] };
     const pointCap = Math.max(1024, this.pointCount);
     this.series = new Uint32Array(pointCap);
     this.timeMs = new Float64Array(pointCap);

@@ -1,5 +1,5 @@
-import type { Labels, SeriesDefinition } from './index.js';
-import { hashOut, hashStrings } from './index.js';
+import type { Labels, SeriesDefinition } from './series.js';
+import { hashOut, hashStrings } from './hash.js';
 
 /** Limits applied to every attribute set; a point breaking one is rejected, not truncated. */
 export interface AttributeLimits {

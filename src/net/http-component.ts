@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import type * as net from 'node:net';
 import type { Component } from '../component/index.js';
 import type { Logger } from '../log/index.js';
 import { formatAddress, formatBound } from './endpoint-address.js';
@@ -23,13 +24,7 @@ export function httpComponent(server: http.Server, o: { name: string; host: stri
       return bound;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(o.port, o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(server, o.host, o.port);
       bound = formatBound(server.address());
       o.logger.info(o.listeningMessage, { component: o.name, address: bound || formatAddress(o.host, o.port) });
     },
@@ -47,4 +42,15 @@ export function httpComponent(server: http.Server, o: { name: string; host: stri
       });
     },
   };
+}
+
+/** Listens on host:port; rejects with the listen error (port in use, no such address). */
+export function listen(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

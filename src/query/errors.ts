@@ -9,3 +9,8 @@ export function badData(message: string): CairnError {
 export function invalidParam(name: string, reason: string): CairnError {
   return badData(`invalid parameter ${JSON.stringify(name)}: ${reason}`);
 }
+
+/** An error while evaluating a valid query (Prometheus' `execution`, HTTP 422): matching, duplicate series, bad parameters. */
+export function executionError(message: string): CairnError {
+  return new CairnError(ErrorCodes.QUERY_EXECUTION, message);
+}

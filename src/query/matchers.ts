@@ -1,24 +1,31 @@
+import RE2 from 're2';
 import { badData } from './errors.js';
 import type { LabelMatcher } from './querier.js';
-import { translateRe2 } from './re2-translate.js';
 
 /** A matcher with its test compiled once. */
 export type CompiledMatcher = LabelMatcher & { readonly test: (value: string) => boolean };
 
+/** A compiled PromQL regex: RE2 (linear time, no backtracking) behind the RegExp methods used here. */
+export interface MatcherRegex {
+  test(value: string): boolean;
+  exec(value: string): RegExpExecArray | null;
+}
+
 /** Compiled regexes by source: dashboards repeat the same few selectors. */
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, MatcherRegex>();
 const REGEX_CACHE_MAX = 1000;
 
 /**
- * The fully anchored JS RegExp for a PromQL regex matcher value, as Prometheus compiles it:
- * `^(?s:<value>)$`. Throws a bad_data CairnError naming the problem.
+ * The fully anchored regex of a PromQL regex matcher value, compiled as Prometheus compiles
+ * it: `^(?s:<value>)$`, RE2 syntax and semantics. RE2 runs in time linear in the input, so no
+ * pattern (`(a+)+b` and the like) can stall the event loop by backtracking. Throws a bad_data
+ * CairnError naming the problem.
  */
-export function compileMatcherRegex(value: string): RegExp {
+export function compileMatcherRegex(value: string): MatcherRegex {
   let re = regexCache.get(value);
   if (re !== undefined) return re;
   try {
-    const { source, flags } = translateRe2(value);
-    re = new RegExp(`^(?:${source})$`, `su${flags}`);
+    re = new RE2(`^(?s:${value})$`, 'u') as unknown as MatcherRegex;
   } catch (err) {
     throw badData(`error parsing regexp ${JSON.stringify(value)}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -8,6 +8,14 @@ export interface LabelMatcher {
 /** A label set sorted by name, including `['__name__', …]`. */
 export type LabelPairs = readonly (readonly [string, string])[];
 
+/** A metric family as /api/v1/metadata reports it. */
+export interface MetricMetadata {
+  readonly metric: string;
+  readonly type: string;
+  readonly help: string;
+  readonly unit: string;
+}
+
 export interface SeriesSamples {
   readonly labels: LabelPairs;
   /** Milliseconds since the epoch, ascending. */
@@ -24,6 +32,13 @@ export interface SeriesSamples {
 export interface Querier {
   /** Series matching ALL matchers with their samples in [minT, maxT] (inclusive, ms). Regexes are fully anchored (Prometheus semantics). */
   select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]>;
+  /**
+   * The same series one by one, for stores that can read a series at a time: the engine then
+   * holds one series' samples at once instead of all of them (optional; `select` is the fallback).
+   */
+  selectStream?(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples>;
+  /** Metric families with their type, help and unit (for /api/v1/metadata); optional. */
+  metadata?(): Promise<readonly MetricMetadata[]>;
   /** Label sets only (for /api/v1/series), no samples needed. */
   series(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<(readonly (readonly [string, string])[])[]>;
   labelNames(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<string[]>;

@@ -2,7 +2,7 @@ import http2 from 'node:http2';
 import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import type { Logger } from '../log/index.js';
 import type { IngestFailure, IngestPipeline, RequestOutcome, Ticket } from '../pipeline/index.js';
-import { formatAddress, formatBound } from '../net/index.js';
+import { formatAddress, formatBound, listen } from '../net/index.js';
 import { ACCEPT_ENCODINGS, framedMessage, GRPC_CONTENT_TYPE, MESSAGE_PREFIX_BYTES, statusHeaders, timeoutMs } from './grpc-wire.js';
 import type { RpcStatus } from './otlp-answers.js';
 import { encodeExportResponseProto, GrpcCode, grpcRequestOutcome, statusOf } from './otlp-answers.js';
@@ -59,13 +59,7 @@ export function createOtlpGrpcReceiver(o: OtlpGrpcOptions): Receiver {
       return bound;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(o.port, o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(server, o.host, o.port);
       bound = formatBound(server.address()) || formatAddress(o.host, o.port);
       o.logger.info('receiver listening', { component: RECEIVER, address: bound });
     },

@@ -8,6 +8,9 @@ import type { Logger } from '../log/index.js';
 import type { Registry } from '../telemetry/index.js';
 import { SelfMetricsWriter } from './self/index.js';
 
+/** The `job` of host metrics; `instance` is the host name. */
+export const HOST_JOB = 'cairn-host';
+
 export interface LocalSourcesOptions {
   readonly config: Config;
   readonly registry: Registry;
@@ -28,6 +31,9 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
   const paths = hostPaths(config.host.root_path);
   const hostId = process.platform === 'linux' ? await readHostId(paths).catch(() => undefined) : undefined;
   const resource = hostResource(hostId);
+  // Locally collected series are a service of their own, so dashboards that filter on
+  // job/instance find them; host.name and the rest go to target_info, as for any service.
+  const hostService: [string, string][] = [['service.name', HOST_JOB], ['service.instance.id', os.hostname()], ...resource];
   let host: HostCollector | undefined;
   if (config.host.enabled) {
     const bootTimeMs = await bootTime(paths, logger);
@@ -35,7 +41,7 @@ export async function startLocalSources(options: LocalSourcesOptions): Promise<L
     host = new HostCollector({
       scrapers,
       intervalMs: config.host.interval,
-      origin: localOrigin(resource, 'cairn/hostmetrics'),
+      origin: localOrigin(hostService, 'cairn/hostmetrics'),
       bootTimeMs,
       append,
       hasSeries,

@@ -6,4 +6,4 @@ export type { StoredPoint, NonDurableMemoryStoreOptions } from './non-durable-me
 export { DiskStore } from './disk/disk-store.js';
 export type { DiskStoreOptions } from './disk/parts.js';
 export type { Tail, TailBatch, TailEntry, TailGap, TailOptions, TailPosition } from './tail/index.js';
-export type { CutPage } from './head/index.js';
+export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';

@@ -94,7 +94,7 @@ export class NonDurableMemoryStore implements Store {
   }
 
   usage(): StoreUsage {
-    return { walBytes: 0, ringBytes: 0, indexBytes: 0, totalBytes: 0, series: this.#series.size, headSamples: this.#points, walSegments: 0, datafiles: 0 };
+    return { walBytes: 0, ringBytes: 0, indexBytes: 0, checkpointBytes: 0, totalBytes: 0, series: this.#series.size, headSamples: this.#points, headBytes: 0, walSegments: 0, datafiles: 0 };
   }
 
   async start(): Promise<void> {}

@@ -8,9 +8,13 @@ export interface StoreUsage {
   readonly walBytes: number;
   readonly ringBytes: number;
   readonly indexBytes: number;
+  /** The head checkpoint (head/). */
+  readonly checkpointBytes: number;
   readonly totalBytes: number;
   readonly series: number;
   readonly headSamples: number;
+  /** Bytes of the head's compressed chunks (open pages). */
+  readonly headBytes: number;
   readonly walSegments: number;
   readonly datafiles: number;
 }

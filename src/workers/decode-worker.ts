@@ -14,10 +14,12 @@ import { decodeChunk } from '../store/head/index.js';
 // Entry point of a decode worker thread: decompress, decode, normalize, build the WAL record,
 // reply with one buffer.
 const data = workerData as DecodeWorkerData;
-const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes };
+const limits = { maxAttributeBytes: data.maxAttributeBytes, maxAttributes: data.maxAttributes, maxBucketsPerPoint: data.maxBucketsPerPoint, maxNewSeriesPerRequest: data.maxNewSeriesPerRequest };
 const protoDecoder = new OtlpProtoDecoder(limits);
 const jsonIdentities: IdentityCache = new Map();
 const preparer = new ReplyPreparer();
+const known = (hi: number, lo: number): boolean => preparer.refOf(hi, lo) >= 0;
+protoDecoder.knownBy(known);
 const port = parentPort!;
 let requests: SharedRegions | null = null;
 let replies: SharedRegions | null = null;
@@ -62,7 +64,7 @@ function handle(req: DecodeRequest & { id: number }): DecodeReply {
     }
   }
   try {
-    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, limits, jsonIdentities) : protoDecoder.decode(body);
+    const out: DecodeOutcome = req.format === 'json' ? decodeOtlpJson(body, limits, jsonIdentities, known) : protoDecoder.decode(body);
     const target = { region: (bytes: number) => (req.replyRegion >= 0 && replies !== null && bytes <= replies.regionBytes ? { buffer: replies.buffer, base: replies.base(req.replyRegion) } : null) };
     const { layout, buffer } = preparer.prepare(out, target);
     return { id: req.id, status: 'ok', layout, buffer, accepted: out.accepted, rejected: out.rejected, errorMessage: out.errorMessage, exemplarsDropped: out.exemplarsDropped, decodedBytes: body.byteLength };

@@ -17,7 +17,7 @@ export interface DecodeRequest {
   readonly replyRegion: number;
 }
 
-/** A worker's own shared memory for request bodies and replies (decode/../shared-regions.ts). */
+/** A worker's own shared memory for request bodies and replies (shared-regions.ts). */
 export interface RegionsMessage {
   readonly requests: SharedArrayBuffer;
   readonly replies: SharedArrayBuffer;
@@ -49,6 +49,8 @@ export interface SeriesTableMessage {
 export interface DecodeWorkerData {
   readonly maxAttributeBytes: number;
   readonly maxAttributes: number;
+  readonly maxBucketsPerPoint: number;
+  readonly maxNewSeriesPerRequest: number;
 }
 
 /** Compress one extent's raw bytes (transferred). */

@@ -91,7 +91,7 @@ describe('informational endpoints', () => {
     expect(Object.keys(data)).toEqual(['version', 'revision', 'branch', 'buildUser', 'buildDate', 'goVersion']);
   });
 
-  it('metadata is an empty map and exemplars an empty list', async () => {
+  it('metadata is an empty map when the store keeps none, and exemplars an empty list', async () => {
     expect((await api.both('/api/v1/metadata')).text).toBe('{"status":"success","data":{}}');
     expect((await api.both('/api/v1/query_exemplars', { query: 'up' })).text).toBe('{"status":"success","data":[]}');
   });

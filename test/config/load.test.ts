@@ -23,8 +23,9 @@ const MiB = 1024 ** 2;
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
     'exporters: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, workers, store, host, telemetry, api, log, shutdown',
+    'expected one of the known keys: receivers, limits, workers, store, host, telemetry, api, query, log, shutdown',
   ],
+  'query-bad-values.yaml': ['query.max_samples: got 0', 'query.max_concurrency: got "many"', 'query.timeot: got "1m"', 'expected one of the known keys: max_samples, timeout, max_concurrency'],
   'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
   'unknown-nested-key.yaml': [
     'limits.max_connections: got 100',
@@ -117,7 +118,7 @@ describe('loadConfig with valid files', () => {
           http: { enabled: true, endpoint: '127.0.0.1:4318', max_request_bytes: 16 * MiB },
         },
       },
-      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128 },
+      limits: { max_inflight_bytes: 64 * MiB, retry_after: 1000, max_attribute_bytes: 16 * 1024, max_attributes: 128, max_buckets_per_point: 1024, max_new_series_per_request: 100_000 },
       workers: { threads: 0, idle_timeout: 60_000 },
       store: {
         enabled: true,
@@ -127,6 +128,7 @@ describe('loadConfig with valid files', () => {
         datafile_bytes: 8 * MiB,
         page_points: 1024,
         page_max_age: 60 * 60_000,
+        checkpoint_interval: 5 * 60_000,
         wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
       },
       host: {
@@ -142,6 +144,7 @@ describe('loadConfig with valid files', () => {
       },
       telemetry: { store: true, interval: 10_000 },
       api: { enabled: true, endpoint: '127.0.0.1:9977' },
+      query: { max_samples: 50_000_000, timeout: 120_000, max_concurrency: 20 },
       log: { level: 'info' },
       shutdown: { timeout: 10_000 },
     });

@@ -177,9 +177,12 @@ describe.skipIf(process.platform !== 'linux')('host metrics through the query AP
     expect(io.map((s) => s.metric['direction']).sort()).toEqual(['receive', 'transmit']);
   });
 
-  it('labels host series with the host resource (no target_info carries it)', async () => {
+  it('gives host series job="cairn-host" and instance=<host name>; target_info carries the host resource', async () => {
     const [uptime] = await agent.api.query('system_uptime_seconds', firstTick);
-    expect(uptime!.metric).toMatchObject({ host_name: os.hostname(), os_type: 'linux', otel_scope_name: 'cairn/hostmetrics' });
+    expect(uptime!.metric).toMatchObject({ job: 'cairn-host', instance: os.hostname(), otel_scope_name: 'cairn/hostmetrics' });
+    expect(uptime!.metric['host_name']).toBeUndefined();
+    const [info] = await agent.api.query('target_info{job="cairn-host"}', firstTick);
+    expect(info!.metric).toMatchObject({ instance: os.hostname(), host_name: os.hostname(), os_type: 'linux' });
   });
 
   it('per-process metrics (host.process) are one series per process, the busiest first', async () => {

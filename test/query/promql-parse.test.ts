@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { compileMatcherRegex, hasNonEmptyMatcher } from '../../src/query/matchers.js';
 import { parseNumberLiteral, unquoteString } from '../../src/query/promql/literals.js';
 import { parseQuery, parseSelector } from '../../src/query/promql/parse.js';
+import { formatExpr } from '../../src/query/promql/format.js';
 
 describe('selectors', () => {
   it('turns a metric name and matchers into label matchers', () => {
-    expect(parseQuery('http_requests_total{job="api", code=~"5..", method!="GET", path!~"/internal/.*"}')).toEqual({
-      kind: 'selector',
+    expect(parseQuery('http_requests_total{job="api", code=~"5..", method!="GET", path!~"/internal/.*"}').expr).toEqual({
+      kind: 'vectorSelector',
+      name: 'http_requests_total',
+      offset: null,
+      at: null,
       matchers: [
         { name: '__name__', type: '=', value: 'http_requests_total' },
         { name: 'job', type: '=', value: 'api' },
@@ -87,8 +91,14 @@ describe('regex matchers (RE2 semantics, fully anchored)', () => {
     expect(m('\\x{41}\\x42', 'AB')).toBe(true);
   });
 
-  it('refuses what RE2 refuses or JS would read differently', () => {
-    for (const bad of ['(', 'a(?=b)', '(a)\\1', 'a(?i)b', '[[:nope:]]', '\\', '[a', '(?U)a']) {
+  it('takes flag groups anywhere, as RE2 does', () => {
+    expect(m('a(?i)b', 'aB')).toBe(true);
+    expect(m('.*(?i:TION)', 'producTION')).toBe(true);
+    expect(m('(?U)a+', 'aaa')).toBe(true);
+  });
+
+  it('refuses what RE2 refuses', () => {
+    for (const bad of ['(', 'a(?=b)', '(a)\\1', '[[:nope:]]', '\\', '[a']) {
       expect(() => compileMatcherRegex(bad), bad).toThrow(/error parsing regexp/);
     }
   });
@@ -98,5 +108,36 @@ describe('regex matchers (RE2 semantics, fully anchored)', () => {
     expect(hasNonEmptyMatcher([{ name: 'a', type: '=~', value: 'x|' }])).toBe(false);
     expect(hasNonEmptyMatcher([{ name: 'a', type: '!=', value: '' }])).toBe(true);
     expect(hasNonEmptyMatcher([{ name: 'a', type: '!~', value: 'x' }])).toBe(false);
+  });
+});
+
+describe('what Prometheus accepts and the grammar package did not (issue 10, item 7)', () => {
+  it('reads numbers with a trailing dot', () => {
+    expect(parseQuery('2.').expr).toEqual({ kind: 'number', value: 2 });
+    expect(formatExpr(parseQuery('1./6.').expr)).toBe('1 / 6');
+    expect(formatExpr(parseQuery('histogram_quantile(5./6., x)').expr)).toBe('histogram_quantile(5 / 6, x)');
+    expect(parseQuery('2.e3').expr).toEqual({ kind: 'number', value: 2000 });
+    expect(parseQuery('x{a="2."}').expr).toMatchObject({ matchers: [{ name: '__name__', value: 'x' }, { name: 'a', value: '2.' }] });
+  });
+
+  it('reads duration functions in any case, and min_of/max_of as scalar functions too', () => {
+    expect(formatExpr(parseQuery('x offset STEP()').expr)).toBe('x offset step()');
+    expect(formatExpr(parseQuery('rate(x[min_of(step(), 5m)])').expr)).toBe('rate(x[min_of(step(), 5m)])');
+    expect(formatExpr(parseQuery('min_of(1, 2)').expr)).toBe('min_of(1, 2)');
+  });
+
+  it('says "not supported" for experimental syntax instead of a parse error', () => {
+    for (const q of ['x[5m] anchored', 'limitk(1, x)', 'x + fill(0) y', 'info(x)', 'x >/ 1']) expect(() => parseQuery(q), q).toThrow(/^not supported: the experimental/);
+  });
+
+  it('prints keywords as Prometheus does, whatever case they were written in', () => {
+    expect(formatExpr(parseQuery('SUM BY (job) (RATE_total)').expr)).toBe('sum by (job) (RATE_total)');
+    expect(() => parseQuery('SUM(x[5m])')).toThrow('expected type instant vector in aggregation expression, got range vector');
+  });
+
+  it('binds offset, @ and ranges to the operand next to them', () => {
+    expect(formatExpr(parseQuery('a + b offset 5m').expr)).toBe('a + b offset 5m');
+    expect(parseQuery('a + b offset 5m').expr).toMatchObject({ kind: 'binary', lhs: { offset: null }, rhs: { offset: { kind: 'seconds', value: 300 } } });
+    expect(parseQuery('-a @ 100').expr).toMatchObject({ kind: 'unary', expr: { kind: 'vectorSelector', at: { kind: 'time', ms: 100_000 } } });
   });
 });

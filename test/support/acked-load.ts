@@ -72,10 +72,12 @@ export class AckedLoad {
    * Sends until `stop()` is called (or `until` resolves), one request per sender at a time.
    * Resolves with the number of acknowledged requests of this run.
    */
-  run(grpcAddress: string): { stop: () => void; done: Promise<number> } {
+  run(grpcAddress: string): { stop: () => void; done: Promise<number>; firstAck: Promise<void> } {
     const client = new RawExportClient(grpcAddress);
     let running = true;
     let ackedRequests = 0;
+    let acked: () => void = () => undefined;
+    const firstAck = new Promise<void>((resolve) => (acked = resolve));
     const one = async (s: SenderState): Promise<void> => {
       while (running) {
         const seqs = Array.from({ length: this.o.pointsPerRequest }, (_, i) => s.next + i);
@@ -90,6 +92,7 @@ export class AckedLoad {
         if (r.ok && r.rejected === 0) {
           for (const q of seqs) s.acked.add(q);
           ackedRequests++;
+          acked();
           this.lastAckAt = Date.now();
           if (this.o.pauseMs) await new Promise((res) => setTimeout(res, this.o.pauseMs));
         } else {
@@ -119,6 +122,7 @@ export class AckedLoad {
         running = false;
       },
       done,
+      firstAck,
     };
   }
 

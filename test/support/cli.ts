@@ -35,9 +35,9 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** Spawns `node bin/cairn.js ...args` with a stripped environment. */
-export function spawnCairn(args: readonly string[]): CairnProcess {
-  const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
+/** Spawns `node [nodeArgs] bin/cairn.js ...args` with a stripped environment. */
+export function spawnCairn(args: readonly string[], nodeArgs: readonly string[] = []): CairnProcess {
+  const child = spawn(process.execPath, [...nodeArgs, CAIRN_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
   running.add(child);
   const stderrLines: string[] = [];
   const logs: Record<string, unknown>[] = [];

@@ -37,10 +37,15 @@ export function listFiles(dir: string, suffix: string): { name: string; path: st
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.endsWith(suffix))
-    .sort()
-    .map((name) => ({ name, path: join(dir, name), bytes: statSync(join(dir, name)).size }));
+  const out: { name: string; path: string; bytes: number }[] = [];
+  for (const name of names.filter((n) => n.endsWith(suffix)).sort()) {
+    try {
+      out.push({ name, path: join(dir, name), bytes: statSync(join(dir, name)).size });
+    } catch {
+      // Deleted between readdir and stat (the ring or the WAL let it go): not there any more.
+    }
+  }
+  return out;
 }
 
 export const walSegments = (store: string) => listFiles(join(store, 'wal'), '.wal');

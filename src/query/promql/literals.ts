@@ -25,8 +25,42 @@ export function unquoteString(literal: string): string {
     if (slash < 0) break;
     i = slash + readEscape(body, slash, quote!, parts);
   }
-  // Invalid UTF-8 spelled with \x escapes decodes to U+FFFD, as Go's strings would print.
-  return Buffer.concat(parts).toString('utf8');
+  return decodeBytes(Buffer.concat(parts));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Go strings may hold bytes that are not UTF-8 (`"a\xc5z"`), which Prometheus then refuses as
+ * label names. Each such byte is kept as the lone surrogate U+DC00+byte, so the string stays
+ * distinct and is refused too (see isValidLabelName), and messages can print it back as `\xc5`.
+ */
+function decodeBytes(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+      const lead = bytes[i]!;
+      const size = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+      const chunk = size === 0 ? undefined : bytes.subarray(i, i + size);
+      let text: string | undefined;
+      try {
+        text = chunk !== undefined && chunk.length === size ? strictUtf8.decode(chunk) : undefined;
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) {
+        out += String.fromCharCode(0xdc00 + lead);
+        i += 1;
+      } else {
+        out += text;
+        i += size;
+      }
+    }
+    return out;
+  }
 }
 
 /** Appends the bytes of the escape at `body[at] === '\\'` to `parts`; returns its length. */

@@ -1,7 +1,7 @@
 import type { Batch, SeriesDefinition } from '../../model/index.js';
 import { seriesKey } from '../../model/index.js';
 import { encodeDefinitions, RecordType, SampleRecordEncoder } from '../records/index.js';
-import { encodeFrame } from '../wal/index.js';
+import { encodeFrame, walPosition } from '../wal/index.js';
 import type { HeadIngest } from './ingest.js';
 import type { StoreParts } from './parts.js';
 
@@ -26,13 +26,15 @@ export class BatchAppender {
   async append(batch: Batch): Promise<void> {
     const refs = batch.seriesRefs ?? new Int32Array(batch.seriesCount).fill(-1);
     if (!this.#resolve(batch, refs)) await this.#define(batch, refs);
-    let position;
-    if (batch.frame !== undefined) position = await this.#parts.wal.appendFrame(batch.frame, batch.framePayloadBytes ?? 0);
-    else {
+    let frame = batch.frame;
+    let payloadBytes = batch.framePayloadBytes ?? 0;
+    if (frame === undefined) {
       const payload = this.#encoder.encode(batch, refs);
-      position = await this.#parts.wal.appendFrame(encodeFrame(RecordType.SAMPLES_COMPACT, payload), payload.length);
+      frame = encodeFrame(RecordType.SAMPLES_COMPACT, payload);
+      payloadBytes = payload.length;
     }
-    this.#head.ingest(batch, refs, position);
+    const position = await this.#parts.wal.appendFrame(frame, payloadBytes);
+    this.#head.ingest(batch, refs, position, walPosition(position.segment, position.offset + frame.length));
   }
 
   /** Fills in the references the store knows; false when some local series still has none. */

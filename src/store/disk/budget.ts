@@ -1,5 +1,6 @@
 import { segmentNumber } from '../wal/index.js';
-import type { PageWriter } from './page-writer.js';
+import type { Checkpointer } from './checkpoint.js';
+import { walNeededFrom } from './wal-retention.js';
 import type { StoreParts } from './parts.js';
 import { keepFromForShare, walShareBytes } from './wal-share.js';
 
@@ -10,18 +11,18 @@ import { keepFromForShare, walShareBytes } from './wal-share.js';
  */
 export class BudgetKeeper {
   readonly #parts: StoreParts;
-  readonly #pages: () => PageWriter;
+  readonly #checkpoints: () => Checkpointer;
   #enforcing: Promise<void> | null = null;
 
-  constructor(parts: StoreParts, pages: () => PageWriter) {
+  constructor(parts: StoreParts, checkpoints: () => Checkpointer) {
     this.#parts = parts;
-    this.#pages = pages;
+    this.#checkpoints = checkpoints;
   }
 
   /** Bytes under the store directory that count against the budget. */
   usedBytes(): number {
     const { wal, ring, index } = this.#parts;
-    return wal.sizeBytes() + ring.sizeBytes() + index.sizeBytes;
+    return wal.sizeBytes() + ring.sizeBytes() + index.sizeBytes + this.#checkpoints().bytes;
   }
 
   /** Starts enforcement at once when the WAL or the total is over. */
@@ -42,19 +43,19 @@ export class BudgetKeeper {
   }
 
   /**
-   * Keeps the WAL within its share: the pages holding samples of the segments to drop are cut
-   * and written first, so the drop loses nothing; segments still needed after that (a cursor
-   * behind, a write that failed) are dropped anyway and counted. Then datafiles make room for
-   * the total.
+   * Keeps the WAL within its share: the head is checkpointed first, so dropping the oldest
+   * segments costs the head nothing; segments an exporter's cursor still needs are dropped
+   * anyway (the tail reports the gap with its exact point count) and counted. Then datafiles
+   * make room for the total.
    */
   async enforce(): Promise<void> {
-    const { config: c, wal, head, ring, counters } = this.#parts;
+    const { config: c, wal, counters } = this.#parts;
     const share = walShareBytes(c.max_disk_bytes);
     if (wal.sizeBytes() > share) {
+      const checkpoints = this.#checkpoints();
+      await checkpoints.write();
       const keepFrom = keepFromForShare(wal.segments(), share);
-      if (head.cutBefore(keepFrom) > 0) await this.#pages().flush();
-      await ring.sync();
-      const stillNeeded = Math.min(head.oldestSegment(), wal.minCursorSegment() ?? Infinity);
+      const stillNeeded = walNeededFrom(this.#parts, checkpoints);
       if (stillNeeded < keepFrom) counters.walLost.add(keepFrom - Math.max(stillNeeded, wal.oldestSegment()));
       await wal.deleteSegmentsBefore(segmentNumber(keepFrom));
     }

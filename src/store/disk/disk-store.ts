@@ -9,6 +9,7 @@ import type { Tail, TailOptions, TailSource } from '../tail/index.js';
 import { StoreTail } from '../tail/index.js';
 import { BatchAppender } from './append.js';
 import { BudgetKeeper } from './budget.js';
+import { Checkpointer } from './checkpoint.js';
 import { maintainStore } from './maintenance.js';
 import { openStore } from './open.js';
 import { batchOfRecord } from './replay-record.js';
@@ -32,6 +33,7 @@ export class DiskStore implements Store {
   #appender!: BatchAppender;
   #pages!: PageWriter;
   #budget!: BudgetKeeper;
+  #checkpoints!: Checkpointer;
   #timers: NodeJS.Timeout[] = [];
   readonly #tails = new Set<Tail>();
   /** Pages that failed to decode, each counted once. */
@@ -49,9 +51,10 @@ export class DiskStore implements Store {
   }
 
   async start(): Promise<void> {
-    const { parts, ingest } = await openStore(this.#o, this.#counters);
+    const { parts, ingest, checkpoint } = await openStore(this.#o, this.#counters);
     this.#parts = parts;
-    this.#budget = new BudgetKeeper(parts, () => this.#pages);
+    this.#budget = new BudgetKeeper(parts, () => this.#checkpoints);
+    this.#checkpoints = new Checkpointer(parts, ingest, checkpoint, (incoming) => this.#budget.makeRoom(incoming));
     this.#pages = new PageWriter(parts, (incoming) => this.#budget.makeRoom(incoming));
     this.#appender = new BatchAppender(parts, ingest);
     this.#timers.push(setInterval(() => void this.#pages.flush(), FLUSH_EVERY_MS).unref());
@@ -113,13 +116,16 @@ export class DiskStore implements Store {
     const walBytes = p.wal.sizeBytes();
     const ringBytes = p.ring.sizeBytes();
     const indexBytes = p.index.sizeBytes;
+    const checkpointBytes = this.#checkpoints.bytes;
     return {
       walBytes,
       ringBytes,
       indexBytes,
-      totalBytes: walBytes + ringBytes + indexBytes,
+      checkpointBytes,
+      totalBytes: walBytes + ringBytes + indexBytes + checkpointBytes,
       series: p.index.seriesCount,
       headSamples: p.head.samples,
+      headBytes: p.head.chunkBytes,
       walSegments: p.wal.segmentCount(),
       datafiles: p.ring.fileCount(),
     };
@@ -135,6 +141,8 @@ export class DiskStore implements Store {
     await this.#budget.idle();
     await this.#pages.idle();
     await this.#pages.flush();
+    // The next start then replays no WAL at all.
+    await this.#checkpoints.write().catch((err: Error) => p.logger.warn('head checkpoint at shutdown failed; the WAL covers it', { component: 'store', error: err.message }));
     await p.wal.close();
     await p.ring.close();
     p.index.close();
@@ -143,7 +151,7 @@ export class DiskStore implements Store {
 
   async #maintain(): Promise<void> {
     if (this.#closed || this.#parts === null) return;
-    await maintainStore(this.#parts, this.#pages, this.#budget);
+    await maintainStore(this.#parts, this.#pages, this.#budget, this.#checkpoints);
   }
 
   #requireParts(): StoreParts {

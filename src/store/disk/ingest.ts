@@ -17,18 +17,30 @@ export class HeadIngest {
     this.#definitionOf = (ref) => parts.index.otel.byRef(ref);
   }
 
-  /** `seriesRefs`: the store's reference of each local series (-1: unknown, dropped and counted). */
-  ingest(batch: BatchColumns, seriesRefs: Int32Array, position: WalPosition): void {
+  /** Just after the last record ingested: what a checkpoint taken now covers. */
+  covered: WalPosition | null = null;
+  /** Points ingested since the store opened (replay included). */
+  pointsIngested = 0;
+
+  /**
+   * `seriesRefs`: the store's reference of each local series (-1: unknown, dropped and
+   * counted); `position` and `next`: where the record starts and ends in the WAL.
+   */
+  ingest(batch: BatchColumns, seriesRefs: Int32Array, position: WalPosition, next: WalPosition, skip: Uint8Array | null = null): void {
     const { flattener, head, index, counters, now } = this.#parts;
     const cols = this.#columns;
     cols.length = 0;
     const missing = flattener.flatten(batch, seriesRefs, this.#definitionOf, cols);
+    if (skip !== null) cols.dropRefs(skip);
     const { outOfOrder, duplicate } = head.appendColumns(cols.refs, cols.times, cols.values, cols.length, position.segment, now());
     index.flush();
     this.#parts.segmentPoints.add(position.segment, position.offset, batch.pointCount);
+    this.covered = next;
+    this.pointsIngested += batch.pointCount;
     if (outOfOrder > 0) counters.dropped.add(outOfOrder, { reason: 'out_of_order' });
     if (duplicate > 0) counters.dropped.add(duplicate, { reason: 'duplicate_timestamp' });
     if (missing > 0) counters.dropped.add(missing, { reason: 'unknown_series' });
+    if (flattener.overLimit > 0) counters.dropped.add(flattener.overLimit, { reason: 'over_limit' });
   }
 
   /** References for locals the record named by hash (-1 where the store has no definition). */

@@ -8,6 +8,8 @@ import { DatafileRing } from '../ring/index.js';
 import { SeriesIndex } from '../series/index.js';
 import { SegmentPoints } from '../tail/index.js';
 import { Wal } from '../wal/index.js';
+import type { RestoredCheckpoint } from './checkpoint.js';
+import { restoreCheckpoint } from './checkpoint.js';
 import { lockStoreDir } from './dir-lock.js';
 import { HeadIngest } from './ingest.js';
 import { reportOpenDamage } from './open-damage.js';
@@ -17,9 +19,9 @@ import { walSegmentBytes } from './wal-share.js';
 
 /**
  * Opens the store directory: takes the lock, reads the series index, rebuilds the page index
- * from the ring's journals, opens the WAL and replays it into the head.
+ * from the ring's journals, restores the head from its checkpoint and replays the WAL after it.
  */
-export async function openStore(options: DiskStoreOptions, counters: StoreCounters): Promise<{ parts: StoreParts; ingest: HeadIngest }> {
+export async function openStore(options: DiskStoreOptions, counters: StoreCounters): Promise<{ parts: StoreParts; ingest: HeadIngest; checkpoint: RestoredCheckpoint | null }> {
   const c = options.config;
   const now = options.now ?? Date.now;
   const logger = options.logger;
@@ -34,13 +36,14 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     index.reserveBelow(pages.maxRef() + 1);
     const head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => pages.maxT(ref) });
     const wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger });
-    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index), pages, segmentPoints: new SegmentPoints(), unlock };
+    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index, options.maxBucketsPerPoint), pages, segmentPoints: new SegmentPoints(), unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
-    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec));
+    const checkpoint = await restoreCheckpoint(parts);
+    const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec, checkpoint));
     reportOpenDamage({ counters, logger, ring: opened.stats, index, pages, walCorrupt: replay.corruptRecordsSkipped });
     logger.info('store opened', { component: 'store', path: c.path, series: index.seriesCount, pages: pages.pageCount, replayMs: now() - started, ...replay });
-    return { parts, ingest };
+    return { parts, ingest, checkpoint };
   } catch (err) {
     unlock();
     throw err;

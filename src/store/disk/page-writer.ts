@@ -1,5 +1,5 @@
 import type { CutPage } from '../head/index.js';
-import { encodePage } from '../encoding/index.js';
+import { encodePagesHere } from '../head/index.js';
 import type { StoreParts } from './parts.js';
 
 /** Raw bytes of pages packed into one extent before it is compressed and written. */
@@ -36,7 +36,7 @@ export class PageWriter {
   async #writeCutPages(): Promise<void> {
     const { head, index, ring } = this.#parts;
     const cut = head.takeCut();
-    const encode = this.#parts.options.encodePages ?? (async (pages: readonly CutPage[]) => pages.map((p) => encodePage(p.timestamps, p.values, p.count)));
+    const encode = this.#parts.options.encodePages ?? encodePagesHere;
     for (let i = 0; i < cut.length; ) {
       // Group by samples: pages encode to ~1 byte per sample, so this makes extents of about
       // EXTENT_RAW_BYTES before compression.

@@ -2,7 +2,7 @@ import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Counter, Registry } from '../../telemetry/index.js';
 import type { Flattener } from '../flatten/index.js';
-import type { CutPage, Head } from '../head/index.js';
+import type { Head, PageEncoder } from '../head/index.js';
 import type { DatafileRing, PageIndex } from '../ring/index.js';
 import type { SeriesIndex } from '../series/index.js';
 import type { SegmentPoints } from '../tail/index.js';
@@ -14,9 +14,11 @@ export interface DiskStoreOptions {
   readonly compress: (raw: Uint8Array) => Promise<Uint8Array>;
   readonly decompress: (bytes: Uint8Array, rawLength: number) => Uint8Array | Promise<Uint8Array>;
   /** Page encoding, run in the worker pool by the agent; encodes on this thread when absent. */
-  readonly encodePages?: (pages: readonly CutPage[]) => Promise<Uint8Array[]>;
+  readonly encodePages?: PageEncoder;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** limits.max_buckets_per_point: replayed points with more buckets are dropped and counted. */
+  readonly maxBucketsPerPoint?: number;
   readonly now?: () => number;
 }
 

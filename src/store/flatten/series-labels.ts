@@ -6,6 +6,12 @@ export type PromLabels = readonly (readonly [string, string])[];
 
 /** Resource attributes promoted to `job` / `instance` instead of going to `target_info`. */
 const IDENTIFYING = new Set(['service.name', 'service.namespace', 'service.instance.id']);
+/**
+ * Resource attributes that also become labels under a job/instance (as Prometheus'
+ * `promote_resource_attributes` would): the hostmetrics receiver puts each process under a
+ * resource of its own, and without its pid every process would fall into one series.
+ */
+const PROMOTED = /^process\.(?:pid|executable\.name)$/;
 
 /** `job` and `instance` from the resource, as Prometheus' OTLP translator derives them. */
 export function jobAndInstance(resource: Labels): { job: string | undefined; instance: string | undefined } {
@@ -23,9 +29,9 @@ export function jobAndInstance(resource: Labels): { job: string | undefined; ins
  *
  * A resource with neither `service.name` nor `service.instance.id` has no `target_info` to
  * carry its attributes (nothing to join on), where Prometheus' translator drops them; cairn
- * makes them labels instead (a point attribute of the same name wins). Host metrics are such
- * series: they keep `host_name`, and per-process series their `process_pid`, which would
- * otherwise collapse into one series (docs/store.md "Decisions").
+ * makes them labels instead (a point attribute of the same name wins). `process.pid` and
+ * `process.executable.name` are labels under a job/instance too, so per-process series stay
+ * apart (docs/store.md "Decisions").
  */
 export function baseLabels(def: SeriesDefinition): Map<string, string> {
   const out = new Map<string, string>();
@@ -37,12 +43,11 @@ export function baseLabels(def: SeriesDefinition): Map<string, string> {
   const { job, instance } = jobAndInstance(def.resource);
   if (job !== undefined) out.set('job', job);
   if (instance !== undefined) out.set('instance', instance);
-  if (job === undefined && instance === undefined) {
-    for (const [k, v] of def.resource) {
-      if (IDENTIFYING.has(k)) continue;
-      const name = sanitizeLabelName(k);
-      if (!out.has(name)) out.set(name, v);
-    }
+  const local = job === undefined && instance === undefined;
+  for (const [k, v] of def.resource) {
+    if (IDENTIFYING.has(k) || !(local || PROMOTED.test(k))) continue;
+    const name = sanitizeLabelName(k);
+    if (!out.has(name)) out.set(name, v);
   }
   if (def.scopeName !== '') out.set('otel_scope_name', def.scopeName);
   if (def.scopeVersion !== '') out.set('otel_scope_version', def.scopeVersion);

@@ -1,11 +1,31 @@
+import { encodePage } from '../encoding/index.js';
 import { decodeChunk } from './chunk-decode.js';
 import type { SlabAllocator } from './slab.js';
+
+/** A page's samples as the head's compressed chunk (docs/format/head-chunk.md): what page encoding takes. */
+export interface ChunkSource {
+  readonly chunk: Uint8Array;
+  readonly bits: number;
+  readonly count: number;
+}
+
+/** Encodes chunks as pages (docs/format/page.md), in the worker pool when the agent runs one. */
+export type PageEncoder = (chunks: readonly ChunkSource[]) => Promise<Uint8Array[]>;
+
+/** Encodes on this thread: for stores without a worker pool (tests, tools). */
+export const encodePagesHere: PageEncoder = async (chunks) =>
+  chunks.map((c) => {
+    const timestamps = new Float64Array(c.count);
+    const values = new Float64Array(c.count);
+    decodeChunk(c.chunk, 0, c.bits, c.count, timestamps, values);
+    return encodePage(timestamps, values, c.count);
+  });
 
 /**
  * A page taken out of the head, waiting to be encoded and written to a datafile. Its samples
  * stay in the head's chunk region (still queryable) until the store releases it.
  */
-export class CutPage {
+export class CutPage implements ChunkSource {
   readonly ref: number;
   readonly count: number;
   readonly minT: number;

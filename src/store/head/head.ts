@@ -2,12 +2,24 @@ import { decodeChunk } from './chunk-decode.js';
 import { HeadChunks } from './chunks.js';
 import { CutPage } from './cut-page.js';
 import { NO_REGION } from './slab.js';
+import { concatSamples } from './concat.js';
 
 export interface HeadOptions {
   readonly pagePoints: number;
   readonly pageMaxAgeMs: number;
   /** Newest timestamp already in flushed pages for a series (so replay does not duplicate). */
   readonly flushedMaxT: (ref: number) => number;
+}
+
+/** One series' part of a checkpoint (see Head.snapshot). */
+export interface HeadSnapshotEntry {
+  readonly ref: number;
+  readonly state: 'open' | 'cut';
+  readonly segment: number;
+  readonly openedAt: number;
+  readonly count: number;
+  readonly bits: number;
+  readonly chunk: Uint8Array;
 }
 
 /** `written`: already in a datafile page (a WAL replay after pages were written); not an error. */
@@ -48,6 +60,14 @@ export class Head {
   /** Bytes the head's chunks take (slabs reserved). */
   get bytes(): number {
     return this.chunks.slab.reservedBytes;
+  }
+
+  /** Bytes of the open pages' chunks as written so far (what the samples cost, without slack). */
+  get chunkBytes(): number {
+    let bytes = 0;
+    const c = this.chunks;
+    for (let ref = 0; ref < c.capacity; ref++) if (c.region[ref] !== NO_REGION) bytes += Math.ceil(c.bits[ref]! / 8);
+    return bytes;
   }
 
   /** Appends flattened samples in order; returns how many were refused, by reason. */
@@ -201,6 +221,50 @@ export class Head {
     return false;
   }
 
+  /**
+   * A copy of everything the head holds that is not in written pages: each open page and each
+   * cut page not yet written, as compressed chunk bytes (copied: the head goes on appending
+   * while a checkpoint is encoded and written).
+   */
+  snapshot(): HeadSnapshotEntry[] {
+    const out: HeadSnapshotEntry[] = [];
+    const c = this.chunks;
+    for (const p of [...this.#pending, ...this.#cut]) out.push({ ref: p.ref, state: 'cut', segment: p.segment, openedAt: 0, count: p.count, bits: p.bits, chunk: p.chunk.slice() });
+    for (let ref = 0; ref < c.capacity; ref++) {
+      const region = c.region[ref]!;
+      if (region === NO_REGION) continue;
+      const bits = c.bits[ref]!;
+      out.push({ ref, state: 'open', segment: this.#segment[ref]!, openedAt: this.#openedAt[ref]!, count: c.count[ref]!, bits, chunk: c.bytes(region, bits).slice() });
+    }
+    return out;
+  }
+
+  /**
+   * Puts back what a checkpoint held, before the WAL after it is replayed: samples already in
+   * written pages (a page written after the checkpoint) are skipped.
+   */
+  restore(ref: number, state: 'open' | 'cut', segment: number, openedAt: number, timestamps: Float64Array, values: Float64Array, count: number): number {
+    const c = this.chunks;
+    if (ref >= c.capacity) this.#growRefs(ref + 1);
+    const written = this.#o.flushedMaxT(ref);
+    let from = 0;
+    while (from < count && timestamps[from]! <= written) from++;
+    if (from === count || c.region[ref] !== NO_REGION) return 0;
+    this.#floor[ref] = written;
+    c.open(ref, timestamps[from]!, values[from]!, 64);
+    for (let i = from + 1; i < count; i++) {
+      if (!c.append(ref, timestamps[i]!, values[i]!)) {
+        this.#cutPage(ref);
+        c.open(ref, timestamps[i]!, values[i]!, 64);
+      }
+    }
+    this.#openedAt[ref] = openedAt;
+    this.#segment[ref] = segment;
+    this.#samples += count - from;
+    if (state === 'cut') this.#cutPage(ref);
+    return count - from;
+  }
+
   #growRefs(min: number): void {
     this.chunks.grow(min);
     const n = this.chunks.capacity;
@@ -226,19 +290,4 @@ export class Head {
     this.#samples -= closed.count;
     this.#cut.push(new CutPage(this.chunks.slab, ref, closed, this.#segment[ref]!));
   }
-}
-
-/** Joins sample runs into one pair of typed arrays. */
-export function concatSamples(parts: readonly { timestamps: Float64Array; values: Float64Array }[]): { timestamps: Float64Array; values: Float64Array } {
-  if (parts.length === 1) return { timestamps: parts[0]!.timestamps.slice(), values: parts[0]!.values.slice() };
-  const n = parts.reduce((sum, p) => sum + p.timestamps.length, 0);
-  const timestamps = new Float64Array(n);
-  const values = new Float64Array(n);
-  let at = 0;
-  for (const p of parts) {
-    timestamps.set(p.timestamps, at);
-    values.set(p.values, at);
-    at += p.timestamps.length;
-  }
-  return { timestamps, values };
 }

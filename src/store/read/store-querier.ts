@@ -1,7 +1,9 @@
 import type { PromLabels } from '../flatten/index.js';
+import { familyMetadata } from '../flatten/index.js';
 import type { Head } from '../head/index.js';
 import { concatSamples } from '../head/index.js';
-import type { LabelMatcher, Querier, SeriesSamples } from '../../query/index.js';
+import type { LabelMatcher, MetricMetadata, Querier, SeriesSamples } from '../../query/index.js';
+import { matcherPredicate } from '../../query/index.js';
 import type { PageIndex, PageLocation } from '../ring/index.js';
 import type { SeriesIndex } from '../series/index.js';
 import { orderedRuns } from './ordered-parts.js';
@@ -32,16 +34,34 @@ export class StoreQuerier implements Querier {
 
   async select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]> {
     const out: SeriesSamples[] = [];
-    for (const ref of this.#p.index.select(matchers)) {
+    for (const ref of this.#select(matchers)) {
       const s = await this.#samples(ref, minT, maxT);
       if (s !== undefined) out.push(s);
     }
     return out;
   }
 
+  /** One series at a time, so the engine holds one series' samples rather than all of them. */
+  async *selectStream(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples> {
+    for (const ref of this.#select(matchers)) {
+      const s = await this.#samples(ref, minT, maxT);
+      if (s !== undefined) yield s;
+    }
+  }
+
+  async metadata(): Promise<MetricMetadata[]> {
+    const out: MetricMetadata[] = [];
+    const otel = this.#p.index.otel;
+    for (let ref = 0; ref < otel.count; ref++) {
+      const def = otel.byRef(ref);
+      if (def !== undefined) out.push(familyMetadata(def));
+    }
+    return out;
+  }
+
   async series(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<PromLabels[]> {
     const out: PromLabels[] = [];
-    for (const ref of this.#p.index.select(matchers)) {
+    for (const ref of this.#select(matchers)) {
       if (!this.#hasData(ref, minT, maxT)) continue;
       const labels = this.#p.index.labelsOf(ref);
       if (labels !== undefined) out.push(labels);
@@ -65,6 +85,18 @@ export class StoreQuerier implements Querier {
       if (v !== undefined) values.add(v);
     }
     return [...values].sort();
+  }
+
+  /**
+   * The index's selection, without the matchers that cannot exclude anything: one that
+   * matches the empty value on a label no series has (`{l1!="x", l2!="y", …}`) holds for every
+   * series, and checking it per series made a 20,000-matcher selector hold the event loop for
+   * a minute.
+   */
+  #select(matchers: readonly LabelMatcher[]): number[] {
+    const known = new Set(this.#p.index.labelNames());
+    const useful = matchers.filter((m) => known.has(m.name) || !matcherPredicate(m)(''));
+    return this.#p.index.select(useful.length > 0 ? useful : matchers);
   }
 
   #hasData(ref: number, minT: number, maxT: number): boolean {

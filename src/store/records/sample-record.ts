@@ -193,3 +193,10 @@ export function decodeSampleRecord(payload: Uint8Array): DecodedSamples {
 function corrupt(message: string): CairnError {
   return new CairnError(ErrorCodes.WAL_CORRUPT, message);
 }
+
+/** Points in a compact sample record, read from its header alone. */
+export function samplePointCount(payload: Uint8Array): number {
+  const r = new ByteReader(payload);
+  if (r.u8() !== SAMPLE_RECORD_VERSION) throw corrupt('sample record version');
+  return r.varint();
+}

@@ -83,7 +83,38 @@ export class OtelSeries {
 
   #unpersisted: StoredDefinition[] = [];
 
-  #remember(d: StoredDefinition): void {
+  /**
+   * One copy of what many series share: metric and scope strings, attribute keys, and whole
+   * resource attribute sets (every series of a service has the same). Definitions decoded from
+   * JSON arrive with copies of their own; a million series would hold a million of each.
+   */
+  #intern(d: StoredDefinition): StoredDefinition {
+    const s = (x: string): string => {
+      const known = this.#strings.get(x);
+      if (known !== undefined) return known;
+      this.#strings.set(x, x);
+      return x;
+    };
+    const resourceKey = JSON.stringify(d.resource);
+    let resource = this.#resources.get(resourceKey);
+    if (resource === undefined) this.#resources.set(resourceKey, (resource = d.resource.map(([k, v]) => [s(k), s(v)] as const)));
+    return {
+      ...d,
+      name: s(d.name),
+      unit: s(d.unit),
+      description: s(d.description),
+      scopeName: s(d.scopeName),
+      scopeVersion: s(d.scopeVersion),
+      resource,
+      attributes: d.attributes.map(([k, v]) => [s(k), v] as const),
+    };
+  }
+
+  readonly #strings = new Map<string, string>();
+  readonly #resources = new Map<string, SeriesDefinition['resource']>();
+
+  #remember(stored: StoredDefinition): void {
+    const d = this.#intern(stored);
     this.#byHash.set(d.hashHi, d.hashLo, d);
     if (d.ref >= this.#byRef.length) {
       const grown = new Array<StoredDefinition | undefined>(Math.max(1024, 2 * (d.ref + 1))).fill(undefined);

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import type { SeriesDefinition } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
-import { labelsKey } from '../flatten/index.js';
+import { HashMap64, hashOut, hashStrings } from '../../model/index.js';
 import type { LabelMatcher } from '../../query/index.js';
 import { compileMatcher } from '../../query/index.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -22,7 +22,8 @@ const DEFINITIONS_MAGIC = 'CAIRNDEF';
 export class SeriesIndex implements RefResolver {
   readonly #series: RecordPair;
   readonly #definitionsFile: RecordPair;
-  readonly #refs = new Map<string, number>();
+  /** References by a 64-bit hash of the label set: no key string per series (collisions ~n²/2^65, as for series identity). */
+  readonly #refs = new HashMap64<number>(4096);
   readonly #postings = new Postings();
   readonly otel: OtelSeries;
   #nextRef = 0;
@@ -74,8 +75,8 @@ export class SeriesIndex implements RefResolver {
 
   /** The reference of a label set, assigning the next one to a new set (written by `flush`). */
   refFor(labels: PromLabels): number {
-    const key = labelsKey(labels);
-    const known = this.#refs.get(key);
+    labelsHash(labels);
+    const known = this.#refs.get(hashOut.hi, hashOut.lo);
     if (known !== undefined) return known;
     const ref = this.#nextRef;
     this.#remember(ref, labels);
@@ -139,7 +140,8 @@ export class SeriesIndex implements RefResolver {
   #remember(ref: number, labels: PromLabels): void {
     // Both copies of a record merged on open may hold the same entry.
     if (this.#postings.labelsOf(ref) !== undefined) return;
-    this.#refs.set(labelsKey(labels), ref);
+    labelsHash(labels);
+    this.#refs.set(hashOut.hi, hashOut.lo, ref);
     this.#postings.add(ref, labels);
     if (ref >= this.#nextRef) this.#nextRef = ref + 1;
   }
@@ -163,4 +165,11 @@ function tryAppend(file: RecordPair, entries: readonly unknown[]): boolean {
     if (err instanceof StoreUnavailableError) return false;
     throw err;
   }
+}
+
+/** Hashes a label set into `hashOut` (pairs in order; hashStrings terminates every string). */
+function labelsHash(labels: PromLabels): void {
+  const parts: string[] = [];
+  for (const [k, v] of labels) parts.push(k, v);
+  hashStrings(parts);
 }

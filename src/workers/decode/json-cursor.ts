@@ -106,6 +106,12 @@ export class JsonCursor {
     throw this.#bad(key, `an enum integer or one of ${Object.keys(names).join(', ')}`);
   }
 
+  /** Whether a uint64 field is present and not zero (`"0"` or 0 count as absent). */
+  nonZero(...keys: string[]): boolean {
+    const [, v] = this.#get(keys);
+    return v !== undefined && v !== 0 && v !== '0' && !(typeof v === 'string' && /^0+$/.test(v));
+  }
+
   /** Timestamps: fixed64 nanoseconds to whole milliseconds, exact for decimal strings. */
   nanosToMillis(...keys: string[]): number {
     const [key, v] = this.#get(keys);

@@ -8,6 +8,8 @@ import { KIND_CODES, MAX_ANY_VALUE_DEPTH } from './proto-definition.js';
 import type { AttributeLimits, IdentityResult, SeriesParts } from '../../model/index.js';
 import { identify } from '../../model/index.js';
 import { JsonCursor } from './json-cursor.js';
+import type { DecodeLimits } from './decode-limits.js';
+import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
 
 /** JSON names of each kind's field in Metric, by kind code. */
 const KIND_FIELDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
@@ -30,7 +32,9 @@ export interface JsonDecodeOutcome extends DecodeOutcome {
  * int64 as strings or numbers, enums as integers or names, unknown fields ignored) into the
  * same batch form as the protobuf walker, with the same series identities.
  */
-export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits, cache: IdentityCache = new Map()): JsonDecodeOutcome {
+export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits & Partial<DecodeLimits>, cache: IdentityCache = new Map(), known: (hashHi: number, hashLo: number) => boolean = () => false): JsonDecodeOutcome {
+  const caps = { ...DEFAULT_DECODE_CAPS, ...limits };
+  let newSeries = 0;
   let root: unknown;
   try {
     root = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
@@ -98,10 +102,15 @@ export function decodeOtlpJson(bytes: Uint8Array, limits: AttributeLimits, cache
             reject((id as { error: string }).error);
             continue;
           }
-          const problem = readPoint(p, kindCode, builder, () => {
+          const problem = readPoint(p, kindCode, builder, caps.maxBucketsPerPoint, (storeSeries) => {
             const key = seriesKey(def.hashHi, def.hashLo);
             let local = locals.get(key);
             if (local === undefined) {
+              // A series the store does not have takes what it makes there from the request's allowance.
+              if (!known(def.hashHi, def.hashLo)) {
+                if (newSeries + storeSeries > caps.maxNewSeriesPerRequest) return `the request creates more than limits.max_new_series_per_request (${caps.maxNewSeriesPerRequest}) series`;
+                newSeries += storeSeries;
+              }
               local = builder.addSeries(def.hashHi, def.hashLo);
               locals.set(key, local);
               definitions.push(def);
@@ -173,25 +182,37 @@ function anyValue(v: JsonCursor, depth = 0): AnyValue {
   return { kind: 'empty' };
 }
 
-/** Appends one point (asking for its series index only if valid); returns why it was rejected, or null. */
-function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, local: () => number): string | null {
+/**
+ * Appends one point, asking for its series' local index (given the series it makes in the
+ * store) only if valid; returns why it was rejected, or null.
+ */
+function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, maxBuckets: number, local: (storeSeries: number) => number | string): string | null {
   const time = p.nanosToMillis('timeUnixNano', 'time_unix_nano');
   const start = p.nanosToMillis('startTimeUnixNano', 'start_time_unix_nano');
   const flags = p.uint('flags');
-  if (time === 0) return 'data point has no time_unix_nano';
-  if ((flags & PointFlag.NO_RECORDED_VALUE) !== 0) {
-    b.addPoint(local(), start, time, NaN, PointFlag.NO_RECORDED_VALUE);
+  // 0 (or absent) means unset; 1-999,999 ns is a real (if odd) time: 0 ms.
+  if (time === 0 && !p.nonZero('timeUnixNano', 'time_unix_nano')) return 'data point has no time_unix_nano';
+  const add = (storeSeries: number, value: number, pointFlags: number): string | null => {
+    const l = local(storeSeries);
+    if (typeof l === 'string') return l;
+    b.addPoint(l, start, time, value, pointFlags);
     return null;
-  }
+  };
+  if ((flags & PointFlag.NO_RECORDED_VALUE) !== 0) return add(1, NaN, PointFlag.NO_RECORDED_VALUE);
   if (kindCode <= 1) {
-    if (p.has('asDouble', 'as_double')) b.addPoint(local(), start, time, p.double('asDouble', 'as_double'), 0);
-    else if (p.has('asInt', 'as_int')) b.addPoint(local(), start, time, Number(p.int64('asInt', 'as_int')), PointFlag.INT);
-    else return 'number data point has neither as_double nor as_int';
-    return null;
+    if (p.has('asDouble', 'as_double')) {
+      const v = p.double('asDouble', 'as_double');
+      // Any NaN sent as a value is a plain NaN: only NO_RECORDED_VALUE makes a stale marker.
+      return add(1, v === v ? v : NaN, 0);
+    }
+    if (p.has('asInt', 'as_int')) return add(1, Number(p.int64('asInt', 'as_int')), PointFlag.INT);
+    return 'number data point has neither as_double nor as_int';
   }
   const count = p.uint64('count');
   const sum = p.has('sum') ? p.double('sum') : kindCode === 4 ? 0 : NaN;
   const extra: number[] = [count, sum];
+  const buckets = bucketCount(p, kindCode);
+  if (buckets > maxBuckets) return `${kindCode === 4 ? 'summary has' : 'histogram has'} ${buckets} ${kindCode === 4 ? 'quantiles' : 'buckets'}, more than limits.max_buckets_per_point (${maxBuckets})`;
   if (kindCode === 2) {
     const bounds = p.list('explicitBounds', 'explicit_bounds').map((c) => c.asDouble());
     const counts = p.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
@@ -199,13 +220,16 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, local: () =
       return `histogram has ${counts.length} bucket_counts for ${bounds.length} explicit_bounds (expected ${bounds.length + 1})`;
     }
     if (bounds.some((x, i) => Number.isNaN(x) || (i > 0 && !(x > bounds[i - 1]!)))) return 'histogram explicit_bounds are not strictly increasing';
-    extra.push(optDouble(p, 'min'), optDouble(p, 'max'), counts.length, ...(counts.length > 0 ? bounds : []), ...counts);
+    extra.push(optDouble(p, 'min'), optDouble(p, 'max'), counts.length);
+    if (counts.length > 0) for (const x of bounds) extra.push(x);
+    for (const x of counts) extra.push(x);
   } else if (kindCode === 3) {
     extra.push(optDouble(p, 'min'), optDouble(p, 'max'), p.int('scale'), p.uint64('zeroCount', 'zero_count'));
     extra.push(p.has('zeroThreshold', 'zero_threshold') ? p.double('zeroThreshold', 'zero_threshold') : 0);
     for (const side of [p.obj('positive'), p.obj('negative')]) {
       const counts = side.list('bucketCounts', 'bucket_counts').map((c) => c.asUint64());
-      extra.push(side.int('offset'), counts.length, ...counts);
+      extra.push(side.int('offset'), counts.length);
+      for (const x of counts) extra.push(x);
     }
   } else {
     const qs = p.list('quantileValues', 'quantile_values');
@@ -216,11 +240,20 @@ function readPoint(p: JsonCursor, kindCode: number, b: BatchBuilder, local: () =
       extra.push(quantile, q.has('value') ? q.double('value') : 0);
     }
   }
+  const l = local(kindCode === 3 ? 2 : buckets + 2);
+  if (typeof l === 'string') return l;
   const offset = b.beginExtra();
   for (const v of extra) b.pushExtra(v);
-  b.addPoint(local(), start, time, count, PointFlag.COMPOUND);
+  b.addPoint(l, start, time, count, PointFlag.COMPOUND);
   b.setExtraOffset(b.pointCount - 1, offset);
   return null;
+}
+
+/** Buckets of a histogram point (explicit bounds + 1, or positive + negative), or quantiles of a summary. */
+function bucketCount(p: JsonCursor, kindCode: number): number {
+  if (kindCode === 2) return Math.max(p.list('bucketCounts', 'bucket_counts').length, p.list('explicitBounds', 'explicit_bounds').length + 1);
+  if (kindCode === 3) return p.obj('positive').list('bucketCounts', 'bucket_counts').length + p.obj('negative').list('bucketCounts', 'bucket_counts').length;
+  return p.list('quantileValues', 'quantile_values').length;
 }
 
 function optDouble(p: JsonCursor, key: string): number {

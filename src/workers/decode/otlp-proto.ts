@@ -6,6 +6,10 @@ import { PointReader } from './proto-points.js';
 import type { SeriesEntry } from './series-cache.js';
 import { SeriesCache } from './series-cache.js';
 import type { AttributeLimits } from '../../model/index.js';
+import type { DecodeLimits } from './decode-limits.js';
+import { DEFAULT_DECODE_CAPS } from './decode-limits.js';
+
+
 import { identify } from '../../model/index.js';
 
 /** The outcome of decoding one ExportMetricsServiceRequest. */
@@ -41,7 +45,11 @@ const SEED_LO = 0x7a1e9d55;
  */
 export class OtlpProtoDecoder {
   readonly #cache: SeriesCache;
-  readonly #limits: AttributeLimits;
+  readonly #limits: DecodeLimits;
+  /** Whether the store already has a series (its shared table); new series count against the per-request cap. */
+  #known: (hashHi: number, hashLo: number) => boolean = () => false;
+  /** Store series the current request has created so far. */
+  #newSeries = 0;
   readonly #builder = new BatchBuilder();
   readonly #points = new PointReader();
   #stamp = 0;
@@ -61,14 +69,20 @@ export class OtlpProtoDecoder {
   #rejected = 0;
   #reasons: string[] = [];
 
-  constructor(limits: AttributeLimits, cacheEntries = 1 << 20) {
-    this.#limits = limits;
+  constructor(limits: AttributeLimits & Partial<DecodeLimits>, cacheEntries = 1 << 20) {
+    this.#limits = { ...DEFAULT_DECODE_CAPS, ...limits };
     this.#cache = new SeriesCache(cacheEntries);
+  }
+
+  /** How to tell a series the store has from a new one (the store's shared series table). */
+  knownBy(known: (hashHi: number, hashLo: number) => boolean): void {
+    this.#known = known;
   }
 
   decode(buf: Uint8Array): DecodeOutcome {
     const r = (this.#r = new ProtoReader(buf));
     this.#stamp++;
+    this.#newSeries = 0;
     this.#builder.reset();
     this.#rejected = 0;
     this.#reasons = [];
@@ -221,7 +235,7 @@ export class OtlpProtoDecoder {
       const entry = this.#series(p0, stop);
       if (entry.error !== null) this.#reject(entry.error);
       else {
-        const problem = points.problem();
+        const problem = points.problem(this.#limits.maxBucketsPerPoint) ?? this.#admitNew(entry, points.storeSeries());
         if (problem !== null) this.#reject(problem);
         else points.emit(this.#builder, this.#local(entry, p0, stop));
       }
@@ -236,6 +250,17 @@ export class OtlpProtoDecoder {
     this.#recordSources(this.#builder.seriesCount, p0, p1);
     const parts = decodeSeriesParts(this.#r.buf, this.#sources, this.#builder.seriesCount * SOURCE_STRIDE);
     return this.#cache.add(points.attrHashHi, points.attrHashLo, identify(parts, this.#limits));
+  }
+
+  /**
+   * The first time a request uses a series the store does not have, it takes the series it
+   * will make in the store from the request's allowance; null when it fits.
+   */
+  #admitNew(entry: SeriesEntry, storeSeries: number): string | null {
+    if (entry.stamp === this.#stamp || entry.ref >= 0 || this.#known(entry.hashHi, entry.hashLo)) return null;
+    if (this.#newSeries + storeSeries > this.#limits.maxNewSeriesPerRequest) return `the request creates more than limits.max_new_series_per_request (${this.#limits.maxNewSeriesPerRequest}) series`;
+    this.#newSeries += storeSeries;
+    return null;
   }
 
   #local(entry: SeriesEntry, p0: number, p1: number): number {

@@ -30,6 +30,11 @@ export class ReplyPreparer {
     this.#table = new SharedSeriesTable(buffer);
   }
 
+  /** The store's reference of a series from its shared table, or -1 (also before the table arrives). */
+  refOf(hashHi: number, hashLo: number): number {
+    return this.#table?.get(hashHi, hashLo) ?? -1;
+  }
+
   /** Writes the reply; `buffer` is set when it did not fit the region (then transfer it). */
   prepare(out: DecodeOutcome, target: ReplyTarget): { layout: ReplyLayout; buffer: ArrayBuffer | null } {
     const b = out.batch;

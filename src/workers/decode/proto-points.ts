@@ -34,6 +34,7 @@ export class PointReader {
   #kind = 0;
   #start = 0;
   #time = 0;
+  #hasTime = false;
   #value = NaN;
   #hasValue = false;
   #intFlag = false;
@@ -61,6 +62,7 @@ export class PointReader {
     const r = this.#r;
     this.#kind = kind;
     this.#start = this.#time = this.#flags = this.#count = this.#scale = this.#zeroCount = this.#zeroThreshold = 0;
+    this.#hasTime = false;
     this.#posOffset = this.#negOffset = 0;
     this.#value = this.#min = this.#max = NaN;
     // Histogram sums are `optional` (absent means unknown); a summary's is plain proto3 (absent means 0).
@@ -96,6 +98,8 @@ export class PointReader {
         r.pos = stop;
       } else if (field === 3) {
         r.expect(wt, Wire.I64, msg, 'time_unix_nano');
+        // 0 means unset; 1-999,999 ns is a real (if odd) time: 0 ms.
+        this.#hasTime = r.pos + 8 <= end && (r.view.getUint32(r.pos, true) !== 0 || r.view.getUint32(r.pos + 4, true) !== 0);
         this.#time = r.nanosToMillis(end);
       } else if (field === 2) {
         r.expect(wt, Wire.I64, msg, 'start_time_unix_nano');
@@ -125,7 +129,10 @@ export class PointReader {
     const r = this.#r;
     if (field === 4) {
       r.expect(wt, Wire.I64, msg, 'as_double');
-      this.#value = r.double(end);
+      const v = r.double(end);
+      // Any NaN sent as a value is a plain NaN: only NO_RECORDED_VALUE makes a stale marker
+      // (a value with the marker's bits would otherwise end its series in queries).
+      this.#value = v === v ? v : NaN;
       this.#hasValue = true;
       this.#intFlag = false;
     } else if (field === 6) {
@@ -229,9 +236,26 @@ export class PointReader {
     }
   }
 
-  /** Why the point just read cannot be kept, or null. */
-  problem(): string | null {
-    if (this.#time === 0) return 'data point has no time_unix_nano';
+  /** Buckets (histograms: explicit bounds + 1; exponential: positive + negative) or quantiles of the point just read. */
+  buckets(): number {
+    if (this.#kind === 2) return Math.max(this.#counts.n, this.#bounds.n + 1);
+    if (this.#kind === 3) return this.#counts.n + this.#neg.n;
+    if (this.#kind === 4) return this.#quantiles.n / 2;
+    return 0;
+  }
+
+  /** Series the point makes in the store: a histogram's buckets, sum and count; a summary's quantiles, sum and count. */
+  storeSeries(): number {
+    if (this.#kind === 2) return this.buckets() + 2;
+    if (this.#kind === 3) return 2;
+    if (this.#kind === 4) return this.buckets() + 2;
+    return 1;
+  }
+
+  /** Why the point just read cannot be kept (`maxBuckets`: limits.max_buckets_per_point), or null. */
+  problem(maxBuckets: number): string | null {
+    if (!this.#hasTime) return 'data point has no time_unix_nano';
+    if (this.#kind >= 2 && this.buckets() > maxBuckets) return `${this.#kind === 4 ? 'summary has' : 'histogram has'} ${this.buckets()} ${this.#kind === 4 ? 'quantiles' : 'buckets'}, more than limits.max_buckets_per_point (${maxBuckets})`;
     const noValue = (this.#flags & PointFlag.NO_RECORDED_VALUE) !== 0;
     if (noValue) return null;
     if (!this.#hasValue && this.#kind <= 1) return 'number data point has neither as_double nor as_int';

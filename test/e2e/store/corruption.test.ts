@@ -1,18 +1,24 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../support/cli.js';
+import type { Lost } from '../../support/damaged-store.js';
 import { DamagedStore, nothingLost } from '../../support/damaged-store.js';
 import type { RunningAgent } from '../../support/store-agent.js';
+import { sleep } from '../../support/store-agent.js';
+import type { PageDescriptor } from '../../support/store-files.js';
 import { datafileExtents, datafiles, flipBytes, journalEntries, journals, readBytes, truncateTo, WAL_FRAME_HEADER_BYTES, walFrames, walSegments } from '../../support/store-files.js';
+import type { Synthetic } from '../../support/synthetic.js';
 
-// Damage to a cleanly stopped store, found through the format docs (docs/format/wal.md,
-// datafile.md, journal.md): the agent still starts, serves every untouched point exactly,
-// never serves a value that was not sent, and counts what it skipped.
+// Damage to a store, found through the format docs (docs/format/wal.md, datafile.md,
+// journal.md, checkpoint.md): the agent still starts, serves every untouched point exactly,
+// never serves a value that was not sent, and counts what it skipped. The base store is left by
+// SIGKILL so its open pages live only in the WAL (a clean stop would checkpoint them); the
+// checkpoint scenarios stop a copy cleanly first.
 
 const dir = tempDir('cairn-corrupt-');
 const agents: RunningAgent[] = [];
 const store = new DamagedStore(dir.dir, 'corr', agents);
-const { paged, head } = store;
-const HEAD_SEQS = store.headSeqs;
+const { paged, head, pagedSeqs: PAGED_SEQS, headSeqs: HEAD_SEQS } = store;
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.kill()));
   dir.remove();
@@ -22,8 +28,8 @@ beforeAll(() => store.build(), 30_000);
 
 const scenario = (name: string) => store.scenario(name);
 const start = (config: string) => store.start(config);
-const verify = (a: RunningAgent, mayLose: Parameters<DamagedStore['verify']>[1]) => store.verify(a, mayLose);
-const pagesCover = (pages: Parameters<DamagedStore['pagesCover']>[0]) => store.pagesCover(pages);
+const verify = (a: RunningAgent, mayLose: Lost, groups?: readonly (readonly [Synthetic, number])[]) => store.verify(a, mayLose, groups);
+const pagesCover = (pages: readonly PageDescriptor[]) => store.pagesCover(pages);
 
 describe('the base store', () => {
   it('opens cleanly and serves everything exactly', async () => {
@@ -137,20 +143,76 @@ describe('journal damage', () => {
     expect(a.ringOpened).toMatchObject({ journalEntriesSkipped: 1, journalEntriesRepaired: 1, extentsLost: 0 });
     expect(a.cairn.logs.some((l) => l['msg'] === 'store ring: repaired datafile on open')).toBe(true);
     expect(await verify(a, nothingLost)).toBe(0);
+    const m = await a.api.metrics();
+    expect(m.sum('cairn_store_repaired_total', { part: 'journal' })).toBe(1);
+    expect(m.sum('cairn_store_corrupt_skipped_total')).toBe(0);
     expect(await a.stop()).toEqual({ code: 0, signal: null });
     // The journal is whole again: the next start finds nothing.
     expect(journalEntries(readBytes(withTwo!.path)).map((e) => e.extentOffset)).toEqual(entries.map((e) => e.extentOffset));
   });
+});
 
-  it('a journal entry repaired from the datafile is counted in cairn_store_repaired_total, not as a loss', async () => {
-    const { path, config } = scenario('journal-flip-metric');
-    const j = journals(path).find((x) => journalEntries(readBytes(x.path)).length >= 2)!;
-    flipBytes(j.path, journalEntries(readBytes(j.path))[0]!.offset + 8 + 16 + 4, 1);
+describe('head checkpoint damage', () => {
+  /** A copy of the base store stopped cleanly once: its open pages are now in head/checkpoint.ckp. */
+  async function checkpointed(name: string): Promise<{ path: string; config: string; file: string }> {
+    const { path, config } = scenario(name);
     const a = await start(config);
-    expect(a.ringOpened['journalEntriesSkipped']).toBe(1);
-    const m = await a.api.metrics();
-    expect(m.sum('cairn_store_repaired_total', { part: 'journal' })).toBe(1);
-    expect(m.sum('cairn_store_corrupt_skipped_total')).toBe(0);
-    await a.stop();
+    const exit = await a.stop();
+    expect(exit, a.cairn.stderrLines.slice(-12).join('\n')).toEqual({ code: 0, signal: null });
+    return { path, config, file: join(path, 'head', 'checkpoint.ckp') };
+  }
+
+  it('a clean stop writes the head to its checkpoint and the restart serves everything exactly from it', async () => {
+    const { config, file } = await checkpointed('ckp-clean');
+    expect(readBytes(file).subarray(0, 8).toString('latin1')).toBe('CAIRNCKP');
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'head checkpoint restored' && (l['samples'] as number) >= head.series.length * HEAD_SEQS)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(0);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('bytes flipped in a block: counted once, and the WAL still behind the checkpoint gives its series back exactly', async () => {
+    const { config, file } = await checkpointed('ckp-flip');
+    // The first block starts after the 32-byte header; its payload after 8 more bytes.
+    flipBytes(file, 32 + 8 + 30, 4);
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'skipped a damaged head checkpoint block; the samples of its series since their last page are lost' && l['file'] === file && l['offset'] === 32)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('bytes flipped in a block once the WAL behind it is deleted: its series lose their head samples, counted once, the rest is exact', async () => {
+    const { config, file } = await checkpointed('ckp-flip-nowal');
+    const b = await start(config);
+    // Maintenance (every 5 s) deletes the WAL segments the checkpoint covers.
+    // Maintenance (every 5 s) deletes the WAL segments the restored checkpoint covers.
+    const covered = b.cairn.logs.find((l) => l['msg'] === 'head checkpoint restored')!['segment'] as number;
+    const path = join(file, '..', '..');
+    const until = Date.now() + 15_000;
+    while (walSegments(path).some((w) => Number(w.name.slice(0, 8)) <= covered)) {
+      if (Date.now() > until) throw new Error(`WAL segments up to ${covered} were not deleted within 15 s: ${walSegments(path).map((w) => w.name).join(' ')}`);
+      await sleep(200);
+    }
+    expect(await b.stop()).toEqual({ code: 0, signal: null });
+    flipBytes(file, 32 + 8 + 30, 4);
+    const a = await start(config);
+    expect(await verify(a, nothingLost, [[paged, PAGED_SEQS]])).toBe(0);
+    // The whole head group sat in that one block: no page of it was ever written, so its
+    // series have no sample left at all.
+    expect(await a.api.queryRange('corr_head', head.timeOf(0), head.timeOf(HEAD_SEQS - 1), head.stepMs)).toEqual([]);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('a damaged header: the checkpoint is dropped and counted, and the WAL still behind it gives the head back exactly', async () => {
+    const { config, file } = await checkpointed('ckp-header');
+    flipBytes(file, 2, 1);
+    const a = await start(config);
+    expect(a.cairn.logs.some((l) => l['msg'] === 'head checkpoint unreadable; its samples are lost unless the WAL still holds them' && l['file'] === file && l['offset'] === 0)).toBe(true);
+    expect(await verify(a, nothingLost)).toBe(0);
+    expect((await a.api.metrics()).sum('cairn_store_corrupt_skipped_total', { part: 'checkpoint' })).toBe(1);
+    expect(await a.stop()).toEqual({ code: 0, signal: null });
   });
 });

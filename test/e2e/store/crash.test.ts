@@ -53,6 +53,9 @@ describe.each(VARIANTS)('SIGKILL during ingest, store.wal.fsync $fsync', ({ fsyn
       // datafiles synced before a kill; the others kill at random points in the first seconds.
       const delay = cycle === 2 ? 5500 + rng.int(0, 800) : rng.int(250, 2200);
       const run = load.run(agent.grpc);
+      // The random delay counts from the first acknowledgement: on a loaded machine the first
+      // requests (new series, a worker starting) can take longer than the shortest delays.
+      await Promise.race([run.firstAck, sleep(20_000)]);
       await sleep(delay);
       await agent.kill();
       run.stop();

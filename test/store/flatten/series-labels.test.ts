@@ -52,6 +52,17 @@ describe('baseLabels', () => {
     expect(Object.fromEntries(baseLabels(withService))).toEqual({ job: 's' });
   });
 
+  it('keeps a process resource apart under a job/instance: process.pid and process.executable.name stay labels', () => {
+    const resource: Labels = [['host.name', 'h1'], ['process.command', 'x'], ['process.executable.name', 'nginx'], ['process.pid', '42'], ['service.instance.id', 'h1'], ['service.name', 'cairn-host']];
+    expect(Object.fromEntries(baseLabels(seriesDef({ resource, attributes: [['state', 'user']] })))).toEqual({
+      state: 'user',
+      job: 'cairn-host',
+      instance: 'h1',
+      process_pid: '42',
+      process_executable_name: 'nginx',
+    });
+  });
+
   it('joins the values of attributes that collide after sanitizing with ";" in key order', () => {
     // Attribute sets are sorted by key: "a.b" < "a/b" < "a_b".
     const def = seriesDef({ attributes: [['a.b', '1'], ['a/b', '2'], ['a_b', '3'], ['c', '4']] });

@@ -63,8 +63,7 @@ describe('SeriesIndex.select', () => {
     expect(index.labelValues('nope')).toEqual([]);
   });
 
-  // PromQL regexes are RE2. The API translates them (src/store/index/re2-translate.ts) to validate the
-  // query, but the index compiles the raw text as a JS regex again.
+  // PromQL regexes are RE2; the index compiles them with the same RE2 engine as the query parser.
   it('accepts RE2 syntax the query API accepts: a leading (?i) flag group', () => {
     expect(index.select([m('job', '=~', '(?i)API')])).toEqual([0, 1, 3, 4]);
   });
