@@ -48,15 +48,17 @@ describe('store file modes', () => {
     for (let q = 0; q < 48; q += 16) expect((await postMetrics(a.httpUrl, syn.request(range(q, q + 16)))).status).toBe(200);
     await sleep(1500);
     expect(datafiles(store).length).toBeGreaterThan(0);
-    const found = modes(store);
-    const names = found.map((f) => f.path.slice(store.length));
+    const names = modes(store).map((f) => f.path.slice(store.length));
     // Every kind of file the store writes is there to be checked.
     for (const expected of ['/LOCK', '/index/series.csr', '/index/series-copy.csr', '/index/definitions.cdf', '/index/definitions-copy.cdf', '/tier0/00000001.cdf', '/tier0/00000001.cjf', '/wal/00000001.wal', '/wal/cursors']) {
       expect(names).toContain(expected);
     }
-    const wrong = found.filter((f) => f.mode !== (f.dir ? 0o700 : 0o600)).map((f) => `${f.path} ${f.mode.toString(8)}`);
-    expect(wrong).toEqual([]);
+    const wrongModes = (): string[] => modes(store).filter((f) => f.mode !== (f.dir ? 0o700 : 0o600)).map((f) => `${f.path} ${f.mode.toString(8)}`);
+    expect(wrongModes()).toEqual([]);
     expect(await a.stop()).toEqual({ code: 0, signal: null });
+    // A clean stop writes the head checkpoint.
+    expect(modes(store).map((f) => f.path.slice(store.length))).toContain('/head/checkpoint.ckp');
+    expect(wrongModes()).toEqual([]);
   });
 });
 
