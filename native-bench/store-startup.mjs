@@ -6,8 +6,8 @@
 // once ready (and 2 s later), VmHWM, and the store's own open/replay times from its log. Each
 // run first evicts the store's files from the page cache (posix_fadvise DONTNEED via dd) unless
 // --warm, so the figures include reading the journals from disk. --without-wal sets the WAL
-// aside during the runs (put back after): start-up with nothing to replay, i.e. what the ring,
-// the page index and the series index cost on their own.
+// and the head checkpoint aside during the runs (put back after): start-up with nothing to
+// replay or restore, i.e. what the ring, the page index and the series index cost on their own.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,8 +40,8 @@ if (flag('build') && !existsSync(join(store, 'tier0'))) {
   console.log(JSON.stringify({ bench: 'store-fill', series, stepMs, ...sent, pointsPerSecond: Math.round(sent.points / sent.seconds), storeMiB: +(du(store) / 2 ** 20).toFixed(1) }));
 }
 
-const wal = join(store, 'wal');
-if (flag('without-wal')) renameSync(wal, `${wal}.aside`);
+const aside = flag('without-wal') ? [join(store, 'wal'), join(store, 'head')].filter((d) => existsSync(d)) : [];
+for (const d of aside) renameSync(d, `${d}.aside`);
 const results = [];
 for (let run = 0; run < runs; run++) {
   if (!flag('warm')) for (const f of files(store)) execFileSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']);
@@ -57,9 +57,9 @@ for (let run = 0; run < runs; run++) {
   results.push({ readyMs: Math.round(agent.readyMs), ringOpenMs: ring?.durationMs, replayMs: opened?.replayMs, readyRssMiB: +readyRss.toFixed(1), rss2sMiB: +settledRss.toFixed(1), peakRssMiB: +peak.toFixed(1), heapMiB: +heapMiB.toFixed(1), pages: ring?.pages, datafiles: ring?.datafiles, series: opened?.series, walRecords: opened?.records });
   await agent.stop();
 }
-if (flag('without-wal')) {
-  rmSync(wal, { recursive: true, force: true });
-  renameSync(`${wal}.aside`, wal);
+for (const d of aside) {
+  rmSync(d, { recursive: true, force: true });
+  renameSync(`${d}.aside`, d);
 }
 const pick = (k) => results.map((r) => r[k]);
-console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', wal: flag('without-wal') ? 'set aside' : 'replayed', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')), heapMiB: median(pick('heapMiB')) }, at: new Date().toISOString() }));
+console.log(JSON.stringify({ bench: 'store-startup', store: { MiB: +(du(store) / 2 ** 20).toFixed(1), tier0MiB: +(du(join(store, 'tier0')) / 2 ** 20).toFixed(1), walMiB: +(du(join(store, 'wal')) / 2 ** 20).toFixed(1), indexMiB: +(du(join(store, 'index')) / 2 ** 20).toFixed(2) }, cache: flag('warm') ? 'warm' : 'evicted', wal: flag('without-wal') ? 'WAL and checkpoint set aside' : 'replayed', runs: results, median: { readyMs: median(pick('readyMs')), ringOpenMs: median(pick('ringOpenMs')), replayMs: median(pick('replayMs')), readyRssMiB: median(pick('readyRssMiB')), rss2sMiB: median(pick('rss2sMiB')), peakRssMiB: median(pick('peakRssMiB')), heapMiB: median(pick('heapMiB')) }, at: new Date().toISOString() }));
