@@ -30,6 +30,8 @@ export interface ApiServerOptions {
   readonly queryMaxSamples?: number;
   /** Queries evaluated at once; more wait for a turn. */
   readonly queryMaxConcurrency?: number;
+  /** Forwarding status for `/api/v1/status/exporters`. */
+  readonly exporters?: () => unknown;
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
@@ -57,7 +59,7 @@ const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer
 
 export function createApiServer(o: ApiServerOptions): ApiServer {
   const engine = createQueryEngine({ querier: o.querier, timeoutMs: o.queryTimeoutMs, maxSamples: o.queryMaxSamples, maxConcurrency: o.queryMaxConcurrency });
-  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine };
+  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine, exporters: o.exporters };
   const server = http.createServer({ requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 }, (req, res) => {
     handle(o, ctx, req, res).catch((err: unknown) => {
       o.logger.error('api request failed', { component: COMPONENT, error: failureOf(err).message });

@@ -22,6 +22,10 @@ export function parseLeaf(field: LeafField, raw: unknown): number | string | boo
       return typeof raw === 'string' && raw !== '' && !raw.includes('\0') ? raw : undefined;
     case 'endpoint':
       return typeof raw === 'string' && parseEndpoint(raw) !== undefined ? raw : undefined;
+    case 'string':
+      // YAML reads `key: 123` as a number; a header value of digits is still meant as text.
+      if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+      return typeof raw === 'string' && !(field.nonEmpty === true && raw === '') ? raw : undefined;
     case 'int':
       return typeof raw === 'number' &&
         Number.isInteger(raw) &&
@@ -64,6 +68,8 @@ export function describeLeaf(field: LeafField): string {
       return 'a non-empty file system path';
     case 'endpoint':
       return 'host:port with port 0-65535, host an IPv4 address, a name or a quoted "[IPv6]"';
+    case 'string':
+      return field.nonEmpty === true ? 'a non-empty string' : 'a string';
     case 'int':
       return field.max === undefined
         ? `an integer of at least ${field.min}`

@@ -105,7 +105,7 @@ export class Flattener {
       if (ref >= 0) {
         const f = flags[p]!;
         // A gauge or sum: its value, or a stale marker for NO_RECORDED_VALUE.
-        sink.push(ref, t, (f & PointFlag.NO_RECORDED_VALUE) === 0 ? values[p]! : STALE_NAN);
+        sink.push(ref, t, (f & PointFlag.NO_RECORDED_VALUE) === 0 ? values[p]! : STALE_NAN, p);
         const res = resourceOf[local]!;
         if (t > newest[res]!) newest[res] = t;
         continue;
@@ -124,7 +124,7 @@ export class Flattener {
         if (compoundWidth(flat.def.kind, batch, p) > this.#maxBuckets) this.overLimit++;
         else this.#compound(flat, batch, p, t, sink);
       }
-      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
+      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, p, t, sink);
     }
     for (const id of touched) {
       const t = newest[id]!;
@@ -135,7 +135,7 @@ export class Flattener {
         const labels = targetInfoLabels(resource.labels);
         resource.targetInfo = labels === undefined ? -1 : this.#ref(labels);
       }
-      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1);
+      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1, -1);
     }
     return dropped;
   }
@@ -191,9 +191,9 @@ export class Flattener {
   }
 
   /** A compound series' stale marker ends its count and sum (gauges and sums are handled inline). */
-  #stale(flat: FlatSeries, t: number, sink: SampleSink): void {
-    sink.push(this.#countRef(flat), t, STALE_NAN);
-    sink.push(this.#sumRef(flat), t, STALE_NAN);
+  #stale(flat: FlatSeries, p: number, t: number, sink: SampleSink): void {
+    sink.push(this.#countRef(flat), t, STALE_NAN, p);
+    sink.push(this.#sumRef(flat), t, STALE_NAN, p);
   }
 
   #compound(flat: FlatSeries, b: BatchColumns, p: number, t: number, sink: SampleSink): void {
@@ -201,13 +201,13 @@ export class Flattener {
     const x = b.extra;
     const count = x[at]!;
     const sum = x[at + 1]!;
-    sink.push(this.#countRef(flat), t, count);
-    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum);
+    sink.push(this.#countRef(flat), t, count, p);
+    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum, p);
     if (flat.def.kind === 'histogram') {
       const buckets = x[at + 4]!;
       if (buckets === 0) {
         // No buckets: Prometheus still exposes `_bucket{le="+Inf"}` = count.
-        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count);
+        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count, p);
         return;
       }
       const boundsAt = at + HISTOGRAM_HEADER;
@@ -216,10 +216,10 @@ export class Flattener {
       let cumulative = 0;
       for (let i = 0; i < buckets - 1; i++) {
         cumulative += x[countsAt + i]!;
-        sink.push(refs[i]!, t, cumulative);
+        sink.push(refs[i]!, t, cumulative, p);
       }
       // `+Inf` is the point's count, as in Prometheus, whatever the buckets add up to.
-      sink.push(refs[buckets - 1]!, t, count);
+      sink.push(refs[buckets - 1]!, t, count, p);
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
       for (let i = 0; i < n; i++) {
@@ -230,7 +230,7 @@ export class Flattener {
           ref = this.#ref(withName(flat.base, flat.name, [['quantile', formatLabelFloat(q)]]));
           flat.quantiles.set(q, ref);
         }
-        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!);
+        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!, p);
       }
     }
   }
