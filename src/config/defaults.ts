@@ -91,7 +91,7 @@ store:
   page_max_age: 1h
   # The head (open pages, compressed in memory) is written to head/ this
   # often, so the WAL only has to cover the time since: replay on start is
-  # short and the WAL small. Also written when ingest goes quiet, when the WAL
+  # short and the WAL small. Also written when ingest goes quiet after a burst, when the WAL
   # since the last one passes a quarter of its share of the disk budget, and
   # on shutdown.
   checkpoint_interval: 5m
