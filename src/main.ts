@@ -3,6 +3,7 @@ import type { Agent } from './agent/index.js';
 import { checkConfigFiles, startAgent } from './agent/index.js';
 import type { Config } from './config/index.js';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from './config/index.js';
+import { validateExporters } from './exporters/index.js';
 import type { Logger } from './log/index.js';
 import { createLogger } from './log/index.js';
 
@@ -29,7 +30,11 @@ function version(): string {
 
 function configFrom(file: string | undefined): Config | undefined {
   try {
-    return loadConfig(file);
+    const config = loadConfig(file);
+    // Exporter entries need checks the schema cannot make (endpoint syntax per kind).
+    const problems = validateExporters(config);
+    if (problems.length > 0) throw ConfigError.invalid(file ?? '(defaults)', problems);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`cairn: invalid configuration\n${err.message}\n`);

@@ -9,7 +9,8 @@ import type { SeriesLimitSettings } from '../pipeline/index.js';
 import { Admission, IngestPipeline, SeriesLimiter } from '../pipeline/index.js';
 import type { Receiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
-import { DiskStore, NonDurableMemoryStore } from '../store/index.js';
+import { DiskStore, NonDurableMemoryStore, walShareBytes } from '../store/index.js';
+import { ExporterSet } from '../exporters/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
@@ -45,6 +46,7 @@ export interface Agent {
   readonly config: Config;
   /** Re-reads the configuration file; resolves with null once in force, else why it was refused (the old one stays). */
   reload(): Promise<string | null>;
+  readonly exporters: ExporterSet;
   /** Stop accepting, drain, stop workers and the store; idempotent. */
   shutdown(): Promise<void>;
 }
@@ -70,9 +72,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     (config.store.enabled
       ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), maxBucketsPerPoint: config.limits.max_buckets_per_point, logger, registry })
       : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
+  let exporters: ExporterSet;
   try {
+    // Validated before anything starts: a bad exporter entry is a config error, not a runtime one.
+    exporters = new ExporterSet({ config, store, registry, logger, walShareBytes: walShareBytes(config.store.max_disk_bytes), walBytes: () => (store.ready ? store.usage().walBytes : 0) });
     await store.start();
+    await exporters.start();
   } catch (err) {
+    await store.shutdown(0);
     await pool.shutdown();
     throw err;
   }
@@ -95,6 +102,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     built = buildReceivers(config, pipeline, deps);
     if (config.api.enabled && durable) apiSecurity = buildApiSecurity(config, deps);
   } catch (err) {
+    await exporters.shutdown(0);
     await store.shutdown(0);
     await pool.shutdown();
     throw err;
@@ -127,6 +135,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       security: apiSecurity?.security,
       openPaths: () => reloader.current.api.auth.open_paths,
       lifecycle: { enabled: () => reloader.current.api.enable_lifecycle, reload: () => reloader.reload() },
+      exporters: () => exporters.status(),
     });
   }
   const setLogLevel = options.setLogLevel;
@@ -146,12 +155,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       return reloader.current;
     },
     reload: () => reloader.reload(),
+    exporters,
     shutdown() {
       shutdown ??= (async () => {
         const deadline = config.shutdown.timeout;
+        const end = Date.now() + deadline;
         pipeline.close();
         await local?.shutdown(deadline);
         await Promise.all(receivers.map((r) => r.shutdown(deadline)));
+        // Nothing new arrives now: exporters drain the backlog in what is left of the deadline
+        // (a margin kept for closing the store), then persist their cursors.
+        await exporters.shutdown(Math.max(0, end - Date.now() - 1000));
         await api?.shutdown(deadline);
         await store.shutdown(deadline);
         await pool.shutdown();

@@ -8,6 +8,8 @@ export interface ApiContext {
   readonly now: () => number;
   /** PromQL evaluation with the configured limits (samples, timeout, concurrency). */
   readonly engine: QueryEngine;
+  /** The exporters' status as JSON-ready data (forwarding); absent when the agent has none. */
+  readonly exporters?: () => unknown;
 }
 
 /** A successful answer: the `data` member as JSON text, and warnings for the envelope. */

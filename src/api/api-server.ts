@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   readonly openPaths?: () => readonly string[];
   /** POST /-/reload. */
   readonly lifecycle?: LifecycleOptions;
+  /** Forwarding status for `/api/v1/status/exporters`. */
+  readonly exporters?: () => unknown;
 }
 
 /** The local HTTP API, with the same life cycle as a receiver. */
@@ -66,7 +68,7 @@ const PLAIN_ROUTES: Readonly<Record<string, (o: ApiServerOptions) => PlainAnswer
 
 export function createApiServer(o: ApiServerOptions): ApiServer {
   const engine = createQueryEngine({ querier: o.querier, timeoutMs: o.queryTimeoutMs, maxSamples: o.queryMaxSamples, maxConcurrency: o.queryMaxConcurrency });
-  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine };
+  const ctx: ApiContext = { querier: o.querier, now: o.now ?? Date.now, engine, exporters: o.exporters };
   const options: http.ServerOptions = { requestTimeout: 5 * 60_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 };
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(o, ctx, req, res).catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import type { ApiHandler } from './api-context.js';
+import { handleExporters } from './exporters-handler.js';
 import { handleAlerts, handleBuildInfo, handleExemplars, handleMetadata, handleRules, handleTsdbStatus } from './info-handlers.js';
 import { handleLabels, handleLabelValues, handleSeries } from './label-handlers.js';
 import { handleFormatQuery, handleQuery, handleQueryRange } from './query-handlers.js';
@@ -22,6 +23,7 @@ const API_ROUTES: Readonly<Record<string, ApiRoute>> = {
   '/api/v1/alerts': { handler: handleAlerts, needsStore: false },
   '/api/v1/status/buildinfo': { handler: handleBuildInfo, needsStore: false },
   '/api/v1/status/tsdb': { handler: handleTsdbStatus, needsStore: true },
+  '/api/v1/status/exporters': { handler: handleExporters, needsStore: false },
 };
 const LABEL_VALUES: ApiRoute = { handler: handleLabelValues, needsStore: true };
 const LABEL_VALUES_PATH = /^\/api\/v1\/label\/([^/]*)\/values$/;

@@ -1,4 +1,4 @@
-import type { SectionField } from './field.js';
+import type { Field, MapField, SectionField } from './field.js';
 import { describeLeaf, parseLeaf } from './leaf.js';
 import { ROOT_PATH, type ConfigProblem } from './problem.js';
 import { closestKey } from './suggest.js';
@@ -38,21 +38,41 @@ export function decodeSection(
     const keyPath = join(path, key);
     const value = Object.hasOwn(given, key) ? given[key] : undefined;
     const fallback = defaults?.[key];
-    if (field.kind === 'section') {
-      resolved[key] = decodeSection(field, value, fallback, keyPath, problems);
-    } else if (field.kind === 'custom') {
-      resolved[key] = value === undefined && fallback !== undefined ? fallback : field.decode(value ?? null, keyPath, problems);
-    } else if (value === undefined && fallback !== undefined) {
-      resolved[key] = fallback;
-    } else {
-      // An explicit null lands here on purpose: `endpoint: ${UNSET_BUT_EMPTY}`
-      // should be reported, not quietly replaced by the default.
-      const parsed = parseLeaf(field, value);
-      // Secrets are named by their path only: a token must not reach a log through its error.
-      const shown = field.kind === 'list' && field.secret === true ? '(hidden)' : value;
-      if (parsed === undefined) problems.push({ path: keyPath, value: shown, expected: describeLeaf(field) });
-      resolved[key] = parsed;
+    resolved[key] = decodeField(field, value, fallback, keyPath, problems);
+  }
+  return resolved;
+}
+
+function decodeField(field: Field, value: unknown, fallback: unknown, path: string, problems: ConfigProblem[]): unknown {
+  if (field.kind === 'section') return decodeSection(field, value, fallback, path, problems);
+  if (field.kind === 'custom') return value === undefined && fallback !== undefined ? fallback : field.decode(value ?? null, path, problems);
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (field.kind === 'map') return decodeMap(field, value, path, problems);
+  // An explicit null lands here on purpose: `endpoint: ${UNSET_BUT_EMPTY}`
+  // should be reported, not quietly replaced by the default.
+  const parsed = parseLeaf(field, value);
+  // Secrets are named by their path only: a token must not reach a log through its error.
+  const shown = field.kind === 'list' && field.secret === true ? '(hidden)' : value;
+  if (parsed === undefined) problems.push({ path, value: shown, expected: describeLeaf(field) });
+  return parsed;
+}
+
+/** Entries under names the user chose; each a section over `entryDefaults`, or a leaf. */
+function decodeMap(field: MapField, raw: unknown, path: string, problems: ConfigProblem[]): Mapping {
+  // `exporters:` with nothing under it means none.
+  const given = raw ?? {};
+  if (!isMapping(given)) {
+    problems.push({ path: path || ROOT_PATH, value: raw, expected: 'a mapping from names to entries' });
+    return {};
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const entryPath = join(path, name);
+    if (field.names !== undefined && !field.names.test(name)) {
+      problems.push({ path: entryPath, value: name, expected: `a name ${field.namesExpected ?? `matching ${String(field.names)}`}` });
+      continue;
     }
+    resolved[name] = decodeField(field.entry, value, field.entry.kind === 'section' ? field.entryDefaults?.() : undefined, entryPath, problems);
   }
   return resolved;
 }

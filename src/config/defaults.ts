@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { EXPORTER_DEFAULTS_YAML } from './exporter-defaults.js';
 import { decodeConfig } from './schema.js';
 import type { Config } from './types.js';
 
@@ -169,7 +170,7 @@ store:
   page_max_age: 1h
   # The head (open pages, compressed in memory) is written to head/ this
   # often, so the WAL only has to cover the time since: replay on start is
-  # short and the WAL small. Also written when ingest goes quiet, when the WAL
+  # short and the WAL small. Also written when ingest goes quiet after a burst, when the WAL
   # since the last one passes a quarter of its share of the disk budget, and
   # on shutdown.
   checkpoint_interval: 5m
@@ -247,6 +248,18 @@ query:
   timeout: 2m
   # Queries evaluated at once; more wait for a turn within their timeout.
   max_concurrency: 20
+
+# Upstreams the store's log is forwarded to, each under a name of your
+# choice (docs/forwarding.md). None by default: the agent stays local-only.
+# Every acknowledged point reaches each exporter's upstream (at least once,
+# in order per series), through outages, restarts and crashes, unless the
+# WAL's share of store.max_disk_bytes runs out first (then the loss is
+# counted per exporter). An entry's keys and their defaults:
+#
+# exporters:
+#   central:
+${EXPORTER_DEFAULTS_YAML.trimEnd().split('\n').map((l) => (l === '' ? '#' : `#     ${l.replace(/^# /, '# ')}`)).join('\n')}
+exporters: {}
 
 log:
   # One of: debug, info, warn, error.

@@ -60,6 +60,19 @@ export interface CustomField<T = unknown> {
   readonly kind: 'custom';
   readonly decode: (raw: unknown, path: string, problems: ConfigProblem[]) => T | undefined;
 }
+/**
+ * A mapping from names the user chooses (`exporters.<name>`, `headers.<name>`) to entries of one
+ * shape. The given mapping replaces the default one as a whole; a section entry takes the keys
+ * it leaves out from `entryDefaults` (keys absent there are required).
+ */
+export interface MapField {
+  readonly kind: 'map';
+  readonly entry: Field;
+  readonly entryDefaults?: () => unknown;
+  /** Entry names must match this (e.g. to become a safe file name); `namesExpected` says how. */
+  readonly names?: RegExp;
+  readonly namesExpected?: string;
+}
 /** A mapping; absent or `null` means "all defaults". */
 export interface SectionField {
   readonly kind: 'section';
@@ -67,7 +80,7 @@ export interface SectionField {
 }
 
 export type LeafField = BytesField | DurationField | EndpointField | PathField | StringField | IntField | BoolField | EnumField | ListField;
-export type Field = LeafField | SectionField | CustomField;
+export type Field = LeafField | SectionField | CustomField | MapField;
 
 /**
  * The field shapes allowed to describe a value of type T. Typing the schema
@@ -82,10 +95,15 @@ export type FieldFor<T> = [T] extends [readonly (infer E extends string)[]]
   ? CustomField<T>
   : [T] extends [boolean]
   ? BoolField
+  : [T] extends [Readonly<Record<string, infer V>>]
+    ? string extends keyof T
+      ? MapField & { readonly entry: FieldFor<V> }
+      : FieldForObject<T>
   : [T] extends [number]
     ? BytesField | DurationField | IntField
     : [T] extends [string]
       ? string extends T
         ? EndpointField | PathField | StringField
         : EnumField<T & string>
-      : { readonly kind: 'section'; readonly fields: { readonly [K in keyof T]-?: FieldFor<T[K]> } };
+      : FieldForObject<T>;
+type FieldForObject<T> = { readonly kind: 'section'; readonly fields: { readonly [K in keyof T]-?: FieldFor<T[K]> } };

@@ -1,6 +1,8 @@
 import { decodeSection } from './decode.js';
 import type { BytesField, DurationField, FieldFor } from './field.js';
 import type { ConfigProblem } from './problem.js';
+import { exporterEntryDefaults } from './exporter-defaults.js';
+import { exporterSchema } from './exporter-schema.js';
 import { processorsField } from './processors-schema.js';
 import type { AuthConfig, Config, HostScraperName, TlsServerConfig } from './types.js';
 
@@ -116,6 +118,14 @@ export const configSchema: FieldFor<Config> = {
         timeout: { kind: 'duration', min: 1 },
         max_concurrency: { kind: 'int', min: 1, max: 1000 },
       },
+    },
+    exporters: {
+      kind: 'map',
+      // The name becomes the cursor's name and a metric label.
+      names: /^[A-Za-z0-9_-]{1,64}$/,
+      namesExpected: 'of 1-64 letters, digits, _ or -',
+      entry: exporterSchema(),
+      entryDefaults: exporterEntryDefaults,
     },
     log: { kind: 'section', fields: { level: { kind: 'enum', values: ['debug', 'info', 'warn', 'error'] } } },
     shutdown: { kind: 'section', fields: { timeout: duration } },

@@ -100,6 +100,8 @@ export interface Config {
     /** Queries evaluated at once; more wait for a turn (Prometheus' --query.max-concurrency). */
     readonly max_concurrency: number;
   };
+  /** Upstreams the store's log is forwarded to, by name (none by default: local only). */
+  readonly exporters: Readonly<Record<string, ExporterConfig>>;
   readonly log: { readonly level: LogLevel };
   readonly shutdown: { readonly timeout: number };
 }
@@ -163,3 +165,44 @@ export type ProcessorConfig =
   | { readonly type: 'rename'; readonly from: string; readonly to: string; readonly levels: readonly AttributeLevel[] }
   | { readonly type: 'set'; readonly attributes: readonly (readonly [string, string])[]; readonly level: AttributeLevel }
   | { readonly type: 'drop_metrics'; readonly names: string };
+
+export type ExporterKind = 'otlp_grpc' | 'otlp_http' | 'prometheus_remote_write';
+
+/** One exporter (docs/forwarding.md); durations in ms, sizes in bytes. */
+export interface ExporterConfig {
+  readonly kind: ExporterKind;
+  /** By priority: the first healthy one gets the traffic (a failover group when more than one). */
+  readonly endpoints: readonly string[];
+  /** Remote write protocol: 1, or 2 (falls back to 1 per endpoint when the receiver does not speak it). */
+  readonly protocol_version: number;
+  /** otlp_http body encoding. */
+  readonly encoding: 'protobuf' | 'json';
+  /** OTLP request compression (remote write is always snappy). */
+  readonly compression: 'gzip' | 'none';
+  readonly headers: Readonly<Record<string, string>>;
+  /** Per request attempt. */
+  readonly timeout: number;
+  readonly max_batch_points: number;
+  /** Largest request body sent; bigger batches are split before sending. */
+  readonly max_request_bytes: number;
+  /** Requests in flight, one per shard of series (per-series order holds within a shard). */
+  readonly shards: number;
+  readonly retry: {
+    readonly initial: number;
+    readonly max: number;
+    /** Delay between attempts while the upstream refuses our credentials (401/403). */
+    readonly auth_interval: number;
+    /** Attempts of a one-point slice failing with a server error before it is parked (dropped, counted). */
+    readonly park_after: number;
+  };
+  /** Consecutive retryable failures of an endpoint before traffic moves to the next one. */
+  readonly failover_after: number;
+  readonly failback_interval: number;
+  /** Points per second while a backlog drains; 0 = unlimited. */
+  readonly catch_up_rate: number;
+  readonly fresh_first: boolean;
+  /** Remote write: re-read a span the WAL lost (over budget) from the store's pages. */
+  readonly pages_backfill: boolean;
+  /** Points older than this are skipped as a counted gap; 0 = deliver everything the WAL holds. */
+  readonly max_age: number;
+}

@@ -7,8 +7,8 @@
  * - `counter(name)` / `histogram(name)`: kept here, recorded with labels (get-or-create by name).
  * - `gauge(name, read)` / `counterFunc(name, read)`: one unlabelled value read at collection,
  *   for figures another component already keeps (registering the name again replaces it).
- * There is no labelled read-at-collection form: nothing needs one yet, and a fixed set of
- * labels reads as well as separate gauges.
+ * - `gaugeFamily(name, read)`: labelled gauges read at collection, for figures that exist per
+ *   instance of something configured (per exporter and endpoint).
  */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -59,6 +59,7 @@ interface HistogramCell {
 type Family =
   | { readonly kind: 'counter'; readonly help: string; readonly cells: Map<string, Cell> }
   | { readonly kind: 'read'; readonly help: string; readonly type: 'counter' | 'gauge'; readonly read: () => number }
+  | { readonly kind: 'readMany'; readonly help: string; readonly read: () => readonly { readonly labels: Labels; readonly value: number }[] }
   | { readonly kind: 'histogram'; readonly help: string; readonly bounds: readonly number[]; readonly cells: Map<string, HistogramCell> };
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -110,6 +111,11 @@ export class Registry {
     this.#families.set(checkName(name), { kind: 'read', help, type: 'gauge', read });
   }
 
+  /** Labelled gauges read when collected (registering the name again replaces them). */
+  gaugeFamily(name: string, help: string, read: () => readonly { readonly labels: Labels; readonly value: number }[]): void {
+    this.#families.set(checkName(name), { kind: 'readMany', help, read });
+  }
+
   /** A counter kept elsewhere and read when collected. */
   counterFunc(name: string, help: string, read: () => number): void {
     this.#families.set(checkName(name), { kind: 'read', help, type: 'counter', read });
@@ -120,6 +126,11 @@ export class Registry {
     const family = this.#families.get(name);
     if (family === undefined) return 0;
     if (family.kind === 'read') return family.read();
+    if (family.kind === 'readMany') {
+      const cells = family.read();
+      const key = labels === undefined ? undefined : labelKey(labels);
+      return cells.reduce((sum, c) => (key === undefined || labelKey(c.labels) === key ? sum + c.value : sum), 0);
+    }
     const valueOf = (cell: Cell | HistogramCell): number => ('count' in cell ? cell.count : cell.value);
     if (labels !== undefined) {
       const cell = family.cells.get(labelKey(labels));
@@ -137,6 +148,9 @@ export class Registry {
       switch (f.kind) {
         case 'read':
           out.push({ name, help: f.help, type: f.type, labels: {}, value: f.read() });
+          break;
+        case 'readMany':
+          for (const cell of f.read()) out.push({ name, help: f.help, type: 'gauge', labels: cell.labels, value: cell.value });
           break;
         case 'counter':
           for (const cell of f.cells.values()) out.push({ name, help: f.help, type: 'counter', labels: cell.labels, value: cell.value });

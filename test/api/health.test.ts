@@ -89,7 +89,7 @@ describe('life cycle', () => {
     expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/\n$/);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: expect.any(String), level: 'info', msg: 'api listening', component: 'api', address: server.address });
+    expect(JSON.parse(lines[0]!)).toEqual({ time: expect.any(String), level: 'info', msg: 'api listening', component: 'api', address: server.address, tls: false });
     expect((await fetch(`http://${server.address}/healthz`)).status).toBe(200);
     await server.shutdown(1000);
     await server.shutdown(1000);

@@ -24,8 +24,8 @@ const NO_AUTH = { bearer_tokens: [], bearer_token_files: [] };
  */
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
-    'exporters: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, processors, workers, store, host, telemetry, api, query, log, shutdown',
+    'collector: got {"debug":{}}',
+    'expected one of the known keys: receivers, limits, processors, workers, store, host, telemetry, api, query, exporters, log, shutdown',
   ],
   'query-bad-values.yaml': ['query.max_samples: got 0', 'query.max_concurrency: got "many"', 'query.timeot: got "1m"', 'expected one of the known keys: max_samples, timeout, max_concurrency'],
   'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
@@ -60,6 +60,8 @@ const INVALID: Readonly<Record<string, readonly string[]>> = {
     'line 4: got "${CAIRN_TEST_UNSET_HOST}"',
     'expected environment variable CAIRN_TEST_UNSET_HOST to be set',
   ],
+  'exporter-missing-keys.yaml': ['exporters.up.kind: got nothing, expected one of: otlp_grpc, otlp_http, prometheus_remote_write', 'exporters.up.endpoints: got nothing', 'exporters.up.retry.initial: got "soon"'],
+  'exporter-bad-name.yaml': ['exporters.a/b: got "a/b", expected a name of 1-64 letters, digits, _ or -'],
   'host-scraper-unknown.yaml': ['host.scrapers: got ["cpu","gpu"]', 'of: cpu, memory, load, disk, filesystem, network, paging, processes, uptime'],
   'host-scrapers-not-list.yaml': ['host.scrapers: got "cpu"', 'expected a list (e.g. [a, b])'],
   'host-interval-too-short.yaml': ['host.interval: got "100ms"', 'expected a duration of at least 1000 ms'],
@@ -167,8 +169,34 @@ describe('loadConfig with valid files', () => {
       telemetry: { store: true, interval: 10_000 },
       api: { enabled: true, endpoint: '127.0.0.1:9977', tls: NO_TLS, auth: { ...NO_AUTH, open_paths: ['/healthz', '/readyz', '/-/healthy', '/-/ready'] }, enable_lifecycle: false },
       query: { max_samples: 50_000_000, timeout: 120_000, max_concurrency: 20 },
+      exporters: {},
       log: { level: 'info' },
       shutdown: { timeout: 10_000 },
+    });
+  });
+
+  it('gives each exporter entry the exporter defaults for the keys it leaves out', () => {
+    expect(load('exporters.yaml').exporters).toEqual({
+      central: {
+        kind: 'prometheus_remote_write',
+        endpoints: ['http://prom-a:9090/api/v1/write', 'http://prom-b:9090/api/v1/write'],
+        protocol_version: 2,
+        encoding: 'protobuf',
+        compression: 'gzip',
+        headers: { Authorization: 'Bearer t0ken', 'X-Scope-OrgID': '42' },
+        timeout: 30_000,
+        max_batch_points: 2000,
+        max_request_bytes: 20 * MiB,
+        shards: 1,
+        retry: { initial: 2000, max: 60_000, auth_interval: 60_000, park_after: 5 },
+        failover_after: 3,
+        failback_interval: 60_000,
+        catch_up_rate: 0,
+        fresh_first: false,
+        max_age: 0,
+        pages_backfill: true,
+      },
+      gateway: expect.objectContaining({ kind: 'otlp_grpc', endpoints: ['127.0.0.1:14317'], compression: 'gzip', max_age: 86_400_000 }),
     });
   });
 

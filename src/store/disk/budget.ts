@@ -64,11 +64,10 @@ export class BudgetKeeper {
 
   /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
   async makeRoom(incoming: number): Promise<void> {
-    const { config, ring, pages } = this.#parts;
+    const { config, ring } = this.#parts;
+    // The ring drops the pages of what it deletes from its page index.
     while (this.usedBytes() + incoming > config.max_disk_bytes && ring.files().length > 1) {
-      const gone = await ring.deleteOldest();
-      if (gone === null) break;
-      pages.dropFile(gone.file);
+      if ((await ring.deleteOldest()) === null) break;
     }
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeCheckpoint, encodeBlocks, encodeHeader } from '../checkpoint/index.js';
 import type { CheckpointEntry } from '../checkpoint/index.js';
 import { decodePage } from '../encoding/index.js';
+import { STORE_DIR_MODE, STORE_FILE_MODE } from '../file-modes.js';
 import { encodePagesHere } from '../head/index.js';
 import type { WalPosition } from '../wal/index.js';
 import { comparePositions, walPosition } from '../wal/index.js';
@@ -12,11 +13,13 @@ import type { StoreParts } from './parts.js';
 
 /**
  * Ingest quiet for this long (at most QUIET_POINTS in it: the agent's own host and self metrics
- * keep trickling in), with WAL since the last checkpoint: write one, so the WAL shrinks after a
- * burst instead of waiting out the interval.
+ * keep trickling in) after a burst (at least BURST_POINTS since the last checkpoint): write one,
+ * so the WAL shrinks after the burst instead of waiting out the interval. Without the burst
+ * rule an idle agent would rewrite its whole head every QUIET_MS for its own trickle.
  */
 const QUIET_MS = 15_000;
 const QUIET_POINTS = 2000;
+const BURST_POINTS = 50_000;
 
 export function checkpointDir(parts: StoreParts): string {
   return join(parts.config.path, 'head');
@@ -40,6 +43,8 @@ export class Checkpointer {
   #writingBytes = 0;
   /** Recent (time, points ingested so far) readings, oldest first, to tell a quiet spell. */
   readonly #readings: { at: number; points: number }[] = [];
+  /** Points ingested so far when the last checkpoint began. */
+  #pointsAtWrite = 0;
 
   constructor(parts: StoreParts, ingest: HeadIngest, restored: { position: WalPosition; bytes: number } | null, makeRoom: (incoming: number) => Promise<void>) {
     this.#parts = parts;
@@ -69,7 +74,7 @@ export class Checkpointer {
     if (covered === null || (this.#position !== null && comparePositions(covered, this.#position) <= 0)) return false;
     if (now - this.#writtenAt >= this.#parts.config.checkpoint_interval) return true;
     const oldest = this.#readings[0]!;
-    if (now - oldest.at >= QUIET_MS && points - oldest.points <= QUIET_POINTS) return true;
+    if (now - oldest.at >= QUIET_MS && points - oldest.points <= QUIET_POINTS && points - this.#pointsAtWrite >= BURST_POINTS) return true;
     return this.#walSinceBytes() >= walShareBytes(this.#parts.config.max_disk_bytes) / 4;
   }
 
@@ -85,6 +90,7 @@ export class Checkpointer {
     const parts = this.#parts;
     const covered = this.#ingest.covered;
     if (covered === null || (this.#position !== null && comparePositions(covered, this.#position) <= 0)) return;
+    this.#pointsAtWrite = this.#ingest.pointsIngested;
     // The series references and definitions the checkpoint uses must be on disk before it.
     parts.index.sync();
     const snapshot = parts.head.snapshot();
@@ -108,10 +114,10 @@ export class Checkpointer {
 
   async #replaceFile(blocks: readonly Buffer[]): Promise<void> {
     const dir = checkpointDir(this.#parts);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
     const file = join(dir, 'checkpoint.ckp');
     const temp = `${file}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
+    const handle = await open(temp, 'w', STORE_FILE_MODE);
     try {
       await handle.writev(blocks);
       await handle.sync();

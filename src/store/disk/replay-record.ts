@@ -48,9 +48,12 @@ function apply(parts: StoreParts, ingest: HeadIngest, rec: WalRecord, skip: Uint
   }
 }
 
+/**
+ * A record the checkpoint covers: its points are counted. Its definitions need no parsing: a
+ * checkpoint is written only after the definitions it follows are in index/definitions.cdf.
+ */
 function countOnly(parts: StoreParts, rec: WalRecord): void {
-  if (rec.type === RecordType.DEFINITIONS) parts.index.otel.load(decodeDefinitions(rec.payload));
-  else if (rec.type === RecordType.SAMPLES_COMPACT) parts.segmentPoints.add(rec.position.segment, rec.position.offset, samplePointCount(rec.payload));
+  if (rec.type === RecordType.SAMPLES_COMPACT) parts.segmentPoints.add(rec.position.segment, rec.position.offset, samplePointCount(rec.payload));
   else if (rec.type === RecordType.SAMPLES) parts.segmentPoints.add(rec.position.segment, rec.position.offset, decodeBatch(rec.payload).pointCount);
 }
 

@@ -21,7 +21,6 @@ interface FlatSeries {
   readonly base: Map<string, string>;
   /** Interned resource identity, for one `target_info` sample per resource and batch. */
   readonly resource: number;
-  value?: number;
   sum?: number;
   count?: number;
   /** Bucket refs by the bounds they were made for (bounds rarely change). */
@@ -103,8 +102,10 @@ export class Flattener {
       const local = series[p]!;
       const ref = simpleRef[local]!;
       const t = times[p]!;
-      if (ref >= 0 && (flags[p]! & ~PointFlag.INT) === 0) {
-        sink.push(ref, t, values[p]!);
+      if (ref >= 0) {
+        const f = flags[p]!;
+        // A gauge or sum: its value, or a stale marker for NO_RECORDED_VALUE.
+        sink.push(ref, t, (f & PointFlag.NO_RECORDED_VALUE) === 0 ? values[p]! : STALE_NAN, p);
         const res = resourceOf[local]!;
         if (t > newest[res]!) newest[res] = t;
         continue;
@@ -123,7 +124,7 @@ export class Flattener {
         if (compoundWidth(flat.def.kind, batch, p) > this.#maxBuckets) this.overLimit++;
         else this.#compound(flat, batch, p, t, sink);
       }
-      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, t, sink);
+      else if (f & PointFlag.NO_RECORDED_VALUE) this.#stale(flat, p, t, sink);
     }
     for (const id of touched) {
       const t = newest[id]!;
@@ -134,7 +135,7 @@ export class Flattener {
         const labels = targetInfoLabels(resource.labels);
         resource.targetInfo = labels === undefined ? -1 : this.#ref(labels);
       }
-      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1);
+      if (resource.targetInfo >= 0) sink.push(resource.targetInfo, t, 1, -1);
     }
     return dropped;
   }
@@ -145,8 +146,10 @@ export class Flattener {
     if (def === undefined) return SIMPLE_NONE;
     const flat: FlatSeries = { def, name: prometheusName(def), base: baseLabels(def), resource: this.#resourceId(def.resource) };
     if (ref >= this.#simpleOfRef.length) this.#growRefs(ref + 1);
-    this.#series[ref] = flat;
-    const simple = def.kind === 'gauge' || def.kind === 'sum' ? (flat.value = this.#ref(withName(flat.base, flat.name))) : SIMPLE_COMPOUND;
+    const simple = def.kind === 'gauge' || def.kind === 'sum' ? this.#ref(withName(flat.base, flat.name)) : SIMPLE_COMPOUND;
+    // Gauges and sums need nothing more than their float series ref: only compound kinds keep
+    // their labels around (for bucket and quantile series made later). ~400 B per series less.
+    if (simple === SIMPLE_COMPOUND) this.#series[ref] = flat;
     this.#simpleOfRef[ref] = simple;
     this.#resourceOfRef[ref] = flat.resource;
     return simple;
@@ -187,13 +190,10 @@ export class Flattener {
     return id;
   }
 
-  #stale(flat: FlatSeries, t: number, sink: SampleSink): void {
-    if (flat.def.kind === 'gauge' || flat.def.kind === 'sum') {
-      sink.push((flat.value ??= this.#ref(withName(flat.base, flat.name))), t, STALE_NAN);
-      return;
-    }
-    sink.push(this.#countRef(flat), t, STALE_NAN);
-    sink.push(this.#sumRef(flat), t, STALE_NAN);
+  /** A compound series' stale marker ends its count and sum (gauges and sums are handled inline). */
+  #stale(flat: FlatSeries, p: number, t: number, sink: SampleSink): void {
+    sink.push(this.#countRef(flat), t, STALE_NAN, p);
+    sink.push(this.#sumRef(flat), t, STALE_NAN, p);
   }
 
   #compound(flat: FlatSeries, b: BatchColumns, p: number, t: number, sink: SampleSink): void {
@@ -201,13 +201,13 @@ export class Flattener {
     const x = b.extra;
     const count = x[at]!;
     const sum = x[at + 1]!;
-    sink.push(this.#countRef(flat), t, count);
-    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum);
+    sink.push(this.#countRef(flat), t, count, p);
+    if (!Number.isNaN(sum)) sink.push(this.#sumRef(flat), t, sum, p);
     if (flat.def.kind === 'histogram') {
       const buckets = x[at + 4]!;
       if (buckets === 0) {
         // No buckets: Prometheus still exposes `_bucket{le="+Inf"}` = count.
-        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count);
+        sink.push(this.#bucketRefs(flat, EMPTY)[0]!, t, count, p);
         return;
       }
       const boundsAt = at + HISTOGRAM_HEADER;
@@ -216,10 +216,10 @@ export class Flattener {
       let cumulative = 0;
       for (let i = 0; i < buckets - 1; i++) {
         cumulative += x[countsAt + i]!;
-        sink.push(refs[i]!, t, cumulative);
+        sink.push(refs[i]!, t, cumulative, p);
       }
       // `+Inf` is the point's count, as in Prometheus, whatever the buckets add up to.
-      sink.push(refs[buckets - 1]!, t, count);
+      sink.push(refs[buckets - 1]!, t, count, p);
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
       for (let i = 0; i < n; i++) {
@@ -230,7 +230,7 @@ export class Flattener {
           ref = this.#ref(withName(flat.base, flat.name, [['quantile', formatLabelFloat(q)]]));
           flat.quantiles.set(q, ref);
         }
-        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!);
+        sink.push(ref, t, x[at + SUMMARY_HEADER + 2 * i + 1]!, p);
       }
     }
   }

@@ -5,7 +5,7 @@ export class SampleColumns {
   values = new Float64Array(4096);
   length = 0;
 
-  push(ref: number, timeMs: number, value: number): void {
+  push(ref: number, timeMs: number, value: number, _row?: number): void {
     const i = this.length++;
     if (i === this.refs.length) this.#grow();
     this.refs[i] = ref;
@@ -41,5 +41,10 @@ export class SampleColumns {
   }
 }
 
-/** Where flattened samples go, by series reference. */
-export type SampleSink = Pick<SampleColumns, 'push'>;
+/**
+ * Where flattened samples go, by series reference; `row` is the batch point a sample came from
+ * (-1 for `target_info`), for sinks that need more of the point (remote write 2.0's start time).
+ */
+export interface SampleSink {
+  push(ref: number, timeMs: number, value: number, row: number): void;
+}

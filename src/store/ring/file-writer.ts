@@ -1,7 +1,16 @@
 import { encodeFileHeader, FILE_HEADER_BYTES, FORMAT_VERSION } from './file-header.js';
 import { encodeJournalEntry } from './journal-format.js';
-import type { RingFile } from './ring-file.js';
+import type { FileNumber } from './file-number.js';
 import type { RingFileHandle, RingIo } from './ring-io.js';
+
+/** The bookkeeping a writer keeps up to date: where the pair of files is and their logical ends. */
+export interface WriteTarget {
+  readonly file: FileNumber;
+  readonly datafilePath: string;
+  readonly journalPath: string;
+  bytes: number;
+  journalBytes: number;
+}
 
 /**
  * The write side of the file being appended to. An append writes the extent, then its journal
@@ -9,20 +18,20 @@ import type { RingFileHandle, RingIo } from './ring-io.js';
  * that fills up leaves no half extent behind and appends work again once space returns.
  */
 export class FileWriter {
-  readonly #target: RingFile;
+  readonly #target: WriteTarget;
   readonly #datafile: RingFileHandle;
   readonly #journal: RingFileHandle;
   /** Set when a failed append could not be cut back yet; retried before the next append. */
   #tailDirty = false;
 
-  private constructor(target: RingFile, datafile: RingFileHandle, journal: RingFileHandle) {
+  private constructor(target: WriteTarget, datafile: RingFileHandle, journal: RingFileHandle) {
     this.#target = target;
     this.#datafile = datafile;
     this.#journal = journal;
   }
 
   /** Creates both files (never over an existing one) with their headers. On failure nothing is left behind. */
-  static async create(io: RingIo, target: RingFile, tier: number): Promise<FileWriter> {
+  static async create(io: RingIo, target: WriteTarget, tier: number): Promise<FileWriter> {
     const opened: RingFileHandle[] = [];
     try {
       for (const [path, kind] of [[target.datafilePath, 'datafile'], [target.journalPath, 'journal']] as const) {
@@ -42,7 +51,7 @@ export class FileWriter {
   }
 
   /** Reopens a file that open() found and repaired, to go on appending to it. */
-  static async resume(io: RingIo, target: RingFile): Promise<FileWriter> {
+  static async resume(io: RingIo, target: WriteTarget): Promise<FileWriter> {
     const datafile = await io.open(target.datafilePath, 'update');
     try {
       return new FileWriter(target, datafile, await io.open(target.journalPath, 'update'));

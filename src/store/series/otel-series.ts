@@ -1,6 +1,6 @@
 import type { SeriesDefinition } from '../../model/index.js';
 import { HashMap64, SeriesRefTable } from '../../model/index.js';
-import type { RecordFile } from './record-file.js';
+import type { RecordPair } from './record-pair.js';
 
 /** A definition with the store's reference for it (u32, assigned in order, never reused). */
 export type StoredDefinition = SeriesDefinition & { readonly ref: number };
@@ -11,14 +11,14 @@ export type StoredDefinition = SeriesDefinition & { readonly ref: number };
  * brought them, and published to the decode workers through a shared hash → reference table.
  */
 export class OtelSeries {
-  readonly #file: RecordFile;
+  readonly #file: Pick<RecordPair, 'append'>;
   readonly #byHash = new HashMap64<StoredDefinition>(4096);
   #byRef: (StoredDefinition | undefined)[] = [];
   #nextRef = 0;
   readonly table = new SeriesRefTable();
   readonly #pack: (entries: readonly unknown[]) => Uint8Array;
 
-  constructor(file: RecordFile, pack: (entries: readonly unknown[]) => Uint8Array) {
+  constructor(file: Pick<RecordPair, 'append'>, pack: (entries: readonly unknown[]) => Uint8Array) {
     this.#file = file;
     this.#pack = pack;
   }
@@ -95,7 +95,38 @@ export class OtelSeries {
 
   #unpersisted: StoredDefinition[] = [];
 
-  #remember(d: StoredDefinition): void {
+  /**
+   * One copy of what many series share: metric and scope strings, attribute keys, and whole
+   * resource attribute sets (every series of a service has the same). Definitions decoded from
+   * JSON arrive with copies of their own; a million series would hold a million of each.
+   */
+  #intern(d: StoredDefinition): StoredDefinition {
+    const s = (x: string): string => {
+      const known = this.#strings.get(x);
+      if (known !== undefined) return known;
+      this.#strings.set(x, x);
+      return x;
+    };
+    const resourceKey = JSON.stringify(d.resource);
+    let resource = this.#resources.get(resourceKey);
+    if (resource === undefined) this.#resources.set(resourceKey, (resource = d.resource.map(([k, v]) => [s(k), s(v)] as const)));
+    return {
+      ...d,
+      name: s(d.name),
+      unit: s(d.unit),
+      description: s(d.description),
+      scopeName: s(d.scopeName),
+      scopeVersion: s(d.scopeVersion),
+      resource,
+      attributes: d.attributes.map(([k, v]) => [s(k), v] as const),
+    };
+  }
+
+  readonly #strings = new Map<string, string>();
+  readonly #resources = new Map<string, SeriesDefinition['resource']>();
+
+  #remember(stored: StoredDefinition): void {
+    const d = this.#intern(stored);
     this.#byHash.set(d.hashHi, d.hashLo, d);
     if (d.ref >= this.#byRef.length) {
       const grown = new Array<StoredDefinition | undefined>(Math.max(1024, 2 * (d.ref + 1))).fill(undefined);

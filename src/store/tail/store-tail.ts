@@ -57,6 +57,10 @@ export class StoreTail implements Tail {
     return this.#committed;
   }
 
+  get position(): TailPosition {
+    return this.#reader.position;
+  }
+
   async commit(position: TailPosition): Promise<void> {
     await this.#source.wal.cursors.save(this.name, position);
     this.#committed = position;
@@ -68,11 +72,21 @@ export class StoreTail implements Tail {
     let total = -points.before(at.segment, at.offset);
     for (const { segment } of wal.segments()) {
       if (segment < at.segment) continue;
-      const n = points.total(segment);
-      if (n === undefined) return null;
-      total += n;
+      // Every segment on disk was replayed at open or written since, so one without a count
+      // holds no sample record (definitions only, or nothing yet): 0, not unknown.
+      total += points.total(segment) ?? 0;
     }
     return Math.max(0, total);
+  }
+
+  pendingBytes(): number {
+    const at = this.#reader.position;
+    let total = 0;
+    for (const { segment, bytes } of this.#source.wal.segments()) {
+      if (segment > at.segment) total += bytes;
+      else if (segment === at.segment) total += Math.max(0, bytes - at.offset);
+    }
+    return total;
   }
 
   async close(): Promise<void> {

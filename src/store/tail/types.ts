@@ -47,10 +47,14 @@ export interface Tail extends AsyncIterable<TailEntry> {
   readonly name: string;
   /** The last committed position, null before the first commit. */
   readonly committed: TailPosition | null;
+  /** Where the next read starts (after the last entry yielded). */
+  readonly position: TailPosition;
   /** Makes `position` the durable cursor (written atomically and fsynced before this resolves). */
   commit(position: TailPosition): Promise<void>;
-  /** Points appended after the tail's read position: the backlog, when the store counted them. */
+  /** Points appended after the tail's read position: the backlog (records the store could not read count as 0). */
   pendingPoints(): number | null;
+  /** WAL bytes after the tail's read position: the backlog on disk. */
+  pendingBytes(): number;
   /** Ends the iteration (a waiting `next()` resolves done) and releases the reader; keeps the cursor. */
   close(): Promise<void>;
   /** Forgets the cursor for good, so it no longer holds WAL segments. */
