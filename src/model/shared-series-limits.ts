@@ -5,15 +5,22 @@ export type SeriesLimitName = 'max_series' | 'max_series_per_metric' | 'max_new_
 const MAX_SERIES = 0;
 const MAX_PER_METRIC = 1;
 const MAX_PER_MINUTE = 2;
-/** Series the store holds: written by the main thread after every append. */
+/** Series the store holds, as the main thread last read it (it alone writes this word). */
 const COMMITTED = 3;
 /** Series admitted by workers and not yet settled by the main thread. */
 const RESERVED = 4;
 /** The current minute (ms / 60,000, low 31 bits) and the series created or reserved in it. */
 const MINUTE = 5;
 const MINUTE_COUNT = 6;
+/**
+ * COMMITTED + RESERVED in one word: the only count workers check max_series against, changed
+ * by one atomic add per settled request, so no worker ever sees room that a settle is about
+ * to count again (the store's series and the request's reservations are exchanged at once).
+ */
+const TOTAL = 7;
 const HEADER = 8;
-// Per-metric slots: state (0 empty, 1 being written, 2 ready), key hi, key lo, committed, reserved.
+// Per-metric slots: state (0 empty, 1 being written, 2 ready), key hi, key lo, committed, and
+// committed + reserved (the word checked, as TOTAL is).
 const SLOT = 5;
 const READY = 2;
 
@@ -52,7 +59,18 @@ export class SharedSeriesLimits {
 
   /** Main thread: the series the store holds now. */
   setCommitted(series: number): void {
-    Atomics.store(this.#w, COMMITTED, series);
+    this.settleGlobal(0, series);
+  }
+
+  /**
+   * Main thread: ends reservations of `reserved` store series (their request appended, or
+   * failed) as the store now holds `stored` series, in one change of the count workers check.
+   */
+  settleGlobal(reserved: number, stored: number): void {
+    const w = this.#w;
+    const old = Atomics.exchange(w, COMMITTED, stored);
+    Atomics.sub(w, RESERVED, reserved);
+    Atomics.add(w, TOTAL, stored - old - reserved);
   }
 
   get committed(): number {
@@ -70,38 +88,50 @@ export class SharedSeriesLimits {
    */
   reserve(storeSeries: number, slot: number, minute: number): SeriesLimitName | null {
     const w = this.#w;
-    if (!take(w, RESERVED, storeSeries, Atomics.load(w, MAX_SERIES), () => Atomics.load(w, COMMITTED))) return 'max_series';
+    if (!take(w, TOTAL, storeSeries, Atomics.load(w, MAX_SERIES))) return 'max_series';
+    Atomics.add(w, RESERVED, storeSeries);
     const perMetric = Atomics.load(w, MAX_PER_METRIC);
     if (slot >= 0 && perMetric > 0) {
-      const at = HEADER + slot * SLOT;
-      if (!take(w, at + 4, 1, perMetric, () => Atomics.load(w, at + 3))) {
-        Atomics.sub(w, RESERVED, storeSeries);
+      if (!take(w, HEADER + slot * SLOT + 4, 1, perMetric)) {
+        this.#release(storeSeries, -1);
         return 'max_series_per_metric';
       }
     } else if (slot >= 0) Atomics.add(w, HEADER + slot * SLOT + 4, 1);
     this.#roll(minute);
-    if (!take(w, MINUTE_COUNT, storeSeries, Atomics.load(w, MAX_PER_MINUTE), () => 0)) {
-      Atomics.sub(w, RESERVED, storeSeries);
-      if (slot >= 0) Atomics.sub(w, HEADER + slot * SLOT + 4, 1);
+    if (!take(w, MINUTE_COUNT, storeSeries, Atomics.load(w, MAX_PER_MINUTE))) {
+      this.#release(storeSeries, slot);
       return 'max_new_series_per_minute';
     }
     return null;
   }
 
+  /** Worker: gives back a reservation of a request whose decode failed (nothing reaches the store). */
+  abandon(storeSeries: number, slot: number, minute: number): void {
+    this.#release(storeSeries, slot);
+    this.settleMetric(storeSeries, -1, minute, false);
+  }
+
   /**
-   * Main thread: ends a reservation. `created` when the series now exists in the store (it
-   * stays counted in its metric and its minute); otherwise (the request failed, or another
-   * request made it first) the room is given back.
+   * Main thread: ends a reservation's part in its metric and its minute (settleGlobal ends
+   * its part in max_series). `created` when the series now exists in the store (it stays
+   * counted); otherwise (the request failed, or another request made it first) the room is
+   * given back.
    */
-  settle(storeSeries: number, slot: number, minute: number, created: boolean): void {
+  settleMetric(storeSeries: number, slot: number, minute: number, created: boolean): void {
     const w = this.#w;
-    Atomics.sub(w, RESERVED, storeSeries);
     if (slot >= 0) {
-      const at = HEADER + slot * SLOT;
-      Atomics.sub(w, at + 4, 1);
-      if (created) Atomics.add(w, at + 3, 1);
+      if (created) Atomics.add(w, HEADER + slot * SLOT + 3, 1);
+      else Atomics.sub(w, HEADER + slot * SLOT + 4, 1);
     }
     if (!created && Atomics.load(w, MINUTE) === (minute & 0x7fffffff)) Atomics.sub(w, MINUTE_COUNT, storeSeries);
+  }
+
+  /** Gives back a reservation's room in max_series (and in its metric, for `slot` ≥ 0). */
+  #release(storeSeries: number, slot: number): void {
+    const w = this.#w;
+    Atomics.sub(w, RESERVED, storeSeries);
+    Atomics.sub(w, TOTAL, storeSeries);
+    if (slot >= 0) Atomics.sub(w, HEADER + slot * SLOT + 4, 1);
   }
 
   /**
@@ -112,12 +142,15 @@ export class SharedSeriesLimits {
     const w = this.#w;
     if (Atomics.load(w, RESERVED) === 0) return;
     Atomics.store(w, RESERVED, 0);
-    for (let i = 0; i < METRIC_SLOTS; i++) Atomics.store(w, HEADER + i * SLOT + 4, 0);
+    Atomics.store(w, TOTAL, Atomics.load(w, COMMITTED));
+    for (let i = 0; i < METRIC_SLOTS; i++) Atomics.store(w, HEADER + i * SLOT + 4, Atomics.load(w, HEADER + i * SLOT + 3));
   }
 
   /** Main thread: series of a metric already in the store (at start). */
   addCommitted(slot: number, series: number): void {
-    if (slot >= 0) Atomics.add(this.#w, HEADER + slot * SLOT + 3, series);
+    if (slot < 0) return;
+    Atomics.add(this.#w, HEADER + slot * SLOT + 3, series);
+    Atomics.add(this.#w, HEADER + slot * SLOT + 4, series);
   }
 
   /** The slot of a metric-name hash, created if needed; -1 when the table is full. */
@@ -144,8 +177,7 @@ export class SharedSeriesLimits {
 
   /** Committed and reserved series of a metric's slot. */
   metricCount(slot: number): number {
-    const at = HEADER + slot * SLOT;
-    return Atomics.load(this.#w, at + 3) + Atomics.load(this.#w, at + 4);
+    return Atomics.load(this.#w, HEADER + slot * SLOT + 4);
   }
 
   /** Starts a new minute's count when the minute has changed. */
@@ -157,11 +189,11 @@ export class SharedSeriesLimits {
   }
 }
 
-/** Adds `n` to `w[at]` if `w[at] + base() + n` stays within `max` (0: no limit); false otherwise. */
-function take(w: Int32Array, at: number, n: number, max: number, base: () => number): boolean {
+/** Adds `n` to `w[at]` if `w[at] + n` stays within `max` (0: no limit); false otherwise. */
+function take(w: Int32Array, at: number, n: number, max: number): boolean {
   for (;;) {
     const current = Atomics.load(w, at);
-    if (max > 0 && current + base() + n > max) return false;
+    if (max > 0 && current + n > max) return false;
     if (Atomics.compareExchange(w, at, current, current + n) === current) return true;
   }
 }

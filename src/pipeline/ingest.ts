@@ -152,7 +152,6 @@ export class IngestPipeline {
     // What the worker took from the budget for this request is released with its ticket.
     ticket.bytes += reply.reservedBytes;
     for (const [limit, points] of reply.limitRefusals) this.#limitRefused.add(points, { limit });
-    this.#o.limiter?.hold(reply.reservations);
     try {
       if (reply.exemplarsDropped > 0) this.#exemplars.add(reply.exemplarsDropped, { receiver });
       for (const [rule, points] of reply.ruleHits) this.#ruleHits.add(points, { rule });

@@ -21,8 +21,6 @@ export class SeriesLimiter {
   /** Series references counted per metric (references below `#seededBelow` were counted at start). */
   #counted = new Uint8Array(1024);
   #seededBelow = 0;
-  /** Reservations of requests between their decode and their settle (see refresh). */
-  readonly #pending = new Set<readonly number[]>();
 
   constructor(store: Store, settings: SeriesLimitSettings) {
     this.#store = store;
@@ -45,39 +43,33 @@ export class SeriesLimiter {
     this.#seededBelow = otel.nextRef;
   }
 
-  /** A decoded request's reservations, from its reply until `settle` (before its append starts). */
-  hold(reservations: readonly number[]): void {
-    if (reservations.length > 0) this.#pending.add(reservations);
-  }
-
   /**
    * Ends a request's reservations (`reservations` from its decode reply) once its append has
-   * settled, whether it stored the batch or failed.
+   * settled, whether it stored the batch or failed: in max_series, the request's reserved room
+   * is exchanged for what the store now holds in one step.
    */
   settle(reservations: readonly number[], minute: number): void {
-    this.#pending.delete(reservations);
     const refs = this.#store.seriesRefs();
+    let reserved = 0;
+    let created = 0;
     for (let i = 0; i < reservations.length; i += 4) {
       const ref = refs.get(reservations[i]!, reservations[i + 1]!);
-      this.shared.settle(reservations[i + 2]!, reservations[i + 3]!, minute, ref >= 0 && this.#markCounted(ref));
+      const made = ref >= 0 && this.#markCounted(ref);
+      this.shared.settleMetric(reservations[i + 2]!, reservations[i + 3]!, minute, made);
+      reserved += reservations[i + 2]!;
+      if (made) created += reservations[i + 2]!;
     }
-    this.refresh();
+    this.shared.settleGlobal(reserved, this.#store.storedSeriesCount?.() ?? this.shared.committed + created);
   }
 
   /**
-   * Sets the global count to what the store holds now (also after the agent's own appends),
-   * less the series of requests still appending that the store already made: those are still
-   * counted as reserved, and counting them twice would refuse series there is room for.
+   * Sets the count to what the store holds now (after the agent's own appends). A request
+   * whose series the store made in the instants before its settle is counted twice until
+   * then: the limit errs towards refusing, never past itself.
    */
   refresh(): void {
     const held = this.#store.storedSeriesCount?.();
-    if (held === undefined) return;
-    const refs = this.#store.seriesRefs();
-    let inBoth = 0;
-    for (const r of this.#pending) {
-      for (let i = 0; i < r.length; i += 4) if (refs.get(r[i]!, r[i + 1]!) >= 0) inBoth += r[i + 2]!;
-    }
-    this.shared.setCommitted(Math.max(0, held - inBoth));
+    if (held !== undefined) this.shared.setCommitted(held);
   }
 
   /** With no request in flight, reservations left by a worker that died mid-request are dropped. */

@@ -38,7 +38,7 @@ export class NewSeriesGate {
   /** Gives back this request's reservations (its decode failed: nothing reaches the store). */
   abandon(): void {
     const r = this.reservations;
-    for (let i = 0; i < r.length; i += 4) this.#shared?.settle(r[i + 2]!, r[i + 3]!, this.#minute, false);
+    for (let i = 0; i < r.length; i += 4) this.#shared?.abandon(r[i + 2]!, r[i + 3]!, this.#minute);
     this.reservations = [];
   }
 
