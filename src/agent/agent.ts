@@ -14,7 +14,7 @@ import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
-import { createPageEncoder, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import { createPageEncoder, createRollupPageEncoder, createRollupRunner, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
 import type { LocalSources } from '../sources/index.js';
 import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
@@ -57,7 +57,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const store =
     options.store ??
     (config.store.enabled
-      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), maxBucketsPerPoint: config.limits.max_buckets_per_point, logger, registry })
+      ? new DiskStore({
+          config: config.store,
+          compress: createStoreCompressor(pool),
+          decompress: decompressExtentBytes,
+          encodePages: createPageEncoder(pool),
+          rollups: config.rollups,
+          rollup: createRollupRunner(pool),
+          encodeWithRollups: createRollupPageEncoder(pool),
+          maxBucketsPerPoint: config.limits.max_buckets_per_point,
+          logger,
+          registry,
+        })
       : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
   let exporters: ExporterSet;
   try {

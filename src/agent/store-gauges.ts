@@ -6,7 +6,11 @@ export function registerStoreGauges(registry: Registry, store: Store, budgetByte
   registry.gauge('cairn_store_disk_bytes', 'Bytes used under store.path (WAL, datafiles, index).', () => store.usage().totalBytes);
   registry.gauge('cairn_store_disk_budget_bytes', 'store.max_disk_bytes.', () => budgetBytes);
   registry.gauge('cairn_store_wal_bytes', 'Bytes in WAL segments.', () => store.usage().walBytes);
-  registry.gauge('cairn_store_datafile_bytes', 'Bytes in datafiles and journals.', () => store.usage().ringBytes);
+  // tier="0" is raw data; "1" and "2" the rollup tiers (docs/tiers.md).
+  registry.gaugeFamily('cairn_store_datafile_bytes', 'Bytes in datafiles and journals, by tier.', () => {
+    const u = store.usage();
+    return [u.ringBytes, ...(u.tierBytes ?? [])].map((value, tier) => ({ labels: { tier: String(tier) }, value }));
+  });
   registry.gauge('cairn_store_checkpoint_bytes', 'Bytes of the head checkpoint (head/).', () => store.usage().checkpointBytes);
   registry.gauge('cairn_store_wal_segments', 'WAL segment files, the one being written included.', () => store.usage().walSegments);
   registry.gauge('cairn_store_datafiles', 'Datafiles in the ring (each with its journal).', () => store.usage().datafiles);

@@ -46,6 +46,7 @@ export function decodeSection(
 function decodeField(field: Field, value: unknown, fallback: unknown, path: string, problems: ConfigProblem[]): unknown {
   if (field.kind === 'section') return decodeSection(field, value, fallback, path, problems);
   if (value === undefined && fallback !== undefined) return fallback;
+  if (field.kind === 'custom') return field.decode(value ?? null, path, problems);
   if (field.kind === 'map') return decodeMap(field, value, path, problems);
   // An explicit null lands here on purpose: `endpoint: ${UNSET_BUT_EMPTY}`
   // should be reported, not quietly replaced by the default.

@@ -1,3 +1,5 @@
+import type { ConfigProblem } from './problem.js';
+
 /** Declarative description of one configuration key. */
 
 /** A byte size; see parseBytes. Sizes that bound a buffer set `positive`. */
@@ -61,6 +63,14 @@ export interface MapField {
   readonly names?: RegExp;
   readonly namesExpected?: string;
 }
+/**
+ * A value with a shape of its own (the aggregation rules), decoded by `decode`, which reports
+ * problems under `path` itself and returns undefined when there were any.
+ */
+export interface CustomField<T = unknown> {
+  readonly kind: 'custom';
+  readonly decode: (raw: unknown, path: string, problems: ConfigProblem[]) => T | undefined;
+}
 /** A mapping; absent or `null` means "all defaults". */
 export interface SectionField {
   readonly kind: 'section';
@@ -68,7 +78,7 @@ export interface SectionField {
 }
 
 export type LeafField = BytesField | DurationField | EndpointField | PathField | StringField | IntField | BoolField | EnumField | ListField;
-export type Field = LeafField | SectionField | MapField;
+export type Field = LeafField | SectionField | MapField | CustomField;
 
 /**
  * The field shapes allowed to describe a value of type T. Typing the schema
@@ -79,6 +89,8 @@ export type Field = LeafField | SectionField | MapField;
  */
 export type FieldFor<T> = [T] extends [readonly (infer E extends string)[]]
   ? ListField<E>
+  : [T] extends [readonly object[]]
+  ? CustomField<T>
   : [T] extends [boolean]
   ? BoolField
   : [T] extends [Readonly<Record<string, infer V>>]

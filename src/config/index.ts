@@ -1,4 +1,4 @@
-export type { Config, ExporterConfig, ExporterKind, LogLevel } from './types.js';
+export type { AggregationRuleConfig, Config, ExporterConfig, ExporterKind, LogLevel, RollupsConfig, RollupTierConfig } from './types.js';
 export type { ConfigProblem } from './problem.js';
 export type { Endpoint } from './endpoint.js';
 export type { Environment, ExpandResult } from './env.js';

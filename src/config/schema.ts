@@ -3,6 +3,7 @@ import type { BytesField, DurationField, FieldFor } from './field.js';
 import type { ConfigProblem } from './problem.js';
 import { exporterEntryDefaults } from './exporter-defaults.js';
 import { exporterSchema } from './exporter-schema.js';
+import { aggregationField, rollupsSchema } from './tiers-schema.js';
 import type { Config, HostScraperName } from './types.js';
 
 // Every size in the config bounds a buffer, where 0 would refuse all traffic.
@@ -65,6 +66,8 @@ export const configSchema: FieldFor<Config> = {
         },
       },
     },
+    rollups: rollupsSchema,
+    aggregation: aggregationField,
     host: {
       kind: 'section',
       fields: {

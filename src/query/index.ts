@@ -1,5 +1,5 @@
 // The query engine: the querier contract the store implements, label matchers, PromQL.
-export type { LabelMatcher, LabelPairs, MetricMetadata, Querier, SeriesSamples } from './querier.js';
+export type { LabelMatcher, LabelPairs, MetricMetadata, Querier, RollupColumns, SeriesRollups, SeriesSamples, TierInfo } from './querier.js';
 export type { CompiledMatcher } from './matchers.js';
 export { compileMatcher, compileMatcherRegex, matcherPredicate, hasNonEmptyMatcher } from './matchers.js';
 export { isStaleMarker, writeStaleMarker, STALE_MARKER_BITS } from './stale-marker.js';

@@ -10,6 +10,8 @@ export interface StoreUsage {
   readonly indexBytes: number;
   /** The head checkpoint (head/). */
   readonly checkpointBytes: number;
+  /** Rollup tiers 1 and 2 (datafiles and journals); empty without tiers. */
+  readonly tierBytes?: readonly number[];
   readonly totalBytes: number;
   readonly series: number;
   readonly headSamples: number;

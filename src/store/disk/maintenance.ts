@@ -16,6 +16,7 @@ export async function maintainStore(parts: StoreParts, pages: PageWriter, budget
   void pages.flush();
   try {
     if (c.max_age > 0) for (const file of await ring.deleteOlderThan(parts.now() - c.max_age)) parts.pages.dropFile(file);
+    await parts.tiers?.maintain();
     if (checkpoints.due(parts.now())) await checkpoints.write();
     // Appends only reach the OS: pages must be synced before the WAL that holds them goes.
     await ring.sync();
