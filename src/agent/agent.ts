@@ -10,6 +10,7 @@ import { createOtlpGrpcReceiver, createOtlpHttpReceiver } from '../receivers/ind
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore, walShareBytes } from '../store/index.js';
 import { ExporterSet } from '../exporters/index.js';
+import { StreamAggregation } from '../aggregation/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
@@ -53,6 +54,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     maxBucketsPerPoint: config.limits.max_buckets_per_point,
     maxNewSeriesPerRequest: config.limits.max_new_series_per_request,
   };
+  // Before the store: it sees every sample the store ingests (replay included).
+  const aggregation = new StreamAggregation({ config, logger, registry });
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger, idleTimeoutMs: config.workers.idle_timeout });
   const store =
     options.store ??
@@ -65,6 +68,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           rollups: config.rollups,
           rollup: createRollupRunner(pool),
           encodeWithRollups: createRollupPageEncoder(pool),
+          ...(config.aggregation.length > 0 ? { stream: aggregation.stream } : {}),
           maxBucketsPerPoint: config.limits.max_buckets_per_point,
           logger,
           registry,
@@ -139,6 +143,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         // (a margin kept for closing the store), then persist their cursors.
         await exporters.shutdown(Math.max(0, end - Date.now() - 1000));
         await api?.shutdown(deadline);
+        await aggregation.shutdown(deadline);
         await store.shutdown(deadline);
         await pool.shutdown();
         stopProcessMetrics();
@@ -151,6 +156,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     if (api !== undefined) await api.start();
     for (const r of receivers) await r.start();
     const hasSeries = (hi: number, lo: number): boolean => store.hasSeries(hi, lo);
+    aggregation.connect((batch) => pipeline.appendLocal(batch, 'aggregation'), hasSeries);
+    await aggregation.start();
     local = await startLocalSources({ config, registry, append: (batch, source) => pipeline.appendLocal(batch, source), hasSeries, logger });
   } catch (err) {
     await agent.shutdown();

@@ -14,3 +14,5 @@ export { createQueryEngine, DEFAULT_LOOKBACK_MS, DEFAULT_QUERY_TIMEOUT_MS, DEFAU
 export type { QueryEngine, QueryEngineOptions } from './engine/engine.js';
 export { DEFAULT_MAX_SAMPLES } from './engine/limits.js';
 export type { QueryResult, QueryValue, ResultSeries } from './engine/query.js';
+// Prometheus' quantile over values, for streaming aggregation's quantiles output.
+export { quantile } from './engine/kahan.js';

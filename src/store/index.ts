@@ -13,3 +13,4 @@ export { walShareBytes } from './disk/wal-share.js';
 export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';
 export type { RollupPageEncoder, RollupRunner } from './tiers/index.js';
 export { validateRollups, rawShareBytes } from './tiers/index.js';
+export type { FloatSeriesInfo, StoreStream, StreamPosition } from './stream-hook.js';

@@ -7,6 +7,7 @@ import type { DatafileRing } from '../ring/index.js';
 import type { PageTable, SeriesIndex } from '../series/index.js';
 import type { SegmentPoints } from '../tail/index.js';
 import type { Wal } from '../wal/index.js';
+import type { StoreStream } from '../stream-hook.js';
 import type { RollupPageEncoder, RollupRunner, TierSet } from '../tiers/index.js';
 
 export interface DiskStoreOptions {
@@ -26,6 +27,8 @@ export interface DiskStoreOptions {
   /** Rollup work and page encoding with tier 1's rows, in the worker pool (the agent's); here when absent. */
   readonly rollup?: RollupRunner;
   readonly encodeWithRollups?: RollupPageEncoder;
+  /** Streaming aggregation: sees every flattened sample first, persisted with head checkpoints. */
+  readonly stream?: StoreStream;
 }
 
 /** The store's own counters (docs/telemetry.md). */
