@@ -49,7 +49,10 @@ export class StreamAggregator implements StoreStream {
   /** Outputs closed and handed to the store, not yet known to be in the WAL. */
   readonly unsent = new Set<OutputPoint>();
 
-  constructor(rules: readonly AggregationRuleConfig[], restored: AggregationSnapshot | null) {
+  readonly #now: () => number;
+
+  constructor(rules: readonly AggregationRuleConfig[], restored: AggregationSnapshot | null, now: () => number = Date.now) {
+    this.#now = now;
     this.rules = rules.map((r, i) => compileRule(r, i));
     this.states = this.rules.map((r) => new RuleState(r));
     this.counts = this.rules.map(() => ({ inputs: 0, outputs: 0, late: 0, duplicates: 0 }));
@@ -65,6 +68,7 @@ export class StreamAggregator implements StoreStream {
   observe(refs: Uint32Array, times: Float64Array, values: Float64Array, length: number, position: StreamPosition, series: FloatSeriesInfo): void {
     if (before(position, this.#from)) return;
     const words = new Uint32Array(values.buffer, values.byteOffset, length * 2);
+    const now = this.#now();
     for (let i = 0; i < length; i++) {
       const ref = refs[i]!;
       if (ref >= this.#outputOf.length) this.#grow(ref + 1);
@@ -92,6 +96,7 @@ export class StreamAggregator implements StoreStream {
         // An input silent for longer than the staleness interval starts again from its next sample.
         const fresh = Number.isNaN(lastT) || t - lastT > rule.stalenessMs;
         const increase = series.isDelta(ref) ? v : fresh ? NaN : v >= this.#lastV[ref]! ? v - this.#lastV[ref]! : v;
+        this.states[r]!.lastInputAt = now;
         if (this.states[r]!.add(rule, g, t, v, increase, ref)) this.counts[r]!.inputs++;
         else this.counts[r]!.late++;
       }
@@ -121,9 +126,10 @@ export class StreamAggregator implements StoreStream {
       position: { segment: position.segment, offset: position.offset },
       rules: this.#fingerprint,
       perRule: this.states.map((s) => ({
-        closedThrough: s.closedThrough,
-        emittedThrough: s.emittedThrough,
-        walThrough: s.walThrough,
+        closedThrough: finite(s.closedThrough),
+        emittedThrough: finite(s.emittedThrough),
+        walThrough: finite(s.walThrough),
+        watermark: finite(s.watermark),
         groups: s.groups.map((g) => ({ name: g.name, labels: g.labels })),
         totals: packF64(s.totals, s.groups.length),
         intervals: [...s.intervals].map(([end, a]) => snapshotInterval(end, a)),
@@ -146,9 +152,10 @@ export class StreamAggregator implements StoreStream {
     this.#from = s.position;
     s.perRule.forEach((r, i) => {
       const state = this.states[i]!;
-      state.closedThrough = r.closedThrough;
-      state.emittedThrough = r.emittedThrough;
-      state.walThrough = r.walThrough;
+      state.closedThrough = r.closedThrough ?? -Infinity;
+      state.emittedThrough = r.emittedThrough ?? -Infinity;
+      state.walThrough = r.walThrough ?? -Infinity;
+      state.watermark = r.watermark ?? -Infinity;
       const totals = unpackF64(r.totals);
       r.groups.forEach((g, k) => state.groupFor(g.name, g.labels as LabelPairs, totals[k]!));
       for (const iv of r.intervals) state.intervals.set(iv.end, restoreInterval(iv));
@@ -216,6 +223,11 @@ function outputIndex(rule: Rule, name: string): number {
   if (at <= 0) return -1;
   const kind = name.slice(at + rule.infix.length);
   return rule.outputs.findIndex((o) => o.kind === kind);
+}
+
+/** -Infinity (nothing yet) as null: JSON has no infinities. */
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 function before(a: StreamPosition, b: StreamPosition): boolean {

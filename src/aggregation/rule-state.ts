@@ -2,6 +2,9 @@ import type { LabelPairs } from '../query/index.js';
 import { IntervalAccumulator } from './accumulator.js';
 import type { Rule } from './rule.js';
 
+/** After no input for this long, intervals also close by the wall clock (see `due`). */
+export const IDLE_MS = 5000;
+
 export interface Group {
   /** The input metric name (outputs are named after it). */
   readonly name: string;
@@ -25,6 +28,10 @@ export class RuleState {
   emittedThrough = -Infinity;
   /** The newest output sample of this rule found in the WAL (live or in replay). */
   walThrough = -Infinity;
+  /** The newest input sample time of this rule: intervals ending `lag` before it close. */
+  watermark = -Infinity;
+  /** Wall-clock ms of the last input sample (not persisted: idle time counts from the start). */
+  lastInputAt = -Infinity;
 
   constructor(rule: Rule) {
     this.#totalOutput = rule.outputs.findIndex((o) => o.kind === 'total');
@@ -52,6 +59,7 @@ export class RuleState {
   add(rule: Rule, g: number, t: number, v: number, increase: number, ref: number): boolean {
     const end = Math.ceil(t / rule.intervalMs) * rule.intervalMs;
     if (end <= this.closedThrough) return false;
+    if (t > this.watermark) this.watermark = t;
     let acc = this.intervals.get(end);
     if (acc === undefined) this.intervals.set(end, (acc = new IntervalAccumulator()));
     acc.add(g, t, v, increase, ref, rule.outputs.some((o) => o.kind === 'quantiles'), rule.outputs.some((o) => o.kind === 'count_series'));
@@ -65,9 +73,18 @@ export class RuleState {
     if (output === this.#totalOutput && g >= 0) this.totals[g] = v;
   }
 
-  /** Intervals due at `now` (end + lag passed), oldest first, removed from the state; already emitted ones are dropped. */
+  /**
+   * Intervals due at wall-clock `now`, oldest first, removed from the state (already emitted
+   * ones are dropped). An interval closes once the newest sample time is `lag` past its end;
+   * once no input has come for IDLE_MS it also closes when the wall clock is `lag` past its
+   * end and holds no sample newer than the newest seen, so the last intervals close when data
+   * stops, while live samples still due in an open interval are not made late by a pause.
+   */
   *due(rule: Rule, now: number): Iterable<[number, IntervalAccumulator]> {
-    const limit = Math.floor((now - rule.lagMs) / rule.intervalMs) * rule.intervalMs;
+    if (this.lastInputAt === -Infinity) this.lastInputAt = now;
+    const step = rule.intervalMs;
+    let limit = Math.floor((this.watermark - rule.lagMs) / step) * step;
+    if (now - this.lastInputAt >= IDLE_MS) limit = Math.max(limit, Math.min(Math.ceil(this.watermark / step) * step, Math.floor((now - rule.lagMs) / step) * step));
     const ends = [...this.intervals.keys()].filter((e) => e <= limit).sort((a, b) => a - b);
     for (const end of ends) {
       const acc = this.intervals.get(end)!;

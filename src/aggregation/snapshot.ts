@@ -24,9 +24,11 @@ export interface IntervalSnapshot {
 }
 
 export interface RuleSnapshot {
-  readonly closedThrough: number;
-  readonly emittedThrough: number;
-  readonly walThrough: number;
+  /** Times; null for none yet (JSON has no -Infinity). */
+  readonly closedThrough: number | null;
+  readonly emittedThrough: number | null;
+  readonly walThrough: number | null;
+  readonly watermark: number | null;
   readonly groups: { readonly name: string; readonly labels: LabelPairs }[];
   readonly totals: string;
   readonly intervals: IntervalSnapshot[];

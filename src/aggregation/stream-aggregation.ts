@@ -42,7 +42,7 @@ export class StreamAggregation implements Component {
     const problems = validateAggregation(o.config);
     if (problems.length > 0) throw ConfigError.invalid('(config)', problems);
     this.#o = o;
-    this.stream = new StreamAggregator(o.config.aggregation, readState(o.config.store.path, o.logger));
+    this.stream = new StreamAggregator(o.config.aggregation, readState(o.config.store.path, o.logger), o.now);
     this.stream.persist = (snapshot) => writeState(o.config.store.path, snapshot);
     const r = o.registry;
     this.#counters = {

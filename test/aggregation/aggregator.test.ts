@@ -106,11 +106,11 @@ function feed(agg: StreamAggregator, labels: LabelPairs[], samples: Sample[], fr
 describe('streaming aggregation', () => {
   it('outputs equal the reference for every interval and group, resent duplicates ignored', () => {
     const { labels, samples } = workload(1);
-    const agg = new StreamAggregator([RULE], null);
+    const agg = new StreamAggregator([RULE], null, () => 0);
     feed(agg, labels, samples, 0, samples.length, 1);
     // A client resending a batch it got no answer for: the same samples again.
     feed(agg, labels, samples, samples.length - 40, samples.length, 2);
-    const got = keyed(agg.closeDue(2_000_000));
+    const got = keyed(agg.closeDue(1e9));
     expect(got).toEqual(reference(labels, samples));
     expect(agg.counts[0]!.duplicates).toBeGreaterThan(0);
     expect(agg.dropMask![0]).toBe(1);
@@ -119,27 +119,70 @@ describe('streaming aggregation', () => {
 
   it('a snapshot restored into a new aggregator in the middle of the stream gives the same outputs', () => {
     const { labels, samples } = workload(2);
-    const whole = new StreamAggregator([RULE], null);
+    const whole = new StreamAggregator([RULE], null, () => 0);
     feed(whole, labels, samples, 0, samples.length, 1);
-    const expected = keyed(whole.closeDue(2_000_000));
-    const first = new StreamAggregator([RULE], null);
+    const expected = keyed(whole.closeDue(1e9));
+    const first = new StreamAggregator([RULE], null, () => 0);
     // Records are chunks of 7 samples: the snapshot falls between two of them.
     const half = Math.floor(samples.length / 14) * 7;
     feed(first, labels, samples, 0, half, 1);
-    const emitted = first.closeDue(samples[half]!.t - 20_000);
+    // Closing by the samples' own time (no idle flush): intervals `lag` behind the newest sample.
+    const emitted = first.closeDue(0);
     const snap = JSON.parse(JSON.stringify(first.snapshot({ segment: 1, offset: half })));
     // Records before the snapshot's position replayed again are skipped.
-    const second = new StreamAggregator([RULE], snap);
+    const second = new StreamAggregator([RULE], snap, () => 0);
     feed(second, labels, samples, 0, samples.length, 1);
-    expect(keyed([...emitted, ...second.closeDue(2_000_000)])).toEqual(expected);
+    expect(keyed([...emitted, ...second.closeDue(1e9)])).toEqual(expected);
   });
 
   it('samples for an interval already closed are late: dropped and counted', () => {
     const { labels, samples } = workload(3);
-    const agg = new StreamAggregator([RULE], null);
+    const agg = new StreamAggregator([RULE], null, () => 0);
     feed(agg, labels, samples, 0, 50, 1);
     agg.closeDue(samples[samples.length - 1]!.t + 60_000);
     feed(agg, labels, samples, 50, samples.length, 2);
     expect(agg.counts[0]!.late).toBeGreaterThan(0);
+  });
+
+  it('live samples held up by a pause longer than the idle time but within lag are not late', () => {
+    const { labels, samples } = workload(4);
+    const rule = { ...RULE, lag: 20_000 };
+    let wall = 0;
+    const agg = new StreamAggregator([rule], null, () => wall);
+    // Samples arrive as they are made, except that those made in an 8 s window arrive at its end.
+    const pauseFrom = 1_053_000;
+    const pauseTo = pauseFrom + 8000;
+    const arrival = (t: number): number => (t >= pauseFrom && t < pauseTo ? pauseTo : t);
+    const order = samples.map((s, i) => ({ s, i })).sort((a, b) => arrival(a.s.t) - arrival(b.s.t) || a.i - b.i);
+    const points: OutputPoint[] = [];
+    const info = { labelsOf: (ref: number) => labels[ref], isDelta: () => false };
+    for (let k = 0; k < order.length; k++) {
+      const { s } = order[k]!;
+      // The clock runs through the pause with no input: the aggregator gets ticks, not samples.
+      for (; wall < arrival(s.t); wall += 500) points.push(...agg.closeDue(wall));
+      agg.observe(Uint32Array.of(s.ref), Float64Array.of(s.t), Float64Array.of(s.v), 1, { segment: 1, offset: k }, info);
+    }
+    wall += 60_000;
+    points.push(...agg.closeDue(wall));
+    expect(agg.counts[0]!.late).toBe(0);
+    expect(keyed(points)).toEqual(reference(labels, samples));
+  });
+
+  it('intervals close by sample time while input flows, and all of them once it stops', () => {
+    const { labels, samples } = workload(5);
+    let wall = 5e12;
+    const agg = new StreamAggregator([RULE], null, () => wall);
+    // Old samples (a backfill): the wall clock is far ahead of them.
+    const half = Math.floor(samples.length / 14) * 7;
+    feed(agg, labels, samples, 0, half, 1);
+    const newest = samples[half - 1]!.t;
+    const early = agg.closeDue(wall);
+    expect(early.length).toBeGreaterThan(0);
+    expect(Math.max(...early.map((p) => p.t))).toBeLessThanOrEqual(newest - RULE.lag);
+    feed(agg, labels, samples, half, samples.length, 1);
+    expect(agg.counts[0]!.late).toBe(0);
+    wall += 5000;
+    const rest = agg.closeDue(wall);
+    expect(keyed([...early, ...rest])).toEqual(reference(labels, samples));
   });
 });
