@@ -65,6 +65,11 @@ export class DiskStore implements Store {
     this.#ready = true;
   }
 
+  /** Settles when the rollup tiers' catch-up after `start` is over (done, or cut short by shutdown). */
+  tiersCaughtUp(): Promise<void> {
+    return this.#catchUp.then(() => undefined);
+  }
+
   hasSeries(hashHi: number, hashLo: number): boolean {
     return this.#parts?.index.hasDefinition(hashHi, hashLo) ?? false;
   }
@@ -122,6 +127,7 @@ export class DiskStore implements Store {
       indexBytes,
       checkpointBytes,
       tierBytes,
+      tierStats: p.tiers?.stats() ?? [],
       totalBytes: walBytes + ringBytes + indexBytes + checkpointBytes + tierBytes.reduce((a, b) => a + b, 0),
       series: p.index.seriesCount,
       headSamples: p.head.samples,

@@ -20,6 +20,13 @@ export interface TierSetOptions {
   readonly now: () => number;
 }
 
+export interface TierStats {
+  readonly level: number;
+  readonly pointsIn: number;
+  readonly rowsWritten: number;
+  readonly lagMs: number;
+}
+
 /** Counter-like names (PromQL's convention, as rate() warns): they get no sketches. */
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 const SKETCH_UNKNOWN = 0;
@@ -147,6 +154,20 @@ export class TierSet {
   /** Drops rows past each tier's max_age. */
   async expire(): Promise<void> {
     for (const t of this.tiers) if (t.ring.settings.maxAgeMs > 0) await t.ring.deleteOlderThan(this.#o.now() - t.ring.settings.maxAgeMs);
+  }
+
+  /**
+   * Per tier, finest first: points rolled up into it, rows written, and its lag (ms of sample
+   * time between the newest raw page cut and the newest row the tier has written; rows wait
+   * for a page of `page_rows`, so a tier keeping up lags by up to a page's span).
+   */
+  stats(): TierStats[] {
+    const newest = this.first.counters.newestIn;
+    return this.tiers.map((t) => {
+      const c = t.counters;
+      const written = c.newestWritten === -Infinity ? this.first.counters.firstIn : c.newestWritten;
+      return { level: t.level, pointsIn: c.pointsIn, rowsWritten: c.rowsWritten, lagMs: newest === -Infinity ? 0 : Math.max(0, newest - written) };
+    });
   }
 
   sizeBytes(): number {

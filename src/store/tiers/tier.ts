@@ -16,8 +16,11 @@ export interface TierCounters {
   rowsWritten: number;
   /** Lower-tier points (raw samples, or rows) rolled into this tier. */
   pointsIn: number;
-  /** Wall-clock ms of the newest data this tier has written (for the lag gauge). */
+  /** Newest sample time covered by rows written to this tier's ring (-Infinity: none). */
   newestWritten: number;
+  /** Oldest and newest sample times covered by the lower-tier pages accepted (-Infinity: none). */
+  firstIn: number;
+  newestIn: number;
 }
 
 /**
@@ -30,7 +33,7 @@ export class Tier {
   readonly ring: TierRing;
   readonly next: Tier | null;
   readonly pending = new PendingPages();
-  readonly counters: TierCounters = { rowsWritten: 0, pointsIn: 0, newestWritten: -Infinity };
+  readonly counters: TierCounters = { rowsWritten: 0, pointsIn: 0, newestWritten: -Infinity, firstIn: -Infinity, newestIn: -Infinity };
   readonly #run: RollupRunner;
   readonly #sketchDelta: number;
   readonly #logger: Logger;
@@ -57,7 +60,10 @@ export class Tier {
   /** A rollup page of `ref` at this tier's resolution, newer than everything accepted before for it. */
   accept(ref: number, bytes: Uint8Array, minT: number, maxT: number, rows: number, pointsIn: number, now: number): void {
     this.pending.add(ref, bytes, minT, maxT, rows, now);
-    this.counters.pointsIn += pointsIn;
+    const c = this.counters;
+    c.pointsIn += pointsIn;
+    if (c.firstIn === -Infinity || minT < c.firstIn) c.firstIn = minT;
+    if (maxT > c.newestIn) c.newestIn = maxT;
   }
 
   /** Writes the series that are due (`all`: every pending series, as at shutdown). */
