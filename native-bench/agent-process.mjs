@@ -1,7 +1,7 @@
 // Runs `cairn run` as its own process for the end-to-end benchmarks: a config in a temp dir,
 // the bound addresses from its log, its CPU and memory from /proc.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +70,15 @@ export async function startAgent(dir, yaml) {
       return new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** Bytes of every file under `path`. */
+export function du(path) {
+  let total = 0;
+  for (const name of readdirSync(path)) {
+    const p = join(path, name);
+    const st = statSync(p);
+    total += st.isDirectory() ? du(p) : st.size;
+  }
+  return total;
 }

@@ -44,8 +44,9 @@ if (args.child === 'open') {
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const heapMiB = (process.memoryUsage().heapUsed - before) / 2 ** 20;
   const arrayMiB = process.memoryUsage().arrayBuffers / 2 ** 20;
+  const rssMiB = process.memoryUsage().rss / 2 ** 20;
   await ring.close();
-  process.stdout.write(JSON.stringify({ ms, cpuMs, pages: pages.length, extents: stats.extents, datafiles: stats.datafiles, heapMiB, arrayMiB }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs, pages: pages.pageCount ?? pages.length, extents: stats.extents, datafiles: stats.datafiles, heapMiB, arrayMiB, rssMiB }));
   process.exit(0);
 }
 
@@ -116,7 +117,7 @@ for (const mode of ['warm', 'cold']) {
   console.log(
     `open (${mode} page cache, fresh process): median ${median(results.map((x) => x.ms)).toFixed(0)} ms wall [${results.map((x) => x.ms.toFixed(0)).join(', ')}],` +
       ` ${median(results.map((x) => x.cpuMs)).toFixed(0)} ms CPU [${results.map((x) => x.cpuMs.toFixed(0)).join(', ')}]` +
-      ` — ${r.pages.toLocaleString()} pages, ${r.extents.toLocaleString()} extents, ${r.datafiles} datafiles; heap +${r.heapMiB.toFixed(0)} MiB, array buffers ${r.arrayMiB.toFixed(0)} MiB`,
+      ` — ${r.pages.toLocaleString()} pages, ${r.extents.toLocaleString()} extents, ${r.datafiles} datafiles; heap +${r.heapMiB.toFixed(0)} MiB, array buffers ${r.arrayMiB.toFixed(0)} MiB, RSS ${median(results.map((x) => x.rssMiB)).toFixed(0)} MiB`,
   );
 }
 if (args.keep !== 'true' && !reuse) rmSync(dir, { recursive: true, force: true });

@@ -3,10 +3,10 @@
 //   node native-bench/store-e2e.mjs bytes-and-queries     (10,000 series × 360 points at 10 s, + 1 series × 24 h)
 //   node native-bench/store-e2e.mjs replay [--points 20000000]   (a WAL full of unflushed samples)
 import * as grpc from '@grpc/grpc-js';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import root from '../dist/generated/otlp.js';
-import { benchDir, startAgent } from './agent-process.mjs';
+import { benchDir, du, startAgent } from './agent-process.mjs';
 import { createStoreWorkload, METRICS } from './store-workload.mjs';
 import { buildWorkload, setTimestamps } from './workload.mjs';
 
@@ -23,15 +23,6 @@ function exporter(address) {
     );
 }
 
-function du(path) {
-  let total = 0;
-  for (const name of readdirSync(path)) {
-    const p = join(path, name);
-    const st = statSync(p);
-    total += st.isDirectory() ? du(p) : st.size;
-  }
-  return total;
-}
 
 async function latency(api, query, runs = 30) {
   const times = [];

@@ -35,8 +35,12 @@ export class TailReader {
   readonly #o: TailReaderOptions;
   readonly #stats: ExporterStats;
   readonly #assembler = new BatchAssembler();
-  /** A WAL batch partly taken into an earlier request, and the next row to take. */
-  #carry: { entry: TailBatch; row: number } | null = null;
+  /**
+   * A WAL batch partly taken into an earlier request, the next row to take, and whether the
+   * batch was in the WAL when the tail opened (its rows may be upstream, in whichever request
+   * they go out).
+   */
+  #carry: { entry: TailBatch; row: number; replay: boolean } | null = null;
   /** A gap met after assembling points (or of another cause, met while bounding one): read next. */
   #pendingGap: TailGap | null = null;
   /** Newest point time read so far: where a gap's lost span begins. */
@@ -55,9 +59,10 @@ export class TailReader {
   /** The next item; null once the tail is closed. */
   async next(): Promise<ReadItem | null> {
     let position: TailPosition | null = null;
-    const replay = this.#replayLeft > 0;
+    let replay = false;
     for (;;) {
       if (this.#carry !== null) {
+        replay ||= this.#carry.replay;
         const done = this.#take(this.#carry.entry, this.#carry.row);
         if (done < 0) return this.#emit(position, replay);
         position = this.#carry.entry.position;
@@ -84,8 +89,8 @@ export class TailReader {
         }
         return this.#boundGap(entry);
       }
+      this.#carry = { entry, row: 0, replay: this.#replayLeft > 0 };
       this.#replayLeft = Math.max(0, this.#replayLeft - entry.batch.pointCount);
-      this.#carry = { entry, row: 0 };
     }
   }
 
@@ -113,8 +118,8 @@ export class TailReader {
       }
       const b = r.value.batch;
       for (let i = 0; i < b.pointCount; i++) if (b.timeMs[i]! < beforeMs) beforeMs = b.timeMs[i]!;
+      this.#carry = { entry: r.value, row: 0, replay: this.#replayLeft > 0 };
       this.#replayLeft = Math.max(0, this.#replayLeft - b.pointCount);
-      this.#carry = { entry: r.value, row: 0 };
       break;
     }
     return { kind: 'gap', cause: first.cause, lostPoints: lost, firstSegment: first.firstSegment, lastSegment: last.lastSegment, position: last.position, afterMs: this.#newestMs, beforeMs };
@@ -137,7 +142,7 @@ export class TailReader {
     this.#stats.dropped('expired', expired);
     this.#stats.dropped('no_definition', orphaned);
     if (r < batch.pointCount) {
-      this.#carry = { entry, row: r };
+      this.#carry = { entry, row: r, replay: this.#carry?.replay ?? false };
       return -1;
     }
     return r;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeSync, rmSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 
 // The store's files as the format docs describe them (docs/format/wal.md, datafile.md,
 // journal.md), read independently of src/ so that tests can find byte offsets to damage.
@@ -191,6 +192,20 @@ export interface Tmpfs {
   unmount(): void;
 }
 
+/**
+ * A tmpfs of `size` on `dir` for a suite, or why there is none: `skipReason` is '' when it is
+ * mounted, else says why (not root, no CAP_SYS_ADMIN), for the skipped tests to carry.
+ */
+export function tmpfsForSuite(dir: string, size: string, what: string): { fs: Tmpfs | undefined; skipReason: string } {
+  try {
+    return { fs: mountTmpfs(dir, size), skipReason: '' };
+  } catch (err) {
+    const skipReason = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); ${what} skipped`;
+    console.warn(skipReason);
+    return { fs: undefined, skipReason };
+  }
+}
+
 /** Mounts a tmpfs of `size` (e.g. '4m') on a new directory; throws with the reason if not permitted. */
 export function mountTmpfs(dir: string, size: string): Tmpfs {
   mkdirSync(dir, { recursive: true });
@@ -208,4 +223,52 @@ export function mountTmpfs(dir: string, size: string): Tmpfs {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes `file` until the filesystem refuses any more bytes (ENOSPC); returns how many it took. */
+export function fillFilesystem(file: string): number {
+  const fd = openSync(file, 'w');
+  let written = 0;
+  try {
+    for (const chunk of [1 << 20, 1 << 12, 1]) {
+      const buf = Buffer.alloc(chunk, 7);
+      for (;;) {
+        try {
+          written += writeSync(fd, buf, 0, chunk, written);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+// ---- Index files (docs/format/series.md) ----
+
+export const indexFile = (store: string, name: string): string => join(store, 'index', name);
+
+export interface IndexRecord {
+  /** Offset of the record (its length field) in the file. */
+  readonly offset: number;
+  /** The whole record: length, CRC, payload. */
+  readonly length: number;
+  /** The block's entries, inflated and parsed. */
+  readonly entries: unknown[];
+}
+
+/** The records of an intact index file, walked by their lengths from offset 16. */
+export function indexRecords(bytes: Buffer): IndexRecord[] {
+  const out: IndexRecord[] = [];
+  for (let at = 16; at + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32LE(at);
+    const payload = bytes.subarray(at + 8, at + 8 + length);
+    if (payload[0] !== 1) throw new Error(`unknown block format ${payload[0]} at ${at}`);
+    out.push({ offset: at, length: 8 + length, entries: JSON.parse(inflateRawSync(payload.subarray(1)).toString('utf8')) as unknown[] });
+    at += 8 + length;
+  }
+  return out;
 }

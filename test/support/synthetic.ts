@@ -33,21 +33,24 @@ export class Synthetic {
 
   /**
    * `services` resources (service.name = `${prefix}-svc-<i>`, service.instance.id = `inst-<i>`),
-   * each with every metric, each metric with `perMetric` attribute sets.
+   * each with every metric, each metric with `perMetric` attribute sets. `hostName: false`
+   * leaves out the resource's `host.name`, and with it the resource's `target_info` series.
    */
-  constructor(o: { prefix: string; services: number; metrics: readonly SyntheticMetric[]; perMetric: number; baseMs: number; stepMs: number; firstIndex?: number }) {
+  constructor(o: { prefix: string; services: number; metrics: readonly SyntheticMetric[]; perMetric: number; baseMs: number; stepMs: number; firstIndex?: number; hostName?: boolean }) {
     this.baseMs = o.baseMs;
     this.stepMs = o.stepMs;
     let index = o.firstIndex ?? 1;
     for (let s = 0; s < o.services; s++) {
-      const resource = { 'service.name': `${o.prefix}-svc-${s}`, 'service.instance.id': `inst-${s}`, 'host.name': `host-${s}` };
+      const job = `${o.prefix}-svc-${s}`;
+      const instance = `inst-${s}`;
+      const resource: Attrs = { 'service.name': job, 'service.instance.id': instance, ...(o.hostName === false ? {} : { 'host.name': `host-${s}` }) };
       for (const m of o.metrics) {
         for (let k = 0; k < o.perMetric; k++) {
           const attributes = { 'series.key': `k${k}`, shard: String(k % 3) };
           const labels: Labels = {
             __name__: m.promName,
-            job: resource['service.name'],
-            instance: resource['service.instance.id'],
+            job,
+            instance,
             otel_scope_name: SCOPE.name,
             otel_scope_version: SCOPE.version,
             series_key: `k${k}`,

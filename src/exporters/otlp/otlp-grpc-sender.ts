@@ -1,4 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
+import { createRequire } from 'node:module';
+import type * as GrpcJs from '@grpc/grpc-js';
 import type { ExporterConfig } from '../../config/index.js';
 import type { EndpointSender } from '../endpoint-sender.js';
 import { BodyCache, overLimit } from '../endpoint-sender.js';
@@ -10,6 +11,12 @@ import { encodeOtlpRequest } from './otlp-encode.js';
 import { partialSuccess, retryInfoDelayMs } from './otlp-response.js';
 
 const METHOD = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
+
+// Loaded when the first OTLP/gRPC exporter is made: the client library costs ~12 MiB of RSS,
+// and an agent without such an exporter (the default) should not carry it.
+const load = createRequire(import.meta.url);
+let grpcJs: typeof GrpcJs | undefined;
+const grpcLib = (): typeof GrpcJs => (grpcJs ??= load('@grpc/grpc-js') as typeof GrpcJs);
 const GZIP = 2;
 
 /** `host:port`, or an `http://` / `https://` URL naming one (TLS for https). */
@@ -21,7 +28,8 @@ export function grpcTarget(endpoint: string): { readonly target: string; readonl
 /** OTLP/gRPC: `MetricsService/Export` with the request bytes we encode ourselves (gzip by default). */
 export function otlpGrpcSender(endpoint: string, c: ExporterConfig): EndpointSender {
   const { target, secure } = grpcTarget(endpoint);
-  const options: grpc.ChannelOptions = { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': 4 * 1024 * 1024 };
+  const grpc = grpcLib();
+  const options: GrpcJs.ChannelOptions = { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': 4 * 1024 * 1024 };
   if (c.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
   const client = new grpc.Client(target, secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), options);
   const bodies = new BodyCache();

@@ -8,7 +8,7 @@ import { sendOk } from '../send-outcome.js';
 import { classifyHttp, classifyNetworkError } from '../transport/classify-http.js';
 import { HttpPoster } from '../transport/http-post.js';
 import { encodeOtlpRequest } from './otlp-encode.js';
-import { otlpJson, partialSuccess } from './otlp-response.js';
+import { partialSuccess } from './otlp-response.js';
 
 /** OTLP/HTTP: `POST /v1/metrics` with an ExportMetricsServiceRequest (protobuf or JSON, gzip by default). */
 export function otlpHttpSender(endpoint: string, c: ExporterConfig): EndpointSender {
@@ -17,16 +17,22 @@ export function otlpHttpSender(endpoint: string, c: ExporterConfig): EndpointSen
   const headers: Record<string, string> = { ...c.headers, 'Content-Type': json ? 'application/json' : 'application/x-protobuf' };
   if (c.compression === 'gzip') headers['Content-Encoding'] = 'gzip';
   const bodies = new BodyCache();
+  // The JSON converter is loaded only for an exporter that sends JSON.
+  let toJson: ((proto: Buffer) => Buffer) | undefined;
+  const jsonReady = json ? import('./otlp-json.js').then((m) => (toJson = m.otlpJson)) : Promise.resolve(undefined);
   const encode = (batch: ForwardBatch) =>
     bodies.get(batch, 'otlp', () => {
       const proto = encodeOtlpRequest(batch);
-      const plain = json ? otlpJson(proto) : proto;
+      const plain = toJson !== undefined ? toJson(proto) : proto;
       return { body: c.compression === 'gzip' ? gzipSync(plain, { level: 1 }) : plain, rawBytes: plain.length };
     });
   return {
     endpoint,
-    prepare: (batch) => void encode(batch),
+    prepare: (batch) => {
+      if (!json || toJson !== undefined) encode(batch);
+    },
     async send(batch: ForwardBatch, signal: AbortSignal): Promise<SendOutcome> {
+      await jsonReady;
       const { body, rawBytes } = encode(batch);
       const tooLarge = overLimit(rawBytes, c.max_request_bytes, batch.pointCount);
       if (tooLarge !== undefined) return tooLarge;

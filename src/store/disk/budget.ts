@@ -65,13 +65,12 @@ export class BudgetKeeper {
 
   /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
   async makeRoom(incoming: number): Promise<void> {
-    const { ring, pages } = this.#parts;
-    // The rollup tiers keep their own shares (store/tiers); raw data gets the rest.
+    const { ring } = this.#parts;
+    // The rollup tiers keep their own shares (store/tiers); raw data gets the rest. The ring
+    // drops the pages of what it deletes from its page index.
     const budget = rawBudgetBytes(this.#parts.options);
     while (this.usedBytes() + incoming > budget && ring.files().length > 1) {
-      const gone = await ring.deleteOldest();
-      if (gone === null) break;
-      pages.dropFile(gone.file);
+      if ((await ring.deleteOldest()) === null) break;
     }
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { decodeCheckpoint, encodeBlocks, encodeHeader } from '../checkpoint/index.js';
 import type { CheckpointEntry } from '../checkpoint/index.js';
 import { decodePage } from '../encoding/index.js';
+import { STORE_DIR_MODE, STORE_FILE_MODE } from '../file-modes.js';
 import { encodePagesHere } from '../head/index.js';
 import type { WalPosition } from '../wal/index.js';
 import { comparePositions, walPosition } from '../wal/index.js';
@@ -112,10 +113,10 @@ export class Checkpointer {
 
   async #replaceFile(blocks: readonly Buffer[]): Promise<void> {
     const dir = checkpointDir(this.#parts);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
     const file = join(dir, 'checkpoint.ckp');
     const temp = `${file}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
+    const handle = await open(temp, 'w', STORE_FILE_MODE);
     try {
       await handle.writev(blocks);
       await handle.sync();

@@ -4,7 +4,6 @@ import type { Querier } from '../../query/index.js';
 import { decodePage } from '../encoding/index.js';
 import { StoreUnavailableError } from '../errors.js';
 import { StoreQuerier } from '../read/store-querier.js';
-import type { PageLocation } from '../ring/index.js';
 import type { Store, StoreUsage } from '../store.js';
 import type { Tail, TailOptions, TailSource } from '../tail/index.js';
 import { StoreTail } from '../tail/index.js';
@@ -39,6 +38,8 @@ export class DiskStore implements Store {
   #timers: NodeJS.Timeout[] = [];
   #catchUp: Promise<unknown> = Promise.resolve();
   readonly #tails = new Set<Tail>();
+  /** Pages that failed to decode, each counted once. */
+  readonly #badPages = new Set<string>();
   #ready = false;
   #closed = false;
 
@@ -86,12 +87,17 @@ export class DiskStore implements Store {
       index: p.index,
       pages: p.pages,
       head: p.head,
-      readPage: async (entry) => decodePage(await p.ring.readPage(entry.location as PageLocation)),
-      onCorruptPage: (err) => {
-        // A page whose datafile the budget just deleted is gone, not corrupt.
-        if ((err as { code?: string }).code === ErrorCodes.DATAFILE_GONE) return;
-        this.#counters.corrupt.add(1, { part: 'extent' });
-        p.logger.warn('skipped a corrupt page', { component: 'store', error: err.message });
+      readPage: async (location) => decodePage(await p.ring.readPage(location)),
+      onCorruptPage: (err, location) => {
+        // Gone: the budget just deleted its datafile. Corrupt: the ring counted it, once.
+        const code = (err as { code?: string }).code;
+        if (code === ErrorCodes.DATAFILE_GONE || code === ErrorCodes.DATAFILE_CORRUPT) return;
+        // A page whose extent passed its CRCs but which does not decode: once per page.
+        const key = `${location.file}:${location.extentOffset}:${location.pageOffset}`;
+        if (this.#badPages.has(key)) return;
+        this.#badPages.add(key);
+        this.#counters.corrupt.add(1, { part: 'page' });
+        p.logger.warn('skipped a page that does not decode', { component: 'store', file: location.file, offset: location.extentOffset, pageOffset: location.pageOffset, error: err.message });
       },
     }));
   }

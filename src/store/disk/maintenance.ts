@@ -15,10 +15,11 @@ export async function maintainStore(parts: StoreParts, pages: PageWriter, budget
   head.cutOld(parts.now());
   void pages.flush();
   try {
-    if (c.max_age > 0) for (const file of await ring.deleteOlderThan(parts.now() - c.max_age)) parts.pages.dropFile(file);
+    if (c.max_age > 0) await ring.deleteOlderThan(parts.now() - c.max_age);
     await parts.tiers?.maintain();
     if (checkpoints.due(parts.now())) await checkpoints.write();
-    // Appends only reach the OS: pages must be synced before the WAL that holds them goes.
+    // Appends only reach the OS: pages must be synced before the WAL that holds them goes, and
+    // so must index entries only the WAL holds otherwise (a write that failed on a full disk).
     await ring.sync();
     index.sync();
     await wal.deleteSegmentsBefore(segmentNumber(walNeededFrom(parts, checkpoints)));

@@ -1,18 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORE_DIR_MODE } from '../file-modes.js';
 import { Flattener } from '../flatten/index.js';
 import { Head } from '../head/index.js';
-import { replayRecord } from './replay-record.js';
+import type { ReadLoss } from '../ring/index.js';
 import { DatafileRing } from '../ring/index.js';
-import { PageTable, SeriesIndex } from '../series/index.js';
+import { SeriesIndex } from '../series/index.js';
 import { SegmentPoints } from '../tail/index.js';
 import { Wal } from '../wal/index.js';
 import type { RestoredCheckpoint } from './checkpoint.js';
 import { restoreCheckpoint } from './checkpoint.js';
 import { lockStoreDir } from './dir-lock.js';
 import { HeadIngest } from './ingest.js';
-import { addPage } from './page-writer.js';
+import { reportOpenDamage } from './open-damage.js';
 import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
+import { replayRecord } from './replay-record.js';
 import { walSegmentBytes } from './wal-share.js';
 import { openTiers } from '../tiers/index.js';
 
@@ -25,18 +27,14 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
   const now = options.now ?? Date.now;
   const logger = options.logger;
   const dirs = { wal: join(c.path, 'wal'), tier0: join(c.path, 'tier0'), index: join(c.path, 'index') };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  const unlock = lockStoreDir(c.path);
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: STORE_DIR_MODE });
+  const unlock = lockStoreDir(c.path, logger);
   try {
     const index = SeriesIndex.open(dirs.index);
-    const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: options.compress, decompress: options.decompress, logger });
-    const pages = new PageTable();
-    let maxRef = -1;
-    for (const { meta, location } of opened.pages) {
-      addPage(pages, meta.seriesRef, meta, location);
-      if (meta.seriesRef > maxRef) maxRef = meta.seriesRef;
-    }
-    index.reserveBelow(maxRef + 1);
+    const onReadLoss = (loss: ReadLoss): void => counters.corrupt.add(1, { part: loss.part });
+    const opened = await DatafileRing.open({ dir: dirs.tier0, datafileBytes: c.datafile_bytes, compress: options.compress, decompress: options.decompress, logger, onReadLoss });
+    const pages = opened.pages;
+    index.reserveBelow(pages.maxRef() + 1);
     const head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => pages.maxT(ref) });
     const wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger });
     const tiers = await openTiers(options, index, now);
@@ -45,10 +43,7 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     const started = now();
     const checkpoint = await restoreCheckpoint(parts);
     const replay = await wal.replay(undefined, (rec) => replayRecord(parts, ingest, rec, checkpoint));
-    counters.corrupt.add(replay.corruptRecordsSkipped, { part: 'wal' });
-    counters.corrupt.add(opened.stats.journalEntriesSkipped, { part: 'journal' });
-    counters.corrupt.add(opened.stats.datafilesDropped, { part: 'datafile' });
-    counters.corrupt.add(index.stats.series.corruptSkipped + index.stats.definitions.corruptSkipped, { part: 'index' });
+    reportOpenDamage({ counters, logger, ring: opened.stats, index, pages, walCorrupt: replay.corruptRecordsSkipped });
     logger.info('store opened', { component: 'store', path: c.path, series: index.seriesCount, pages: pages.pageCount, replayMs: now() - started, ...replay });
     return { parts, ingest, checkpoint };
   } catch (err) {

@@ -1,6 +1,5 @@
 import type { CutPage } from '../head/index.js';
 import { encodePagesHere } from '../head/index.js';
-import type { PageLocation } from '../ring/index.js';
 import type { StoreParts } from './parts.js';
 
 /** Raw bytes of pages packed into one extent before it is compressed and written. */
@@ -35,7 +34,7 @@ export class PageWriter {
   }
 
   async #writeCutPages(): Promise<void> {
-    const { head, index, ring, pages: table } = this.#parts;
+    const { head, index, ring } = this.#parts;
     const cut = head.takeCut();
     const encode = this.#parts.options.encodePages ?? encodePagesHere;
     const tiers = this.#parts.tiers;
@@ -57,8 +56,8 @@ export class PageWriter {
         index.sync();
         await this.#makeRoom(raw);
         const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.count }, bytes: encoded[k]! }));
-        const locations = await ring.appendExtent(pages);
-        locations.forEach((loc, k) => addPage(table, group[k]!.ref, pages[k]!.meta, loc));
+        // The ring indexes the pages it appends (ring.pages).
+        await ring.appendExtent(pages);
         tiers?.acceptRaw(group, rollups);
         head.release(group);
       } catch (err) {
@@ -67,8 +66,4 @@ export class PageWriter {
       }
     }
   }
-}
-
-export function addPage(table: StoreParts['pages'], ref: number, meta: { minT: number; maxT: number; count: number }, location: PageLocation): void {
-  table.add(ref, { minT: meta.minT, maxT: meta.maxT, count: meta.count, file: Number(location.file), location });
 }

@@ -3,8 +3,8 @@ import type { Logger } from '../../log/index.js';
 import type { Counter, Registry } from '../../telemetry/index.js';
 import type { Flattener } from '../flatten/index.js';
 import type { Head, PageEncoder } from '../head/index.js';
-import type { DatafileRing } from '../ring/index.js';
-import type { PageTable, SeriesIndex } from '../series/index.js';
+import type { DatafileRing, PageIndex } from '../ring/index.js';
+import type { SeriesIndex } from '../series/index.js';
 import type { SegmentPoints } from '../tail/index.js';
 import type { Wal } from '../wal/index.js';
 import type { StoreStream } from '../stream-hook.js';
@@ -35,13 +35,15 @@ export interface DiskStoreOptions {
 export interface StoreCounters {
   readonly dropped: Counter;
   readonly corrupt: Counter;
+  readonly repaired: Counter;
   readonly walLost: Counter;
 }
 
 export function storeCounters(r: Registry): StoreCounters {
   return {
     dropped: r.counter('cairn_store_samples_dropped_total', 'Samples not stored, by reason.'),
-    corrupt: r.counter('cairn_store_corrupt_skipped_total', 'Corrupt records, journal entries or extents skipped, by part.'),
+    corrupt: r.counter('cairn_store_corrupt_skipped_total', 'Damaged parts of the store whose data is lost (skipped), each counted once, by part.'),
+    repaired: r.counter('cairn_store_repaired_total', 'Damaged parts of the store rebuilt from another copy, nothing lost, by part.'),
     walLost: r.counter('cairn_store_wal_segments_dropped_unflushed_total', 'WAL segments deleted over budget before their samples were in pages.'),
   };
 }
@@ -58,7 +60,8 @@ export interface StoreParts {
   readonly index: SeriesIndex;
   readonly head: Head;
   readonly flattener: Flattener;
-  readonly pages: PageTable;
+  /** The ring's page index (`ring.pages`): the ring keeps it, the head and the querier read it. */
+  readonly pages: PageIndex;
   /** Points appended to (or replayed from) each WAL segment, for exporters' backlog and gaps. */
   readonly segmentPoints: SegmentPoints;
   /** The rollup tiers, or null when rollups are off. */

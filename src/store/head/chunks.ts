@@ -33,6 +33,8 @@ export class HeadChunks {
   /** Mantissa of the newest value exact at the chunk's scale (NaN: none). */
   #prevM: Float64Array = new Float64Array(0);
   #scale: Int8Array = new Int8Array(0);
+  /** Values in a row with no decimal scale at all. */
+  #misses: Uint8Array = new Uint8Array(0);
 
   get capacity(): number {
     return this.region.length;
@@ -64,6 +66,9 @@ export class HeadChunks {
     const scale = new Int8Array(size);
     scale.set(this.#scale);
     this.#scale = scale;
+    const misses = new Uint8Array(size);
+    misses.set(this.#misses);
+    this.#misses = misses;
   }
 
   /** Starts a chunk for `ref` with its first sample; `capacityBytes` sizes the first region. */
@@ -89,6 +94,7 @@ export class HeadChunks {
     this.#prevDelta[ref] = 0;
     this.#scale[ref] = scale;
     this.#prevM[ref] = mantissaAt(v, scale);
+    this.#misses[ref] = 0;
   }
 
   /**
@@ -156,7 +162,11 @@ export class HeadChunks {
         }
       }
     }
-    const better = scaleOf(v);
+    // Looking for a decimal scale costs up to seven divisions: a series whose values keep
+    // having none (plain floats) only looks again every 16th sample.
+    const misses = this.#misses[ref]!;
+    const better = misses < 4 || (this.count[ref]! & 15) === 0 ? scaleOf(v) : NO_SCALE;
+    this.#misses[ref] = better === NO_SCALE ? Math.min(255, misses + 1) : 0;
     if (better < NO_SCALE && (scale === NO_SCALE || better > scale)) {
       putBits(buf, base, pos, 0b111111, 6);
       putBits(buf, base, pos + 6, better, 3);

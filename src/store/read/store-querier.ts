@@ -4,21 +4,26 @@ import type { Head } from '../head/index.js';
 import { concatSamples } from '../head/index.js';
 import type { LabelMatcher, MetricMetadata, Querier, SeriesSamples } from '../../query/index.js';
 import { matcherPredicate } from '../../query/index.js';
-import type { PageEntry, PageTable, SeriesIndex } from '../series/index.js';
+import type { PageIndex, PageLocation } from '../ring/index.js';
+import type { SeriesIndex } from '../series/index.js';
+import { orderedRuns } from './ordered-parts.js';
 
 export interface QuerierParts {
   readonly index: SeriesIndex;
-  readonly pages: PageTable;
+  /** The ring's page index: which written pages of a series overlap a range. */
+  readonly pages: Pick<PageIndex, 'overlapping' | 'hasOverlap'>;
   readonly head: Head;
-  /** Decoded samples of a written page; rejects when the page's extent is corrupt. */
-  readonly readPage: (entry: PageEntry) => Promise<{ timestamps: Float64Array; values: Float64Array; count: number }>;
-  readonly onCorruptPage: (err: Error) => void;
+  /** Decoded samples of a written page; rejects when the page cannot be read. */
+  readonly readPage: (location: PageLocation) => Promise<{ timestamps: Float64Array; values: Float64Array; count: number }>;
+  /** A page that could not be read (the ring has already counted a damaged extent, once). */
+  readonly onCorruptPage: (err: Error, location: PageLocation) => void;
 }
 
 /**
  * Reads the store for the query API: series by label matchers through the postings, samples
- * from written pages (oldest first) then the head. A page that cannot be read is counted and
- * skipped, so one corrupt extent costs its own samples, not the query.
+ * from written pages (oldest first) then the head. A page that cannot be read is skipped, so one
+ * corrupt extent costs its own samples, not the query; the ring counts it once and the page
+ * index leaves it out of later queries.
  */
 export class StoreQuerier implements Querier {
   readonly #p: QuerierParts;
@@ -105,7 +110,7 @@ export class StoreQuerier implements Querier {
   }
 
   #hasData(ref: number, minT: number, maxT: number): boolean {
-    return this.#p.pages.overlapping(ref, minT, maxT).length > 0 || this.#p.head.has(ref, minT, maxT);
+    return this.#p.pages.hasOverlap(ref, minT, maxT) || this.#p.head.has(ref, minT, maxT);
   }
 
   async #samples(ref: number, minT: number, maxT: number): Promise<SeriesSamples | undefined> {
@@ -113,12 +118,12 @@ export class StoreQuerier implements Querier {
     if (labels === undefined) return undefined;
     // Typed arrays only: a plain array may drop the payload bits of the stale-marker NaN.
     const parts: { timestamps: Float64Array; values: Float64Array }[] = [];
-    for (const entry of this.#p.pages.overlapping(ref, minT, maxT)) {
+    for (const location of this.#p.pages.overlapping(ref, minT, maxT)) {
       let page;
       try {
-        page = await this.#p.readPage(entry);
+        page = await this.#p.readPage(location);
       } catch (err) {
-        this.#p.onCorruptPage(err as Error);
+        this.#p.onCorruptPage(err as Error, location);
         continue;
       }
       let from = 0;
@@ -127,10 +132,11 @@ export class StoreQuerier implements Querier {
       while (to < page.count && page.timestamps[to]! <= maxT) to++;
       if (to > from) parts.push({ timestamps: page.timestamps.subarray(from, to), values: page.values.subarray(from, to) });
     }
+    const runs = orderedRuns(parts);
     const head = this.#p.head.read(ref, minT, maxT);
-    if (head.timestamps.length > 0) parts.push(head);
-    if (parts.length === 0) return undefined;
-    return { labels, ...concatSamples(parts) };
+    if (head.timestamps.length > 0) runs.push(head);
+    if (runs.length === 0) return undefined;
+    return { labels, ...concatSamples(runs) };
   }
 }
 

@@ -1,17 +1,16 @@
-import { CairnError, ErrorCodes } from '../../errors/index.js';
-import { StoreUnavailableError } from '../errors.js';
-import { DatafileGoneError } from './errors.js';
+import { asUnavailable, DatafileCorruptError, DatafileGoneError, shuttingDown } from './errors.js';
 import { encodeExtent, extentHeaderBytes } from './extent-format.js';
 import { ExtentReader } from './extent-reader.js';
 import { FILE_HEADER_BYTES } from './file-header.js';
 import type { FileNumber } from './file-number.js';
 import { toFileNumber } from './file-number.js';
 import { FileWriter } from './file-writer.js';
-import type { PageTable } from './page-table.js';
+import type { PageIndex } from './page-index.js';
 import { RingFile } from './ring-file.js';
 import { openRingFiles } from './ring-open.js';
 import type { ResolvedRingOptions } from './ring-validate.js';
 import { packPages, resolveRingOptions } from './ring-validate.js';
+import { removeTombstone, unlinkBehindTombstone } from './tombstone.js';
 import type { OpenStats, PageLocation, PageToAppend, RingFileInfo, RingOptions } from './types.js';
 
 /**
@@ -19,14 +18,16 @@ import type { OpenStats, PageLocation, PageToAppend, RingFileInfo, RingOptions }
  * first under a disk budget, modeled on Netdata's dbengine (docs/format/datafile.md, journal.md).
  *
  * Appends, rolls and deletions run one at a time in call order; compression (in the worker pool)
- * and reads run concurrently. The ring never deletes a file on its own after open: the store
- * calls `deleteOldest`/`deleteOlderThan` and drops the page locations of the files they return.
+ * and reads run concurrently. The ring keeps the store's one page index (`pages`): it indexes
+ * what it appends and forgets what it deletes. It never deletes a file on its own after open:
+ * the store calls `deleteOldest`/`deleteOlderThan`.
  */
 export class DatafileRing {
   readonly #options: ResolvedRingOptions;
   readonly #files: RingFile[];
   readonly #byNumber = new Map<FileNumber, RingFile>();
   readonly #reader: ExtentReader;
+  readonly #pages: PageIndex;
   /** The file appends go to; null until the first append creates one (or after open refused to resume). */
   #appendable: RingFile | null;
   #nextFile: number;
@@ -37,8 +38,9 @@ export class DatafileRing {
   /** Set by close() once it has run: jobs queued behind it (appends still compressing then) fail. */
   #closed = false;
 
-  private constructor(options: ResolvedRingOptions, files: RingFile[], nextFile: number, resumeLast: boolean) {
+  private constructor(options: ResolvedRingOptions, files: RingFile[], pages: PageIndex, nextFile: number, resumeLast: boolean) {
     this.#options = options;
+    this.#pages = pages;
     this.#files = files;
     for (const f of files) {
       this.#byNumber.set(f.file, f);
@@ -53,13 +55,18 @@ export class DatafileRing {
    * Opens the ring and rebuilds its page index from the journals, repairing what a crash or a
    * bad disk left (docs/format/journal.md, "Rebuild"). Data payloads are never decompressed.
    */
-  static async open(options: RingOptions): Promise<{ ring: DatafileRing; pages: PageTable; stats: OpenStats }> {
+  static async open(options: RingOptions): Promise<{ ring: DatafileRing; pages: PageIndex; stats: OpenStats }> {
     const resolved = resolveRingOptions(options);
     const opened = await openRingFiles(resolved.io, resolved.dir, resolved.tier, resolved.logger).catch((error: unknown) => {
       throw asUnavailable(error, `cannot open the datafile ring in ${resolved.dir}`);
     });
-    const ring = new DatafileRing(resolved, opened.files, opened.nextFile, opened.resumeLast);
+    const ring = new DatafileRing(resolved, opened.files, opened.pages, opened.nextFile, opened.resumeLast);
     return { ring, pages: opened.pages, stats: opened.stats };
+  }
+
+  /** Every page in the ring, by series: filled on open and by appends, emptied by deletions. */
+  get pages(): PageIndex {
+    return this.#pages;
   }
 
   /**
@@ -75,12 +82,22 @@ export class DatafileRing {
     return this.#serial(() => this.#write(extent, raw.length, pages));
   }
 
-  /** The page's bytes. Rejects DATAFILE_CORRUPT when its extent fails a check, DATAFILE_GONE when its file was deleted. */
+  /**
+   * The page's bytes. Rejects DATAFILE_CORRUPT when its extent fails a check (reported once
+   * through `onReadLoss`, and left out of the index from then on), DATAFILE_GONE when its file
+   * was deleted.
+   */
   async readPage(location: PageLocation): Promise<Uint8Array> {
     this.#assertOpen();
     const source = this.#byNumber.get(location.file);
     if (source === undefined) throw new DatafileGoneError(location.file);
-    const raw = await this.#reader.read(source, location);
+    let raw: Uint8Array;
+    try {
+      raw = await this.#reader.read(source, location);
+    } catch (error) {
+      if (error instanceof DatafileCorruptError) this.#reportReadLoss(source, location, error);
+      throw error;
+    }
     if (location.pageOffset + location.pageLength > raw.length) {
       throw new RangeError(`page ${location.pageOffset}+${location.pageLength} outside extent of ${raw.length} bytes`);
     }
@@ -172,11 +189,14 @@ export class DatafileRing {
       this.#totalBytes += extent.length + entryBytes;
       const locations: PageLocation[] = [];
       let pageOffset = 0;
+      this.#pages.beginExtent(target.file, extentOffset, extent.length, rawLength);
       for (const { meta, bytes } of pages) {
         target.widenTimes(meta.minT, meta.maxT);
         locations.push({ file: target.file, extentOffset, extentLength: extent.length, rawLength, pageOffset, pageLength: bytes.length });
+        this.#pages.addPage(meta.seriesRef, meta.minT, meta.maxT, pageOffset);
         pageOffset += bytes.length;
       }
+      this.#pages.commitExtent();
       return locations;
     } catch (error) {
       throw asUnavailable(error, `cannot append to the datafile ring in ${this.#options.dir}`);
@@ -202,22 +222,54 @@ export class DatafileRing {
     return next;
   }
 
-  /** Datafile first: a journal left behind by a crash is deleted on open, a datafile would be rebuilt and resurrected. */
+  /** Through a tombstone (tombstone.ts), so a crash in the middle is not taken for a lost datafile. */
   async #delete(victim: RingFile): Promise<number> {
     // Callers never pass the newest file, so `victim` has no writer and is not #appendable.
-    await this.#options.io.unlink(victim.datafilePath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw asUnavailable(error, `cannot delete datafile ${victim.file}`);
-    });
-    this.#files.splice(this.#files.indexOf(victim), 1);
+    const { io, dir, logger } = this.#options;
+    victim.deleting = true;
+    try {
+      await unlinkBehindTombstone(io, dir, victim);
+    } catch (error) {
+      victim.deleting = false;
+      throw asUnavailable(error, `cannot delete datafile ${victim.file}`);
+    }
+    this.#forget(victim);
+    await removeTombstone(io, dir, victim, logger);
+    return victim.totalBytes;
+  }
+
+  /** Takes a file out of the ring and the page index. */
+  #forget(victim: RingFile): void {
+    const at = this.#files.indexOf(victim);
+    if (at >= 0) this.#files.splice(at, 1);
     this.#byNumber.delete(victim.file);
     victim.deleted = true;
     this.#totalBytes -= victim.totalBytes;
     this.#reader.forget(victim.file);
+    this.#pages.dropFile(victim.file);
     this.#dirDirty = true;
-    await this.#options.io.unlink(victim.journalPath).catch((error: unknown) =>
-      this.#options.logger.warn('store ring: journal of a deleted datafile left behind (deleted on next open)', { file: victim.file, error: String(error) }),
-    );
-    return victim.totalBytes;
+  }
+
+  /**
+   * Once per loss: a damaged extent is marked in the index (no query reads it again); a datafile
+   * that vanished from under the ring (not one it is deleting, not the one appends go to) leaves
+   * the ring whole, its journal deleted so the next open does not count it again.
+   */
+  #reportReadLoss(source: RingFile, location: PageLocation, error: DatafileCorruptError): void {
+    const { logger, onReadLoss } = this.#options;
+    if (source.deleting || source.deleted) return;
+    const missing = (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    if (missing && source !== this.#appendable) {
+      const pages = this.#pages.dropFile(source.file);
+      this.#forget(source);
+      void this.#options.io.unlink(source.journalPath).catch(() => undefined);
+      logger.warn('store ring: a datafile is missing; its data is lost', { dir: this.#options.dir, file: source.datafilePath, offset: 0, pages });
+      onReadLoss?.({ part: 'datafile', file: source.datafilePath, offset: 0, pages, reason: 'the datafile is missing' });
+      return;
+    }
+    if (!this.#pages.markBad(location.file, location.extentOffset)) return;
+    logger.warn('store ring: skipped a damaged extent; its pages are not served', { dir: this.#options.dir, file: source.datafilePath, offset: location.extentOffset, error: error.message });
+    onReadLoss?.({ part: 'extent', file: source.datafilePath, offset: location.extentOffset, pages: 0, reason: error.message });
   }
 
   async #syncNow(): Promise<void> {
@@ -250,13 +302,3 @@ export class DatafileRing {
   }
 }
 
-function shuttingDown(): CairnError {
-  return new CairnError(ErrorCodes.SHUTTING_DOWN, 'the datafile ring is closed');
-}
-
-/** Disk trouble becomes "retry later"; our own coded errors (SHUTTING_DOWN, DATAFILE_CORRUPT) keep their code. */
-function asUnavailable(error: unknown, message: string): CairnError {
-  if (error instanceof CairnError) return error;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return new StoreUnavailableError(`${message}: ${code ?? String(error)}`, { cause: error });
-}

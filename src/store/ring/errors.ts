@@ -1,4 +1,5 @@
 import { CairnError, ErrorCodes } from '../../errors/index.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { FileNumber } from './file-number.js';
 
 /** An extent that fails its checks on read, or a datafile the ring cannot use. Callers count and skip. */
@@ -24,4 +25,15 @@ export class DatafileGoneError extends CairnError {
     this.name = 'DatafileGoneError';
     this.file = file;
   }
+}
+
+export function shuttingDown(): CairnError {
+  return new CairnError(ErrorCodes.SHUTTING_DOWN, 'the datafile ring is closed');
+}
+
+/** Disk trouble becomes "retry later"; our own coded errors (SHUTTING_DOWN, DATAFILE_CORRUPT) keep their code. */
+export function asUnavailable(error: unknown, message: string): CairnError {
+  if (error instanceof CairnError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return new StoreUnavailableError(`${message}: ${code ?? String(error)}`, { cause: error });
 }

@@ -1,7 +1,7 @@
 import { crc32c } from './crc32c.js';
 import type { FileNumber } from './file-number.js';
 import { readInt64, viewOf, writeInt64 } from './le-bytes.js';
-import type { PageTableBuilder } from './page-table.js';
+import type { PageIndex } from './page-index.js';
 import type { PageToAppend } from './types.js';
 
 /**
@@ -72,11 +72,12 @@ export function readExtentPrefix(view: DataView, at: number): ExtentPrefix {
 export type HeaderResult = { readonly ok: true; readonly extentLength: number; readonly pageCount: number } | { readonly ok: false; readonly reason: string };
 
 /**
- * Adds the pages an extent header lists to `into`, as pages of the extent at `extentOffset` of
- * `file`. The header occupies `view[at, at + available)`; its CRC is the caller's business
- * (journal entry CRC or extent header CRC), this checks that the content is consistent.
+ * Stages the pages an extent header lists in `into`, as pages of the extent at `extentOffset`
+ * of `file`; the caller commits them (or aborts) once it has checked the rest. The header
+ * occupies `view[at, at + available)`; its CRC is the caller's business (journal entry CRC or
+ * extent header CRC), this checks that the content is consistent.
  */
-export function addExtentPages(view: DataView, at: number, available: number, file: FileNumber, extentOffset: number, into: PageTableBuilder): HeaderResult {
+export function addExtentPages(view: DataView, at: number, available: number, file: FileNumber, extentOffset: number, into: PageIndex): HeaderResult {
   if (available < EXTENT_PREFIX_BYTES) return { ok: false, reason: 'extent header truncated' };
   const { magicOk, payloadLength, rawLength, pageCount } = readExtentPrefix(view, at);
   if (!magicOk) return { ok: false, reason: 'bad extent magic' };
@@ -84,7 +85,6 @@ export function addExtentPages(view: DataView, at: number, available: number, fi
   const extentLength = extentBytes(pageCount, payloadLength);
   if (extentLength > MAX_U32) return { ok: false, reason: `extent length ${extentLength} too large` };
   into.beginExtent(file, extentOffset, extentLength, rawLength);
-  const mark = into.length;
   let pageOffset = 0;
   let p = at + EXTENT_PREFIX_BYTES;
   for (let i = 0; i < pageCount; i++, p += PAGE_DESCRIPTOR_BYTES) {
@@ -92,14 +92,14 @@ export function addExtentPages(view: DataView, at: number, available: number, fi
     const maxT = readInt64(view, p + 12);
     const pageLength = view.getUint32(p + 24, true);
     if (!(minT <= maxT) || pageOffset + pageLength > rawLength) {
-      into.length = mark;
+      into.abortExtent();
       return { ok: false, reason: `page ${i} inconsistent (times ${minT}..${maxT}, bytes ${pageOffset}+${pageLength} of ${rawLength})` };
     }
-    into.addPage(view.getUint32(p, true), minT, maxT, view.getUint32(p + 20, true), pageOffset, pageLength);
+    into.addPage(view.getUint32(p, true), minT, maxT, pageOffset);
     pageOffset += pageLength;
   }
   if (pageOffset !== rawLength) {
-    into.length = mark;
+    into.abortExtent();
     return { ok: false, reason: `pages hold ${pageOffset} bytes, extent says ${rawLength}` };
   }
   return { ok: true, extentLength, pageCount };

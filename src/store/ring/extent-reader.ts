@@ -59,7 +59,7 @@ export class ExtentReader {
         lease.release();
       }
     } catch (error) {
-      if (source.deleted) throw new DatafileGoneError(file);
+      if (source.deleted || source.deleting) throw new DatafileGoneError(file);
       throw corrupt(`read failed: ${String(error)}`, error);
     }
     if (read < extentLength) throw corrupt(`extent truncated: ${read} of ${extentLength} bytes`);

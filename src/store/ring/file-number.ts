@@ -34,3 +34,21 @@ export function parseRingFileName(name: string): { file: FileNumber; kind: RingF
   }
   return { file: value as FileNumber, kind: match[2] === 'cdf' ? 'datafile' : 'journal' };
 }
+
+/**
+ * `00000001.deleted`: the journal of a datafile being deleted, renamed so that a crash in the
+ * middle of the deletion is told apart from a datafile lost to the disk (docs/format/datafile.md,
+ * "Deleting").
+ */
+export function tombstoneName(file: FileNumber): string {
+  return `${String(file).padStart(8, '0')}.deleted`;
+}
+
+const TOMBSTONE = /^(\d{8,10})\.deleted$/;
+
+export function parseTombstoneName(name: string): FileNumber | null {
+  const match = TOMBSTONE.exec(name);
+  if (match === null) return null;
+  const value = Number(match[1]);
+  return value >= 1 && value <= MAX_FILE_NUMBER && tombstoneName(value as FileNumber) === name ? (value as FileNumber) : null;
+}

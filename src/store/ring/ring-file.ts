@@ -17,6 +17,10 @@ export class RingFile {
   writer: FileWriter | null = null;
   /** Set once deleted, so a read that was in flight does not cache its extent. */
   deleted = false;
+  /** Set while the ring deletes it: a read failing meanwhile is not a loss. */
+  deleting = false;
+  /** False when open could not repair it (a write failed): appends go to a new file instead. */
+  appendable = true;
 
   constructor(dir: string, file: FileNumber, bytes: number, journalBytes: number) {
     this.file = file;

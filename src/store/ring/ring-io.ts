@@ -1,5 +1,6 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { STORE_DIR_MODE, STORE_FILE_MODE } from '../file-modes.js';
 
 /**
  * The file-system calls the ring makes, and nothing more, so tests can inject ENOSPC or EIO at
@@ -28,6 +29,7 @@ export interface RingIo {
   list(dir: string): Promise<string[]>;
   mkdir(dir: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
   /** fsync of the directory, so created and deleted names survive a power cut. */
   syncDir(dir: string): Promise<void>;
 }
@@ -71,7 +73,7 @@ class NodeFileHandle implements RingFileHandle {
 
 export const nodeRingIo: RingIo = {
   async open(path, mode) {
-    return new NodeFileHandle(await open(path, FLAGS[mode]));
+    return new NodeFileHandle(await open(path, FLAGS[mode], STORE_FILE_MODE));
   },
   async readFile(path) {
     const fh = await open(path, 'r');
@@ -89,9 +91,10 @@ export const nodeRingIo: RingIo = {
   },
   list: (dir) => readdir(dir),
   async mkdir(dir) {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
   },
   unlink: (path) => unlink(path),
+  rename: (from, to) => rename(from, to),
   async syncDir(dir) {
     const fh = await open(dir, 'r');
     try {

@@ -47,6 +47,20 @@ export interface RingOptions {
   readonly io?: RingIo;
   /** Read handles kept open at once (datafiles of queried pages). Default 64. */
   readonly maxOpenReadHandles?: number;
+  /**
+   * Called once for each loss found while reading: an extent that fails a check (its pages are
+   * then left out of the index, so no later read tries again), or a whole datafile gone from
+   * under the ring. Logged by the ring; the caller counts.
+   */
+  readonly onReadLoss?: (loss: ReadLoss) => void;
+}
+
+export interface ReadLoss {
+  readonly part: 'extent' | 'datafile';
+  readonly file: string;
+  readonly offset: number;
+  readonly pages: number;
+  readonly reason: string;
 }
 
 /** One datafile of the ring as `files()` reports it. Empty files have minT +∞ and maxT -∞. */
@@ -63,8 +77,10 @@ export interface OpenStats {
   readonly datafiles: number;
   readonly extents: number;
   readonly pages: number;
-  /** Journal entries that failed their CRC or described no extent inside the datafile; their pages are not indexed. */
+  /** Journal entries that failed their CRC or described no extent inside the datafile; dropped from the journal. */
   readonly journalEntriesSkipped: number;
+  /** Of those, entries whose extent was found again in the datafile and journaled anew: nothing lost. */
+  readonly journalEntriesRepaired: number;
   /** Journals whose torn (incomplete or unverifiable) last entry was cut off. */
   readonly journalTailsTruncated: number;
   /** Journals missing, unreadable or with a bad header, rebuilt by scanning their datafile. */
@@ -76,9 +92,26 @@ export interface OpenStats {
   readonly extentsRecovered: number;
   /** Datafiles whose unverifiable tail (torn extent) was cut off. */
   readonly datafileTailsTruncated: number;
-  /** Datafiles deleted because their header was unreadable (with their journals). */
+  /** Datafiles whose damaged header was written again (their extents carry their own CRCs). */
+  readonly datafileHeadersRepaired: number;
+  /** Datafiles deleted because they were too short to hold an extent (with their journals). */
   readonly datafilesDropped: number;
   /** Journals without a datafile, deleted. */
   readonly orphanJournalsDeleted: number;
+  /**
+   * Datafiles whose whole content is gone: found missing (their journal left behind) without
+   * the ring deleting them, or cut to less than a header while their journal lists extents.
+   * Logged with the file and the extents the journal listed.
+   */
+  readonly datafilesLost: number;
+  /**
+   * Extents whose pages are gone, in datafiles that are still there: damaged extents (found by
+   * a datafile scan, counted once: the journal no longer lists them, unreadable tails are cut)
+   * and extents past the end of an older datafile that lost its tail. Each is logged with file
+   * and offset.
+   */
+  readonly extentsLost: number;
+  /** Deletions a crash interrupted, finished on open. */
+  readonly deletionsFinished: number;
   readonly durationMs: number;
 }

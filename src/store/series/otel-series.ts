@@ -1,6 +1,6 @@
 import type { SeriesDefinition } from '../../model/index.js';
 import { HashMap64, SeriesRefTable } from '../../model/index.js';
-import type { RecordFile } from './record-file.js';
+import type { RecordPair } from './record-pair.js';
 
 /** A definition with the store's reference for it (u32, assigned in order, never reused). */
 export type StoredDefinition = SeriesDefinition & { readonly ref: number };
@@ -11,14 +11,14 @@ export type StoredDefinition = SeriesDefinition & { readonly ref: number };
  * brought them, and published to the decode workers through a shared hash → reference table.
  */
 export class OtelSeries {
-  readonly #file: RecordFile;
+  readonly #file: Pick<RecordPair, 'append'>;
   readonly #byHash = new HashMap64<StoredDefinition>(4096);
   #byRef: (StoredDefinition | undefined)[] = [];
   #nextRef = 0;
   readonly table = new SeriesRefTable();
   readonly #pack: (entries: readonly unknown[]) => Uint8Array;
 
-  constructor(file: RecordFile, pack: (entries: readonly unknown[]) => Uint8Array) {
+  constructor(file: Pick<RecordPair, 'append'>, pack: (entries: readonly unknown[]) => Uint8Array) {
     this.#file = file;
     this.#pack = pack;
   }

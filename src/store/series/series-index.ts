@@ -1,19 +1,17 @@
-import { join } from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { CairnError, ErrorCodes } from '../../errors/index.js';
+import { deflateRawSync } from 'node:zlib';
 import type { SeriesDefinition } from '../../model/index.js';
 import type { PromLabels, RefResolver } from '../flatten/index.js';
 import { HashMap64, hashOut, hashStrings } from '../../model/index.js';
 import type { LabelMatcher } from '../../query/index.js';
 import { compileMatcher } from '../../query/index.js';
+import { StoreUnavailableError } from '../errors.js';
+import { BLOCK_DEFLATE_JSON, decodeBlocks, openIndexFile } from './index-rebuild.js';
 import { OtelSeries } from './otel-series.js';
 import { Postings } from './postings.js';
-import type { RecordFileStats } from './record-file.js';
-import { RecordFile } from './record-file.js';
+import type { IndexFileStats } from './record-damage.js';
+import type { RecordPair } from './record-pair.js';
 
 const SERIES_MAGIC = 'CAIRNSER';
-/** First byte of a block payload: a raw-deflated JSON array (docs/format/series.md). */
-const BLOCK_DEFLATE_JSON = 1;
 const DEFINITIONS_MAGIC = 'CAIRNDEF';
 
 /**
@@ -22,39 +20,39 @@ const DEFINITIONS_MAGIC = 'CAIRNDEF';
  * sample records refer to by hash, so both survive WAL truncation.
  */
 export class SeriesIndex implements RefResolver {
-  readonly #series: RecordFile;
-  readonly #definitionsFile: RecordFile;
+  readonly #series: RecordPair;
+  readonly #definitionsFile: RecordPair;
   /** References by a 64-bit hash of the label set: no key string per series (collisions ~n²/2^65, as for series identity). */
   readonly #refs = new HashMap64<number>(4096);
   readonly #postings = new Postings();
   readonly otel: OtelSeries;
   #nextRef = 0;
   #unwritten: [number, PromLabels][] = [];
-  readonly stats: { series: RecordFileStats; definitions: RecordFileStats };
+  readonly stats: { series: IndexFileStats; definitions: IndexFileStats };
 
-  private constructor(series: RecordFile, definitions: RecordFile, stats: SeriesIndex['stats']) {
+  private constructor(series: RecordPair, definitions: RecordPair, stats: SeriesIndex['stats']) {
     this.#series = series;
     this.#definitionsFile = definitions;
     this.otel = new OtelSeries(definitions, packBlock);
     this.stats = stats;
   }
 
+  /**
+   * Opens both index files, each kept in two copies and repaired from the other (index-rebuild.ts);
+   * damage costs only what no copy holds, counted in `stats`.
+   */
   static open(dir: string): SeriesIndex {
-    const s = RecordFile.open(join(dir, 'series.csr'), SERIES_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
-    let d: ReturnType<typeof RecordFile.open> | undefined;
+    const s = openIndexFile(dir, 'series.csr', SERIES_MAGIC);
+    let d: ReturnType<typeof openIndexFile> | undefined;
     try {
-      d = RecordFile.open(join(dir, 'definitions.cdf'), DEFINITIONS_MAGIC, ErrorCodes.SERIES_FILE_CORRUPT);
-      const index = new SeriesIndex(s.file, d.file, { series: s.stats, definitions: d.stats });
-      for (const rec of s.records) {
-        for (const [ref, labels] of unpackBlock<[number, PromLabels]>(rec, s.file.path)) index.#remember(ref, labels);
-      }
-      for (const rec of d.records) {
-        index.otel.load(unpackBlock<SeriesDefinition & { ref?: number }>(rec, d.file.path));
-      }
+      d = openIndexFile(dir, 'definitions.cdf', DEFINITIONS_MAGIC);
+      const index = new SeriesIndex(s.pair, d.pair, { series: s.stats, definitions: d.stats });
+      for (const [ref, labels] of decodeBlocks<[number, PromLabels]>(s)) index.#remember(ref, labels);
+      index.otel.load(decodeBlocks<SeriesDefinition & { ref?: number }>(d));
       return index;
     } catch (err) {
-      s.file.close();
-      d?.file.close();
+      s.pair.close();
+      d?.pair.close();
       throw err;
     }
   }
@@ -97,9 +95,8 @@ export class SeriesIndex implements RefResolver {
    * and syncs the index before writing pages).
    */
   flush(): void {
-    if (this.#unwritten.length === 0) return;
-    this.#series.append([packBlock(this.#unwritten)]);
-    this.#unwritten = [];
+    // A failed write (disk full) keeps them for the next flush; `sync` fails until it succeeds.
+    if (this.#unwritten.length > 0 && tryAppend(this.#series, this.#unwritten)) this.#unwritten = [];
   }
 
   labelsOf(ref: number): PromLabels | undefined {
@@ -128,6 +125,7 @@ export class SeriesIndex implements RefResolver {
 
   sync(): void {
     this.flush();
+    if (this.#unwritten.length > 0) throw new StoreUnavailableError(`cannot write ${this.#series.paths[0]}`);
     this.otel.persist();
     this.#series.sync();
     this.#definitionsFile.sync();
@@ -145,6 +143,8 @@ export class SeriesIndex implements RefResolver {
   }
 
   #remember(ref: number, labels: PromLabels): void {
+    // Both copies of a record merged on open may hold the same entry.
+    if (this.#postings.labelsOf(ref) !== undefined) return;
     labelsHash(labels);
     this.#refs.set(hashOut.hi, hashOut.lo, ref);
     this.#postings.add(ref, labels);
@@ -161,12 +161,14 @@ function packBlock(entries: readonly unknown[]): Uint8Array {
   return out;
 }
 
-function unpackBlock<T>(record: Uint8Array, path: string): T[] {
+/** Appends one block; false (kept for a later flush) when the disk refuses it. */
+function tryAppend(file: RecordPair, entries: readonly unknown[]): boolean {
   try {
-    if (record[0] !== BLOCK_DEFLATE_JSON) throw new Error(`unknown block format ${record[0]}`);
-    return JSON.parse(inflateRawSync(record.subarray(1)).toString('utf8')) as T[];
+    file.append([packBlock(entries)]);
+    return true;
   } catch (err) {
-    throw new CairnError(ErrorCodes.SERIES_FILE_CORRUPT, `${path}: a record passed its CRC but does not decode: ${(err as Error).message}`);
+    if (err instanceof StoreUnavailableError) return false;
+    throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log/index.js';
-import type { PageEntry } from '../series/index.js';
+import { decodePage, decodeRollupPage } from '../encoding/index.js';
+import type { PageLocation } from '../ring/index.js';
 import type { RollupRunner } from './rollup-runner.js';
 import type { Tier } from './tier.js';
 import { rowCount } from './tier.js';
@@ -8,8 +9,18 @@ import type { TierSet } from './tier-set.js';
 /** The raw ring as catch-up reads it. */
 export interface RawPages {
   readonly refLimit: number;
-  overlapping(ref: number, minT: number, maxT: number): PageEntry[];
-  read(entry: PageEntry): Promise<Uint8Array>;
+  /** Newest sample time of the pages of `ref` (exact), -Infinity without pages. */
+  maxT(ref: number): number;
+  /** Pages that may overlap [minT, maxT] (times rounded outward), oldest first. */
+  overlapping(ref: number, minT: number, maxT: number): PageLocation[];
+  read(location: PageLocation): Promise<Uint8Array>;
+}
+
+/** A lower page read for catch-up, with the exact sample times and points (samples or rows) it covers. */
+interface LowerPage {
+  readonly minT: number;
+  readonly maxT: number;
+  readonly count: number;
 }
 
 /** Series per worker job. */
@@ -39,25 +50,19 @@ async function catchUpTiers(set: TierSet, raw: RawPages, run: RollupRunner, logg
   const [tier1, tier2] = set.tiers;
   if (tier1 === undefined) return 0;
   const rawRefs: number[] = [];
-  for (let ref = 0; ref < raw.refLimit; ref++) {
-    const from = tier1.coveredMaxT(ref);
-    if (raw.overlapping(ref, from + 1, Infinity).some((e) => e.minT > from)) rawRefs.push(ref);
-  }
+  // Pages of a series never overlap in time: a lower ring newer than what a tier covers has pages it lacks.
+  for (let ref = 0; ref < raw.refLimit; ref++) if (raw.maxT(ref) > tier1.coveredMaxT(ref)) rawRefs.push(ref);
   set.hold(rawRefs);
   if (tier2 !== undefined) {
-    const refs = [...tier1.ring.refs()].filter((ref) => tier1.ring.overlapping(ref, tier2.coveredMaxT(ref) + 1, Infinity).some((e) => e.minT > tier2.coveredMaxT(ref)));
+    const refs = tier1.ring.refs().filter((ref) => tier1.ring.writtenMaxT(ref) > tier2.coveredMaxT(ref));
     pages += await rollUp(refs, set, tier1, tier2, run, set.sketchDelta, async (ref) => {
-      const after = tier2.coveredMaxT(ref);
-      const entries = tier1.ring.overlapping(ref, after + 1, Infinity).filter((e) => e.minT > after);
       if (set.closing) return { entries: [], bytes: [] };
-      return { entries, bytes: await Promise.all(entries.map((e) => tier1.ring.readBytes(e))) };
+      return newerPages(tier1.ring.overlapping(ref, tier2.coveredMaxT(ref) + 1, Infinity), tier2.coveredMaxT(ref), (l) => tier1.ring.readBytes(l), rollupPageTimes);
     });
   }
   pages += await rollUp(rawRefs, set, null, tier1, run, set.sketchDelta, async (ref) => {
     if (set.closing) return { entries: [], bytes: [] };
-    const after = tier1.coveredMaxT(ref);
-    const entries = raw.overlapping(ref, after + 1, Infinity).filter((e) => e.minT > after);
-    return { entries, bytes: await Promise.all(entries.map((e) => raw.read(e))) };
+    return newerPages(raw.overlapping(ref, tier1.coveredMaxT(ref) + 1, Infinity), tier1.coveredMaxT(ref), (l) => raw.read(l), rawPageTimes);
   }, (ref) => set.sketchFor(ref), (ref) => set.release(ref));
   if (pages > 0) logger.info('rollup tiers caught up', { component: 'store', pages, series: rawRefs.length, ms: Date.now() - started });
   return pages;
@@ -75,7 +80,7 @@ async function rollUp(
   into: Tier,
   run: RollupRunner,
   sketchDelta: number,
-  lower: (ref: number) => Promise<{ entries: PageEntry[]; bytes: Uint8Array[] }>,
+  lower: (ref: number) => Promise<{ entries: LowerPage[]; bytes: Uint8Array[] }>,
   sketch: (ref: number) => boolean = () => true,
   done: (ref: number) => void = () => undefined,
 ): Promise<number> {
@@ -111,4 +116,43 @@ async function rollUp(
     if (from === null) await into.flush(Date.now());
   }
   return read;
+}
+
+/**
+ * The pages among `candidates` (times rounded outward, so the page holding `after` may be one)
+ * whose samples all come after `after`, read, with their exact times from their contents.
+ */
+async function newerPages(candidates: PageLocation[], after: number, read: (l: PageLocation) => Promise<Uint8Array>, times: (bytes: Uint8Array) => LowerPage): Promise<{ entries: LowerPage[]; bytes: Uint8Array[] }> {
+  const all = await Promise.all(candidates.map(read));
+  const entries: LowerPage[] = [];
+  const bytes: Uint8Array[] = [];
+  all.forEach((b) => {
+    const e = times(b);
+    if (e.minT <= after) return;
+    entries.push(e);
+    bytes.push(b);
+  });
+  return { entries, bytes };
+}
+
+/** A raw page's first and last sample time (stale markers included) and samples. */
+function rawPageTimes(bytes: Uint8Array): LowerPage {
+  const p = decodePage(bytes);
+  return { minT: p.timestamps[0]!, maxT: p.timestamps[p.count - 1]!, count: p.count };
+}
+
+/**
+ * A rollup page's sample times from its rows (first and last sample of rows that have some; a
+ * row with only a stale marker counts from its bucket's start) and its rows.
+ */
+function rollupPageTimes(bytes: Uint8Array): LowerPage {
+  const { rows, resolutionMs } = decodeRollupPage(bytes);
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const has = rows.count[i]! > 0;
+    minT = Math.min(minT, has ? rows.firstT[i]! : rows.end[i]! - resolutionMs + 1);
+    maxT = Math.max(maxT, has ? rows.lastT[i]! : rows.end[i]! - resolutionMs + 1);
+  }
+  return { minT, maxT, count: rows.length };
 }

@@ -1,4 +1,5 @@
 import type { StoreParts } from '../disk/parts.js';
+import type { PageLocation } from '../ring/index.js';
 import { catchUp } from './catch-up.js';
 import { rollupHere } from './rollup-runner.js';
 
@@ -10,8 +11,9 @@ export function startTierCatchUp(parts: StoreParts): Promise<unknown> {
     get refLimit() {
       return index.refLimit;
     },
+    maxT: (ref: number) => pages.maxT(ref),
     overlapping: (ref: number, minT: number, maxT: number) => pages.overlapping(ref, minT, maxT),
-    read: (entry: { location: unknown }) => ring.readPage(entry.location as never),
+    read: (location: PageLocation) => ring.readPage(location),
   };
   return catchUp(tiers, raw, parts.options.rollup ?? rollupHere, logger).catch((err: Error) => logger.warn('rollup catch-up failed; the next start tries again', { component: 'store', error: err.message }));
 }

@@ -4,8 +4,6 @@ import type { DecodedRollupPage } from '../encoding/index.js';
 import { decodeRollupPage } from '../encoding/index.js';
 import type { PageLocation } from '../ring/index.js';
 import { DatafileRing } from '../ring/index.js';
-import type { PageEntry } from '../series/index.js';
-import { PageTable } from '../series/index.js';
 import type { TierSettings } from './tier-settings.js';
 
 /** A rollup page to write: its series, the raw sample times it covers and its rows. */
@@ -29,15 +27,13 @@ export interface TierRingOptions {
 /**
  * One tier on disk: `tier1/` or `tier2/`, a ring of the datafile format with the tier number in
  * every header (docs/format/datafile.md), holding rollup pages (docs/format/rollup-page.md),
- * and the index of its pages by series. A page descriptor's minT/maxT are the raw sample
- * times its rows cover and its count is its rows.
+ * indexed by series in the ring's page index. A page descriptor's minT/maxT are the raw sample
+ * times its rows cover and its count is its rows; the index keeps each series' newest time
+ * exactly and page times rounded outward to whole seconds.
  */
 export class TierRing {
   readonly settings: TierSettings;
   readonly ring: DatafileRing;
-  readonly #pages = new PageTable();
-  /** Series with pages, for catch-up after a restart (a series whose pages all went stays: it then has none). */
-  readonly #refs = new Set<number>();
 
   private constructor(settings: TierSettings, ring: DatafileRing) {
     this.settings = settings;
@@ -48,37 +44,40 @@ export class TierRing {
     const dir = join(o.storePath, `tier${o.settings.level}`);
     const opened = await DatafileRing.open({ dir, datafileBytes: o.settings.datafileBytes, compress: o.compress, decompress: o.decompress, logger: o.logger, tier: o.settings.level });
     const tier = new TierRing(o.settings, opened.ring);
-    for (const { meta, location } of opened.pages) tier.#index(meta.seriesRef, meta, location);
     return { tier, datafilesDropped: opened.stats.datafilesDropped, journalEntriesSkipped: opened.stats.journalEntriesSkipped };
   }
 
-  /** Appends the pages as one extent and indexes them. */
+  /** Appends the pages as one extent (the ring indexes them). */
   async append(pages: readonly TierPage[]): Promise<void> {
-    const toWrite = pages.map((p) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.rows }, bytes: p.bytes }));
-    const locations = await this.ring.appendExtent(toWrite);
-    locations.forEach((loc, k) => this.#index(pages[k]!.ref, toWrite[k]!.meta, loc));
+    await this.ring.appendExtent(pages.map((p) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.rows }, bytes: p.bytes })));
   }
 
-  /** Pages of `ref` whose covered samples overlap [minT, maxT], oldest first. */
-  overlapping(ref: number, minT: number, maxT: number): PageEntry[] {
-    return this.#pages.overlapping(ref, minT, maxT);
+  /** Pages of `ref` that may overlap [minT, maxT] (times rounded outward to seconds), oldest first. */
+  overlapping(ref: number, minT: number, maxT: number): PageLocation[] {
+    return this.ring.pages.overlapping(ref, minT, maxT);
   }
 
-  async read(entry: PageEntry): Promise<DecodedRollupPage> {
-    return decodeRollupPage(await this.readBytes(entry));
+  /** The oldest raw sample time the pages of `ref` may cover, rounded up to the second's last ms (undefined: no pages). */
+  oldestAtMost(ref: number): number | undefined {
+    return latestOfSecond(this.ring.pages.pagesOf(ref)[0]?.minT);
   }
 
-  readBytes(entry: PageEntry): Promise<Uint8Array> {
-    return this.ring.readPage(entry.location as PageLocation);
+  async read(location: PageLocation): Promise<DecodedRollupPage> {
+    return decodeRollupPage(await this.readBytes(location));
+  }
+
+  readBytes(location: PageLocation): Promise<Uint8Array> {
+    return this.ring.readPage(location);
   }
 
   /** Newest raw sample time the written pages of `ref` cover, or -Infinity. */
   writtenMaxT(ref: number): number {
-    return this.#pages.maxT(ref);
+    return this.ring.pages.maxT(ref);
   }
 
-  refs(): ReadonlySet<number> {
-    return this.#refs;
+  /** Series with pages. */
+  refs(): number[] {
+    return this.ring.pages.refs();
   }
 
   sizeBytes(): number {
@@ -87,18 +86,18 @@ export class TierRing {
 
   /** Deletes the oldest datafile; false when only the newest is left. */
   async deleteOldest(): Promise<boolean> {
-    const gone = await this.ring.deleteOldest();
-    if (gone === null) return false;
-    this.#pages.dropFile(gone.file);
-    return true;
+    return (await this.ring.deleteOldest()) !== null;
   }
 
   async deleteOlderThan(minT: number): Promise<void> {
-    for (const file of await this.ring.deleteOlderThan(minT)) this.#pages.dropFile(file);
+    await this.ring.deleteOlderThan(minT);
   }
+}
 
-  #index(ref: number, meta: { minT: number; maxT: number; count: number }, location: PageLocation): void {
-    this.#pages.add(ref, { minT: meta.minT, maxT: meta.maxT, count: meta.count, file: Number(location.file), location });
-    this.#refs.add(ref);
-  }
+/**
+ * The page index keeps a page's first time as its whole second: the last ms of that second is
+ * the latest the page's first sample can be (a bound on the safe side for "held from").
+ */
+function latestOfSecond(second: number | undefined): number | undefined {
+  return second === undefined ? undefined : second + 999;
 }

@@ -71,7 +71,7 @@ class TieredQuerier implements Querier {
 
   async #rowsOf(ref: number, minT: number, maxT: number, preferred: number): Promise<Omit<SeriesRollups, 'labels'>> {
     const tiers = this.#parts.tiers!.tiers;
-    const held: (Held | null)[] = [this.#rawHeld(ref), ...tiers.map((t) => tierHeld(t.ring.overlapping(ref, -Infinity, Infinity)[0]?.minT ?? t.pending.get(ref)?.minT, t.coveredMaxT(ref), t.resolutionMs))];
+    const held: (Held | null)[] = [this.#rawHeld(ref), ...tiers.map((t) => tierHeld(t.ring.oldestAtMost(ref) ?? t.pending.get(ref)?.minT, t.coveredMaxT(ref), t.resolutionMs))];
     const out = new RollupRows();
     out.reset(true);
     let used = 0;
@@ -98,9 +98,12 @@ class TieredQuerier implements Querier {
 
   /** Raw data of `ref`: from its oldest page (or, without pages, after what tier 1 covers). */
   #rawHeld(ref: number): Held {
-    const oldest = this.#parts.pages.overlapping(ref, -Infinity, Infinity)[0];
+    // The page index keeps whole seconds: raw is taken as holding its oldest page's whole first
+    // second (its samples must not be left out; only sub-second data deleted with an older file
+    // in that same second could then go missing).
+    const oldest = this.#parts.pages.pagesOf(ref)[0]?.minT;
     const tier1 = this.#parts.tiers!.tiers[0]!;
-    const lo = oldest !== undefined ? oldest.minT - 1 : tier1.coveredMaxT(ref) === -Infinity ? -Infinity : tier1.coveredMaxT(ref);
+    const lo = oldest !== undefined ? oldest - 1 : tier1.coveredMaxT(ref) === -Infinity ? -Infinity : tier1.coveredMaxT(ref);
     return { lo, hi: Infinity, resolutionMs: 0 };
   }
 }

@@ -3,6 +3,7 @@
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../../log/index.js';
+import { STORE_DIR_MODE } from '../file-modes.js';
 import { decodeCursor, encodeCursor } from './cursor-format.js';
 import { errorCode, fsyncDir, nodeFileIo, writeFully, type WalFileIo } from './file-io.js';
 import { formatPosition, type SegmentNumber, type WalPosition } from './position.js';
@@ -40,7 +41,7 @@ export class CursorStore {
    */
   static async open(dir: string, options: CursorStoreOptions = {}): Promise<CursorStore> {
     const store = new CursorStore(dir, options.io ?? nodeFileIo, options.logger ?? silentLogger);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
     for (const file of await readdir(dir)) {
       if (file.endsWith(SUFFIX + TEMP_SUFFIX)) await unlink(join(dir, file)).catch(() => undefined);
     }

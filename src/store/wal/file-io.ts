@@ -1,6 +1,7 @@
 // The file operations the WAL and cursor store perform, behind an interface so tests can
 // inject faults (ENOSPC, EIO) at exact points. Descriptors are plain numbers.
 import fs from 'node:fs';
+import { STORE_FILE_MODE } from '../file-modes.js';
 
 export interface WalFileIo {
   open(path: string, flags: string): Promise<number>;
@@ -27,7 +28,7 @@ const done =
  * fault-injection interface small.
  */
 export const nodeFileIo: WalFileIo = {
-  open: (path, flags) => new Promise((resolve, reject) => fs.open(path, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
+  open: (path, flags) => new Promise((resolve, reject) => fs.open(path, flags, STORE_FILE_MODE, (err, fd) => (err ? reject(err) : resolve(fd)))),
   writev: (fd, buffers, position) =>
     new Promise((resolve, reject) => fs.writev(fd, buffers as Uint8Array[], position, (err, n) => (err ? reject(err) : resolve(n)))),
   read: (fd, into, offset, length, position) =>

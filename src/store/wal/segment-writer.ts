@@ -10,8 +10,10 @@ export class SegmentWriter {
   readonly segment: SegmentNumber;
   readonly file: string;
   readonly #io: WalFileIo;
-  readonly #fd: number;
+  #fd: number;
   readonly #dir: string;
+  /** Set for a segment the disk had no room for when the WAL opened: the first write creates it. */
+  #deferred: { readonly syncNow: boolean; readonly onCreated: (writer: SegmentWriter) => void } | null = null;
   /** fsyncs running on the descriptor (interval syncs run beside writes): close waits for them. */
   readonly #syncing = new Set<Promise<void>>();
   /** End of the last complete, successfully written record: where the next write goes. */
@@ -35,17 +37,33 @@ export class SegmentWriter {
    * nothing is left behind (best effort) and the error is rethrown.
    */
   static async create(io: WalFileIo, dir: string, segment: SegmentNumber, syncNow: boolean): Promise<SegmentWriter> {
-    const file = join(dir, segmentFileName(segment));
+    const writer = new SegmentWriter(io, -1, dir, join(dir, segmentFileName(segment)), segment);
+    await writer.#create(syncNow);
+    return writer;
+  }
+
+  /**
+   * A segment that is not on disk yet (the WAL opened on a full disk): the first `write`
+   * creates it, and `onCreated` runs before that write goes on. Until then writes fail as the
+   * creation does, and fsync and close have nothing to do.
+   */
+  static deferred(io: WalFileIo, dir: string, segment: SegmentNumber, syncNow: boolean, onCreated: (writer: SegmentWriter) => void): SegmentWriter {
+    const writer = new SegmentWriter(io, -1, dir, join(dir, segmentFileName(segment)), segment);
+    writer.#deferred = { syncNow, onCreated };
+    return writer;
+  }
+
+  async #create(syncNow: boolean): Promise<void> {
     // 'wx': never clobber an existing segment, whatever the numbering says.
-    const fd = await io.open(file, 'wx');
+    const fd = await this.#io.open(this.file, 'wx');
     try {
-      await writeFully(io, fd, [encodeSegmentHeader(segment)], 0);
-      const writer = new SegmentWriter(io, fd, dir, file, segment);
-      if (syncNow) await writer.syncCreation();
-      return writer;
+      await writeFully(this.#io, fd, [encodeSegmentHeader(this.segment)], 0);
+      this.#fd = fd;
+      if (syncNow) await this.syncCreation();
     } catch (err) {
-      await io.close(fd).catch(() => undefined);
-      await unlink(file).catch(() => undefined);
+      this.#fd = -1;
+      await this.#io.close(fd).catch(() => undefined);
+      await unlink(this.file).catch(() => undefined);
       throw err;
     }
   }
@@ -64,6 +82,12 @@ export class SegmentWriter {
    * records whose append was refused.
    */
   async write(frames: readonly Uint8Array[], bytes: number): Promise<number> {
+    if (this.#deferred !== null) {
+      const { syncNow, onCreated } = this.#deferred;
+      await this.#create(syncNow);
+      this.#deferred = null;
+      onCreated(this);
+    }
     if (this.#truncatePending) {
       await this.#io.ftruncate(this.#fd, this.#size);
       this.#truncatePending = false;
@@ -107,6 +131,7 @@ export class SegmentWriter {
 
   /** May run while writes go on: it covers at least everything written before it started. */
   fsync(): Promise<void> {
+    if (this.#fd < 0) return Promise.resolve();
     const sync = this.#io.fsync(this.#fd);
     const tracked = sync.catch(() => undefined).finally(() => this.#syncing.delete(tracked));
     this.#syncing.add(tracked);
@@ -118,6 +143,6 @@ export class SegmentWriter {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#syncing);
-    await this.#io.close(this.#fd);
+    if (this.#fd >= 0) await this.#io.close(this.#fd);
   }
 }

@@ -4,7 +4,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CairnError, ErrorCodes } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
-import { StoreUnavailableError } from '../errors.js';
+import { STORE_DIR_MODE } from '../file-modes.js';
 import { CursorStore } from './cursor-store.js';
 import { errorCode, fsyncDir, nodeFileIo, type WalFileIo } from './file-io.js';
 import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, segmentFileName } from './format.js';
@@ -83,18 +83,32 @@ export class Wal {
     validateOptions(options);
     const io = options.io ?? nodeFileIo;
     const durable = options.fsync !== 'never';
-    await mkdir(options.dir, { recursive: true });
+    await mkdir(options.dir, { recursive: true, mode: STORE_DIR_MODE });
     const cursors = await CursorStore.open(join(options.dir, 'cursors'), { logger: options.logger, io });
     const found = await recoverSegmentDir(io, options.dir, durable, options.logger);
     const next = segmentNumber(Math.max(found.highest ?? 0, cursors.maxSegment() ?? 0) + 1);
     let writer: SegmentWriter;
+    let created = true;
     try {
       writer = await SegmentWriter.create(io, options.dir, next, durable);
     } catch (err) {
-      throw new StoreUnavailableError(`cannot create WAL segment ${segmentFileName(next)} in ${options.dir}: ${describe(err)}`, { cause: err });
+      // A full disk (or a read-only one) at start: open anyway, so what is stored can be read;
+      // appends are refused as for any failed write until one can create the segment.
+      options.logger.warn('wal: cannot create a segment; appends are refused until it can be', { file: join(options.dir, segmentFileName(next)), error: describe(err) });
+      writer = SegmentWriter.deferred(io, options.dir, next, durable, (w) => wal.#segmentCreated(w));
+      created = false;
     }
-    const segments = [...found.segments, { segment: writer.segment, bytes: writer.size }];
-    return new Wal(options, io, cursors, segments, writer, found.tornTail?.bytes ?? 0);
+    const segments = created ? [...found.segments, { segment: writer.segment, bytes: writer.size }] : [...found.segments];
+    const wal = new Wal(options, io, cursors, segments, writer, found.tornTail?.bytes ?? 0);
+    if (!created) wal.#stats.segmentsCreated = 0;
+    return wal;
+  }
+
+  /** A segment deferred at open exists now: readers and retention see it from here on. */
+  #segmentCreated(writer: SegmentWriter): void {
+    this.#segments.add(writer.segment, writer.size);
+    this.#stats.segmentsCreated++;
+    this.#logger.info('wal: segment created; appends are taken', { file: writer.file });
   }
 
   /** Every record from `from` (default: the oldest segment) to the end as of this call, in order. */

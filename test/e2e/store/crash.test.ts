@@ -60,7 +60,7 @@ describe.each(VARIANTS)('SIGKILL during ingest, store.wal.fsync $fsync', ({ fsyn
       await agent.kill();
       run.stop();
       const acked = await run.done;
-      expect(acked, `cycle ${cycle}: no request was acknowledged in ${delay} ms`).toBeGreaterThan(0);
+      expect(acked, `cycle ${cycle}: no request was acknowledged in ${delay} ms; failures ${JSON.stringify(load.failures)} ${load.lastFailure}; odd ${JSON.stringify(load.oddAnswers.slice(0, 3))}; stderr ${agent.cairn.stderrLines.slice(-5).join(" / ")}`).toBeGreaterThan(0);
       log.push(`cycle ${cycle}: killed after ${delay} ms, ${acked} requests acknowledged, wal ${walSegments(storePath).length} segments, ${datafiles(storePath).length} datafiles`);
 
       agent = await startStoreAgent(config);

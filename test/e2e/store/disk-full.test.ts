@@ -7,8 +7,7 @@ import { httpRequest, postMetrics } from '../../support/http-client.js';
 import { baseTimeMs } from '../../support/otlp-points.js';
 import type { RunningAgent } from '../../support/store-agent.js';
 import { eventually, sleep, startStoreAgent, writeStoreConfig } from '../../support/store-agent.js';
-import type { Tmpfs } from '../../support/store-files.js';
-import { mountTmpfs } from '../../support/store-files.js';
+import { tmpfsForSuite } from '../../support/store-files.js';
 import { Synthetic } from '../../support/synthetic.js';
 
 // The store on a small tmpfs, filled by sustained ingest: receivers refuse with retryable
@@ -16,14 +15,7 @@ import { Synthetic } from '../../support/synthetic.js';
 // itself once space returns.
 
 const dir = tempDir('cairn-diskfull-');
-let fs: Tmpfs | undefined;
-let skipReason = '';
-try {
-  fs = mountTmpfs(`${dir.dir}/fs`, '4m');
-} catch (err) {
-  skipReason = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); disk-full tests skipped`;
-  console.warn(skipReason);
-}
+const { fs, skipReason } = tmpfsForSuite(`${dir.dir}/fs`, '4m', 'disk-full tests');
 // Skipped only where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN); skipReason says why.
 const itFs = fs === undefined ? it.skip : it;
 

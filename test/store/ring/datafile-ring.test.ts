@@ -1,9 +1,11 @@
 // Appending extents, reading pages back, reopening from the journals, rolling over to new datafiles.
+import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/errors/index.js';
 import { DatafileRing } from '../../../src/store/ring/index.js';
+import { journalEntries } from '../../support/store-files.js';
 import { cleanStats, CountingCodec, expectAllReadable, expectPagesEqual, fill, makePages, NO_ANOMALIES, Rng, ringOptions, withTempDir } from './ring-fixture.js';
 
 async function diskBytes(dir: string): Promise<number> {
@@ -17,7 +19,7 @@ describe('DatafileRing append and read', () => {
     await withTempDir(async (dir) => {
       const codec = new CountingCodec();
       const { ring, pages, stats } = await DatafileRing.open(ringOptions(dir, codec, { datafileBytes: 32 * 1024 }));
-      expect(pages.length).toBe(0);
+      expect(pages.pageCount).toBe(0);
       expect(stats.datafiles).toBe(0);
       const appended = await fill(ring, new Rng(1), 300);
       expect(ring.files().length).toBeGreaterThan(5);
@@ -178,7 +180,7 @@ describe('DatafileRing append and read', () => {
     });
   });
 
-  it('stores negative and large timestamps exactly', async () => {
+  it('stores negative and large timestamps exactly on disk, and the index covers them', async () => {
     await withTempDir(async (dir) => {
       const codec = new CountingCodec();
       const first = await DatafileRing.open(ringOptions(dir, codec));
@@ -189,7 +191,14 @@ describe('DatafileRing append and read', () => {
       await first.ring.appendExtent(metas.map((meta) => ({ meta, bytes: new Uint8Array(3) })));
       await first.ring.close();
       const { ring, pages } = await DatafileRing.open(ringOptions(dir, codec));
-      expect([pages.meta(0), pages.meta(1)]).toEqual(metas);
+      const [entry] = journalEntries(readFileSync(join(dir, '00000001.cjf')));
+      expect(entry!.pages.map(({ pageLength: _, ...meta }) => meta)).toEqual(metas);
+      // The index keeps whole seconds rounded outward (0: "earlier") and the exact newest time.
+      expect(pages.maxT(0)).toBe(0);
+      expect(pages.maxT(0xffffffff)).toBe(Number.MAX_SAFE_INTEGER);
+      expect(pages.pagesOf(0).map((p) => [p.minT, p.maxT])).toEqual([[0, 0]]);
+      expect(pages.overlapping(0xffffffff, -(2 ** 52), -(2 ** 52)).length).toBe(1);
+      expect(pages.overlapping(0xffffffff, Number.MAX_SAFE_INTEGER, Infinity).length).toBe(1);
       await ring.close();
     });
   });

@@ -78,7 +78,7 @@ describe('DatafileRing deletion', () => {
       await ring.close();
 
       const reopened = await DatafileRing.open(options);
-      expect(reopened.pages.length).toBe(0);
+      expect(reopened.pages.pageCount).toBe(0);
       const [next] = await reopened.ring.appendExtent(makePages(new Rng(23), 1));
       expect(next!.file).toBe(last.file + 1);
       await reopened.ring.close();

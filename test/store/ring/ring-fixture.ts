@@ -7,7 +7,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { silentLogger } from '../../../src/log/index.js';
 import { DatafileRing, nodeRingIo } from '../../../src/store/ring/index.js';
-import type { OpenStats, PageLocation, PageMeta, PageTable, PageToAppend, RingFileHandle, RingIo, RingOptions } from '../../../src/store/ring/index.js';
+import type { OpenStats, PageIndex, PageLocation, PageMeta, PageToAppend, RingFileHandle, RingIo, RingOptions } from '../../../src/store/ring/index.js';
 
 export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-ring-'));
@@ -55,7 +55,10 @@ export class Rng {
 
 let clock = 1_700_000_000_000;
 
-/** Pages of 20–300 compressible bytes with increasing time ranges. */
+/**
+ * Pages of 20–300 compressible bytes with increasing time ranges. Most belong to a few hundred
+ * series (so chains of several pages form), some to random references anywhere in u32.
+ */
 export function makePages(rng: Rng, count: number): PageToAppend[] {
   const pages: PageToAppend[] = [];
   for (let i = 0; i < count; i++) {
@@ -63,7 +66,8 @@ export function makePages(rng: Rng, count: number): PageToAppend[] {
     for (let b = 0; b < bytes.length; b++) bytes[b] = rng.int(0, 15) * (b % 3);
     const minT = clock;
     clock += rng.int(1_000, 60_000);
-    pages.push({ meta: { seriesRef: rng.int(0, 0xffffffff), minT, maxT: clock, count: rng.int(1, 1024) }, bytes });
+    const seriesRef = rng.next() < 0.8 ? rng.int(0, 300) : rng.int(0, 0xffffffff);
+    pages.push({ meta: { seriesRef, minT, maxT: clock, count: rng.int(1, 1024) }, bytes });
   }
   return pages;
 }
@@ -89,12 +93,26 @@ export async function fill(ring: DatafileRing, rng: Rng, extents: number, maxPag
   return appended;
 }
 
-export function tableRows(pages: PageTable): { meta: PageMeta; location: PageLocation }[] {
-  return [...pages];
+/** Page times as the index keeps them: whole seconds, rounded outward (0 for "earlier"). */
+export const indexedMinT = (t: number): number => (t < 1000 ? 0 : Math.floor(t / 1000) * 1000);
+export const indexedMaxT = (t: number): number => (t < 0 ? 0 : Math.ceil(t / 1000) * 1000);
+
+/** What the page index holds, per series, in append order: every page's (rounded) times and location, and the exact newest time. */
+export function indexRows(pages: PageIndex): Map<number, { pages: { minT: number; maxT: number; location: PageLocation }[]; maxT: number }> {
+  return new Map(pages.refs().map((ref) => [ref, { pages: pages.pagesOf(ref).map((p) => ({ ...p })), maxT: pages.maxT(ref) }]));
 }
 
-export function expectPagesEqual(pages: PageTable, appended: readonly Appended[]): void {
-  expect(tableRows(pages)).toEqual(appended.map(({ meta, location }) => ({ meta, location })));
+export function expectPagesEqual(pages: PageIndex, appended: readonly Appended[]): void {
+  const expected = new Map<number, { pages: { minT: number; maxT: number; location: PageLocation }[]; maxT: number }>();
+  for (const { meta, location } of appended) {
+    let e = expected.get(meta.seriesRef);
+    if (e === undefined) expected.set(meta.seriesRef, (e = { pages: [], maxT: -Infinity }));
+    e.pages.push({ minT: indexedMinT(meta.minT), maxT: indexedMaxT(meta.maxT), location });
+    e.maxT = Math.max(e.maxT, meta.maxT);
+  }
+  const sorted = <T>(m: Map<number, T>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
+  expect(sorted(indexRows(pages))).toEqual(sorted(expected));
+  expect(pages.pageCount).toBe(appended.length);
 }
 
 export async function expectAllReadable(ring: DatafileRing, appended: readonly Appended[]): Promise<void> {
@@ -111,15 +129,20 @@ export function cleanStats(stats: OpenStats): Omit<OpenStats, 'durationMs' | 'da
 
 export const NO_ANOMALIES = {
   journalEntriesSkipped: 0,
+  journalEntriesRepaired: 0,
   journalTailsTruncated: 0,
   journalsRebuilt: 0,
   extentsRecovered: 0,
   datafileTailsTruncated: 0,
+  datafileHeadersRepaired: 0,
   datafilesDropped: 0,
   orphanJournalsDeleted: 0,
+  datafilesLost: 0,
+  extentsLost: 0,
+  deletionsFinished: 0,
 };
 
-export type FaultOp = 'write' | 'truncate' | 'datasync' | 'open' | 'unlink' | 'syncDir';
+export type FaultOp = 'write' | 'truncate' | 'datasync' | 'open' | 'unlink' | 'syncDir' | 'rename';
 
 interface Fault {
   readonly op: FaultOp;
@@ -203,8 +226,13 @@ export class FaultyIo implements RingIo {
     if (f) throw this.#error(f);
     return nodeRingIo.syncDir(dir);
   }
+  async rename(from: string, to: string): Promise<void> {
+    const f = this.#take('rename', from);
+    if (f) throw this.#error(f);
+    return nodeRingIo.rename(from, to);
+  }
 }
 
-export async function openRing(options: RingOptions): Promise<{ ring: DatafileRing; pages: PageTable; stats: OpenStats }> {
+export async function openRing(options: RingOptions): Promise<{ ring: DatafileRing; pages: PageIndex; stats: OpenStats }> {
   return DatafileRing.open(options);
 }

@@ -5,7 +5,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/errors/index.js';
 import { crc32c } from '../../../src/store/encoding/crc32c.js';
-import { RecordFile, SeriesIndex } from '../../../src/store/series/index.js';
+import { RecordPair, SeriesIndex } from '../../../src/store/series/index.js';
 import { expectCairnError, promLabels, seriesDef, tempDir } from '../../support/store-units.js';
 
 const UP_A = promLabels({ __name__: 'up', job: 'api', instance: 'a' });
@@ -33,10 +33,10 @@ describe('SeriesIndex refs', () => {
     [UP_A, UP_B, LOAD].forEach((l) => first.refFor(l));
     first.close();
     const size = first.sizeBytes;
-    expect(size).toBe(statSync(join(dir, 'series.csr')).size + statSync(join(dir, 'definitions.cdf')).size);
+    expect(size).toBe(2 * (statSync(join(dir, 'series.csr')).size + statSync(join(dir, 'definitions.cdf')).size));
 
     const second = SeriesIndex.open(dir);
-    expect(second.stats.series).toEqual({ records: 1, corruptSkipped: 0, tornBytesTruncated: 0 });
+    expect(second.stats.series).toEqual({ records: 1, corruptSkipped: 0, repaired: 0, tornBytesTruncated: 0, damage: [] });
     expect(second.sizeBytes).toBe(size);
     expect([second.refFor(LOAD), second.refFor(UP_B), second.refFor(UP_A)]).toEqual([2, 1, 0]);
     expect(second.labelsOf(2)).toEqual(LOAD);
@@ -108,36 +108,47 @@ describe('SeriesIndex definitions', () => {
 });
 
 describe('SeriesIndex on damaged files', () => {
-  it('refuses to open a series file with a bad header, naming the file', () => {
+  it.each([
+    ['series.csr', (b: Buffer) => void (b[3] = b[3]! ^ 0x20)],
+    ['definitions.cdf', (b: Buffer) => b.fill(0, 0, 24)],
+    ['series.csr', (b: Buffer) => b.fill(0x5a, 0, b.length)],
+  ])('opens with %s damaged: everything restored from its copy, counted as repaired', (name, damage) => {
     const dir = tempDir();
-    SeriesIndex.open(dir).close();
-    const path = join(dir, 'series.csr');
+    const first = SeriesIndex.open(dir);
+    [UP_A, UP_B, LOAD].forEach((l) => first.refFor(l));
+    first.otel.add(first.otel.assign([DEF_1, DEF_2]));
+    first.close();
+    const path = join(dir, name);
     const bytes = readFileSync(path);
-    bytes[3] = bytes[3]! ^ 0x20;
+    damage(bytes);
     writeFileSync(path, bytes);
-    expectCairnError(() => SeriesIndex.open(dir), ErrorCodes.SERIES_FILE_CORRUPT, path);
-  });
-
-  it('refuses to open a definitions file with a bad header, naming the file', () => {
-    const dir = tempDir();
-    SeriesIndex.open(dir).close();
-    const path = join(dir, 'definitions.cdf');
-    writeFileSync(path, Buffer.from('CAIRNSER\x01\x00\x00\x00\x00\x00\x00\x00', 'latin1'));
-    expectCairnError(() => SeriesIndex.open(dir), ErrorCodes.SERIES_FILE_CORRUPT, path);
+    const second = SeriesIndex.open(dir);
+    const stats = name === 'series.csr' ? second.stats.series : second.stats.definitions;
+    expect(stats.corruptSkipped).toBe(0);
+    expect(stats.repaired).toBeGreaterThanOrEqual(1);
+    expect([second.refFor(UP_A), second.refFor(UP_B), second.refFor(LOAD)]).toEqual([0, 1, 2]);
+    expect(second.definition(DEF_2.hashHi, DEF_2.hashLo)).toEqual({ ...DEF_2, ref: 1 });
+    second.close();
+    expect(readFileSync(path)).toEqual(readFileSync(join(dir, name.replace('.', '-copy.'))));
   });
 
   it.each([
     ['an unknown block format', Buffer.from([2, 1, 2, 3])],
     ['a block that does not inflate', Buffer.from([1, 0xff, 0xff, 0xff])],
     ['a block that is not JSON', Buffer.concat([Buffer.from([1]), deflateRawSync(Buffer.from('[[0, ["x"'))])],
-  ])('refuses a record with %s that passes its CRC, naming the file', (_, block) => {
+  ])('counts a record with %s that passes its CRC as lost, and opens with the rest', (_, block) => {
     const dir = tempDir();
-    SeriesIndex.open(dir).close();
-    const path = join(dir, 'series.csr');
-    const { file } = RecordFile.open(path, 'CAIRNSER', ErrorCodes.SERIES_FILE_CORRUPT);
-    file.append([block]);
-    file.close();
-    expectCairnError(() => SeriesIndex.open(dir), ErrorCodes.SERIES_FILE_CORRUPT, path);
+    const first = SeriesIndex.open(dir);
+    first.refFor(UP_A);
+    first.close();
+    const { pair } = RecordPair.open(join(dir, 'series.csr'), join(dir, 'series-copy.csr'), 'CAIRNSER');
+    pair.append([block]);
+    pair.close();
+    const second = SeriesIndex.open(dir);
+    expect(second.stats.series).toMatchObject({ records: 2, corruptSkipped: 1, repaired: 0 });
+    expect(second.stats.series.damage[0]).toMatchObject({ file: join(dir, 'series.csr'), outcome: 'lost' });
+    expect(second.refFor(UP_A)).toBe(0);
+    second.close();
   });
 
   // series.md: refs are never reused, since pages in datafiles refer to series by them. A
@@ -151,12 +162,17 @@ describe('SeriesIndex on damaged files', () => {
     first.refFor(UP_B);
     first.refFor(LOAD);
     first.close();
-    const path = join(dir, 'series.csr');
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
-    writeFileSync(path, bytes);
+    // The last block damaged in both copies (a block in one copy alone is restored from the other).
+    for (const name of ['series.csr', 'series-copy.csr']) {
+      const path = join(dir, name);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 30] = bytes[bytes.length - 30]! ^ 0x01;
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
+      writeFileSync(path, bytes);
+    }
     const second = SeriesIndex.open(dir);
-    expect(second.stats.series.corruptSkipped).toBe(1);
+    expect(second.stats.series.corruptSkipped + second.stats.series.tornBytesTruncated > 0).toBe(true);
+    expect(second.labelsOf(1)).toBeUndefined();
     expect(second.refFor(UP_A)).toBe(0);
     // The index cannot know what the skipped block held; the store tells it the highest
     // reference its datafile pages use (DiskStore.start), and new series start above it.
