@@ -4,6 +4,8 @@ import { checkConfigFiles, startAgent } from './agent/index.js';
 import type { Config } from './config/index.js';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from './config/index.js';
 import { validateExporters } from './exporters/index.js';
+import { validateRollups } from './store/index.js';
+import { validateAggregation } from './aggregation/index.js';
 import type { Logger } from './log/index.js';
 import { createLogger } from './log/index.js';
 
@@ -32,7 +34,7 @@ function configFrom(file: string | undefined): Config | undefined {
   try {
     const config = loadConfig(file);
     // Exporter entries need checks the schema cannot make (endpoint syntax per kind).
-    const problems = validateExporters(config);
+    const problems = [...validateExporters(config), ...validateRollups(config), ...validateAggregation(config)];
     if (problems.length > 0) throw ConfigError.invalid(file ?? '(defaults)', problems);
     return config;
   } catch (err) {

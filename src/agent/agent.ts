@@ -11,11 +11,12 @@ import type { Receiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore, walShareBytes } from '../store/index.js';
 import { ExporterSet } from '../exporters/index.js';
+import { StreamAggregation } from '../aggregation/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
-import { createPageEncoder, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import { createPageEncoder, createRollupPageEncoder, createRollupRunner, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
 import type { LocalSources } from '../sources/index.js';
 import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
@@ -66,11 +67,25 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const registry = new Registry();
   const threads = resolveThreads(config.workers.threads, os.availableParallelism());
   const workerData: DecodeWorkerData = decodeSettings(config);
+  // Before the store: it sees every sample the store ingests (replay included).
+  const aggregation = new StreamAggregation({ config, logger, registry });
   const pool = createWorkerPool({ size: threads, script: decodeWorkerScript(), workerData, logger, idleTimeoutMs: config.workers.idle_timeout });
   const store =
     options.store ??
     (config.store.enabled
-      ? new DiskStore({ config: config.store, compress: createStoreCompressor(pool), decompress: decompressExtentBytes, encodePages: createPageEncoder(pool), maxBucketsPerPoint: config.limits.max_buckets_per_point, logger, registry })
+      ? new DiskStore({
+          config: config.store,
+          compress: createStoreCompressor(pool),
+          decompress: decompressExtentBytes,
+          encodePages: createPageEncoder(pool),
+          rollups: config.rollups,
+          rollup: createRollupRunner(pool),
+          encodeWithRollups: createRollupPageEncoder(pool),
+          ...(config.aggregation.length > 0 ? { stream: aggregation.stream } : {}),
+          maxBucketsPerPoint: config.limits.max_buckets_per_point,
+          logger,
+          registry,
+        })
       : new NonDurableMemoryStore({ maxPoints: 1_000_000 }));
   let exporters: ExporterSet;
   try {
@@ -167,6 +182,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         // (a margin kept for closing the store), then persist their cursors.
         await exporters.shutdown(Math.max(0, end - Date.now() - 1000));
         await api?.shutdown(deadline);
+        await aggregation.shutdown(deadline);
         await store.shutdown(deadline);
         await pool.shutdown();
         stopProcessMetrics();
@@ -179,6 +195,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     if (api !== undefined) await api.start();
     for (const r of receivers) await r.start();
     const hasSeries = (hi: number, lo: number): boolean => store.hasSeries(hi, lo);
+    aggregation.connect((batch) => pipeline.appendLocal(batch, 'aggregation'), hasSeries);
+    await aggregation.start();
     local = await startLocalSources({ config, registry, append: (batch, source) => pipeline.appendLocal(batch, source), hasSeries, logger });
   } catch (err) {
     await agent.shutdown();

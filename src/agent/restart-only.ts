@@ -15,6 +15,9 @@ const RESTART_ONLY: readonly string[] = [
   'receivers.otlp.http.endpoint',
   'api.enabled',
   'api.endpoint',
+  // The rollup tiers are rings of the store; aggregation rules own state checkpointed with the head.
+  'rollups',
+  'aggregation',
   // The exporters are built once at start (their WAL cursors and queues); not reloaded yet.
   'exporters',
 ];

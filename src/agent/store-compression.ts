@@ -1,5 +1,5 @@
-import type { PageEncoder } from '../store/index.js';
-import { encodePagesHere } from '../store/index.js';
+import type { PageEncoder, RollupPageEncoder, RollupRunner } from '../store/index.js';
+import { encodePagesHere, encodeWithRollupsHere } from '../store/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import { compressExtent, decompressExtent } from '../store/encoding/index.js';
 
@@ -31,8 +31,17 @@ export function decompressExtentBytes(bytes: Uint8Array, rawLength: number): Uin
 
 /** Page encoding for the store, in the worker pool: the head's compressed chunks are copied over (the head keeps serving them until written). */
 export function createPageEncoder(pool: WorkerPool): PageEncoder {
+  const encode = createRollupPageEncoder(pool);
   return async (pages) => {
     if (pages.reduce((n, p) => n + p.count, 0) <= SMALL_PAGES_SAMPLES) return encodePagesHere(pages);
+    return (await encode(pages, undefined)).pages;
+  };
+}
+
+/** Page encoding with tier 1's rows from the same decoded samples (rollup tiers), in the worker pool unless small. */
+export function createRollupPageEncoder(pool: WorkerPool): RollupPageEncoder & ((pages: Parameters<RollupPageEncoder>[0], rollup: Parameters<RollupPageEncoder>[1] | undefined) => ReturnType<RollupPageEncoder>) {
+  return async (pages, rollup) => {
+    if (rollup !== undefined && pages.reduce((n, p) => n + p.count, 0) <= SMALL_PAGES_SAMPLES) return encodeWithRollupsHere(pages, rollup);
     const total = pages.reduce((n, p) => n + p.chunk.length, 0);
     const chunks = new Uint8Array(total);
     const offsets = new Uint32Array(pages.length);
@@ -47,14 +56,41 @@ export function createPageEncoder(pool: WorkerPool): PageEncoder {
       counts[i] = p.count;
       at += chunk.length;
     });
-    const reply = await pool.run('encode-pages', { chunks, offsets, bits, counts }, [chunks.buffer, offsets.buffer, bits.buffer, counts.buffer]);
+    const request = rollup === undefined ? { chunks, offsets, bits, counts } : { chunks, offsets, bits, counts, rollup };
+    const reply = await pool.run('encode-pages', request, [chunks.buffer, offsets.buffer, bits.buffer, counts.buffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
-    const out: Uint8Array[] = [];
-    let offset = 0;
-    for (const len of reply.lengths) {
-      out.push(reply.bytes.subarray(offset, offset + len));
-      offset += len;
-    }
-    return out;
+    const rollups = reply.rollupBytes !== undefined && reply.rollupLengths !== undefined ? unpack(reply.rollupBytes, reply.rollupLengths) : [];
+    return { pages: unpack(reply.bytes, reply.lengths), rollups };
   };
+}
+
+/** Rollup jobs (catch-up, joining a tier's pending pages) in the worker pool. */
+export function createRollupRunner(pool: WorkerPool): RollupRunner {
+  return async (job) => {
+    const flat = job.groups.flat();
+    const pages = new Uint8Array(flat.reduce((n, p) => n + p.length, 0));
+    const lengths = new Uint32Array(flat.length);
+    let at = 0;
+    flat.forEach((p, i) => {
+      pages.set(p, at);
+      at += p.length;
+      lengths[i] = p.length;
+    });
+    const groups = Uint32Array.from(job.groups, (g) => g.length);
+    const sketch = Uint8Array.from(job.sketch, (s) => (s ? 1 : 0));
+    const request = { source: job.source, pages, lengths, groups, sketch, resolutionMs: job.resolutionMs, nextResolutionMs: job.nextResolutionMs, sketchDelta: job.sketchDelta };
+    const reply = await pool.run('rollup', request, [pages.buffer, lengths.buffer, groups.buffer, sketch.buffer]);
+    if (reply.status !== 'ok') throw new Error(reply.message);
+    return unpack(reply.bytes, reply.lengths);
+  };
+}
+
+function unpack(bytes: Uint8Array, lengths: Uint32Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let offset = 0;
+  for (const len of lengths) {
+    out.push(bytes.subarray(offset, offset + len));
+    offset += len;
+  }
+  return out;
 }

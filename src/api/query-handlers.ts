@@ -12,15 +12,15 @@ import type { RequestParams } from './request-params.js';
 /** Prometheus' cap on points per series of a range query ("a week at 60 s, a year at 1 h"). */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
-/** `GET|POST /api/v1/query`: query, time (default now), timeout, lookback_delta, limit. */
+/** `GET|POST /api/v1/query`: query, time (default now), timeout, lookback_delta, limit, tier. */
 export const handleQuery: ApiHandler = async (params, ctx) => {
   const timeMs = optionalTime(params, 'time', ctx.now());
-  const request = { query: params.first('query'), timeoutMs: timeoutParam(params), lookbackMs: lookbackParam(params) };
+  const request = { query: params.first('query'), timeoutMs: timeoutParam(params), lookbackMs: lookbackParam(params), ...tierParam(params) };
   const limit = resultLimit(params);
   return respond(await queryErrors(() => ctx.engine.instant({ ...request, timeMs })), limit);
 };
 
-/** `GET|POST /api/v1/query_range`: query, start, end, step, timeout, lookback_delta, limit. */
+/** `GET|POST /api/v1/query_range`: query, start, end, step, timeout, lookback_delta, limit, tier. */
 export const handleQueryRange: ApiHandler = async (params, ctx) => {
   const startMs = requiredTime(params, 'start');
   const endMs = requiredTime(params, 'end');
@@ -30,7 +30,7 @@ export const handleQueryRange: ApiHandler = async (params, ctx) => {
   if (Math.floor((endMs - startMs) / stepMs) > MAX_POINTS_PER_SERIES) {
     throw badData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
-  const request = { query: params.first('query'), timeoutMs: timeoutParam(params), lookbackMs: lookbackParam(params) };
+  const request = { query: params.first('query'), timeoutMs: timeoutParam(params), lookbackMs: lookbackParam(params), ...tierParam(params) };
   const limit = resultLimit(params);
   return respond(await queryErrors(() => ctx.engine.range({ ...request, startMs, endMs, stepMs })), limit);
 };
@@ -77,6 +77,14 @@ function resultLimit(params: RequestParams): number {
 function timeoutParam(params: RequestParams): number | undefined {
   const ms = optionalDuration(params, 'timeout', 0);
   return ms > 0 ? ms : undefined;
+}
+
+/** `tier=0|1|2` forces a rollup tier (0: raw samples); absent, the engine chooses (docs/tiers.md). */
+function tierParam(params: RequestParams): { tier?: number } {
+  const text = params.first('tier');
+  if (text === '') return {};
+  if (!/^[0-9]$/.test(text)) throw invalidParam('tier', `cannot parse ${JSON.stringify(text)}: expected 0 (raw samples), 1 or 2`);
+  return { tier: Number(text) };
 }
 
 function lookbackParam(params: RequestParams): number {

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { EXPORTER_DEFAULTS_YAML } from './exporter-defaults.js';
+import { AGGREGATION_DEFAULTS_YAML, ROLLUPS_DEFAULTS_YAML } from './tiers-defaults.js';
 import { decodeConfig } from './schema.js';
 import type { Config } from './types.js';
 
@@ -183,6 +184,8 @@ store:
     fsync: interval
     fsync_interval: 1s
 
+${ROLLUPS_DEFAULTS_YAML}
+${AGGREGATION_DEFAULTS_YAML}
 host:
   # Host metrics, named as the OpenTelemetry system semantic conventions
   # (system.cpu.time, system.memory.usage, ...), stored like OTLP data.

@@ -53,7 +53,7 @@ export interface StringField {
   readonly nonEmpty?: boolean;
 }
 /**
- * A value with a shape of its own (the processors list), decoded by `decode`, which reports
+ * A value with a shape of its own (the processors list, the aggregation rules), decoded by `decode`, which reports
  * problems under `path` itself and returns undefined when there were any.
  */
 export interface CustomField<T = unknown> {

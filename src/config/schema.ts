@@ -4,6 +4,7 @@ import type { ConfigProblem } from './problem.js';
 import { exporterEntryDefaults } from './exporter-defaults.js';
 import { exporterSchema } from './exporter-schema.js';
 import { processorsField } from './processors-schema.js';
+import { aggregationField, rollupsSchema } from './tiers-schema.js';
 import type { AuthConfig, Config, HostScraperName, TlsServerConfig } from './types.js';
 
 // Every size in the config bounds a buffer, where 0 would refuse all traffic.
@@ -86,6 +87,8 @@ export const configSchema: FieldFor<Config> = {
         },
       },
     },
+    rollups: rollupsSchema,
+    aggregation: aggregationField,
     host: {
       kind: 'section',
       fields: {

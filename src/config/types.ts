@@ -1,3 +1,7 @@
+import type { AggregationRuleConfig, RollupsConfig } from './tiers-types.js';
+
+export type { AggregationRuleConfig, RollupsConfig, RollupTierConfig } from './tiers-types.js';
+
 /** The agent's resolved configuration: every field present, sizes in bytes, durations in ms. */
 export interface Config {
   readonly receivers: {
@@ -75,6 +79,10 @@ export interface Config {
       readonly fsync_interval: number;
     };
   };
+  /** Rollup tiers of the store (docs/tiers.md). */
+  readonly rollups: RollupsConfig;
+  /** Streaming aggregation rules, applied before the store and the exporters (docs/aggregation.md). */
+  readonly aggregation: readonly AggregationRuleConfig[];
   readonly host: HostConfig;
   readonly telemetry: {
     /** Write the agent's own metrics into its store (they are always served at /metrics). */

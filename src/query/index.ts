@@ -1,5 +1,5 @@
 // The query engine: the querier contract the store implements, label matchers, PromQL.
-export type { LabelMatcher, LabelPairs, MetricMetadata, NameCount, Querier, SeriesSamples, TsdbStatus } from './querier.js';
+export type { LabelMatcher, LabelPairs, MetricMetadata, NameCount, Querier, RollupColumns, SeriesRollups, SeriesSamples, TierInfo, TsdbStatus } from './querier.js';
 export type { CompiledMatcher } from './matchers.js';
 export { compileMatcher, compileMatcherRegex, matcherPredicate, hasNonEmptyMatcher } from './matchers.js';
 export { isStaleMarker, writeStaleMarker, STALE_MARKER_BITS } from './stale-marker.js';
@@ -14,3 +14,5 @@ export { createQueryEngine, DEFAULT_LOOKBACK_MS, DEFAULT_QUERY_TIMEOUT_MS, DEFAU
 export type { QueryEngine, QueryEngineOptions } from './engine/engine.js';
 export { DEFAULT_MAX_SAMPLES } from './engine/limits.js';
 export type { QueryResult, QueryValue, ResultSeries } from './engine/query.js';
+// Prometheus' quantile over values, for streaming aggregation's quantiles output.
+export { quantile } from './engine/kahan.js';

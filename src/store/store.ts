@@ -10,6 +10,10 @@ export interface StoreUsage {
   readonly indexBytes: number;
   /** The head checkpoint (head/). */
   readonly checkpointBytes: number;
+  /** Rollup tiers 1 and 2 (datafiles and journals); empty without tiers. */
+  readonly tierBytes?: readonly number[];
+  /** Rollup tiers' work, finest first; empty without tiers. */
+  readonly tierStats?: readonly { readonly level: number; readonly pointsIn: number; readonly rowsWritten: number; readonly lagMs: number }[];
   readonly totalBytes: number;
   readonly series: number;
   readonly headSamples: number;

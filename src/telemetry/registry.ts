@@ -59,7 +59,7 @@ interface HistogramCell {
 type Family =
   | { readonly kind: 'counter'; readonly help: string; readonly cells: Map<string, Cell> }
   | { readonly kind: 'read'; readonly help: string; readonly type: 'counter' | 'gauge'; readonly read: () => number }
-  | { readonly kind: 'readMany'; readonly help: string; readonly read: () => readonly { readonly labels: Labels; readonly value: number }[] }
+  | { readonly kind: 'readMany'; readonly help: string; readonly type: 'counter' | 'gauge'; readonly read: () => readonly { readonly labels: Labels; readonly value: number }[] }
   | { readonly kind: 'histogram'; readonly help: string; readonly bounds: readonly number[]; readonly cells: Map<string, HistogramCell> };
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -113,7 +113,12 @@ export class Registry {
 
   /** Labelled gauges read when collected (registering the name again replaces them). */
   gaugeFamily(name: string, help: string, read: () => readonly { readonly labels: Labels; readonly value: number }[]): void {
-    this.#families.set(checkName(name), { kind: 'readMany', help, read });
+    this.#families.set(checkName(name), { kind: 'readMany', help, type: 'gauge', read });
+  }
+
+  /** Labelled counters kept elsewhere and read when collected (registering the name again replaces them). */
+  counterFamily(name: string, help: string, read: () => readonly { readonly labels: Labels; readonly value: number }[]): void {
+    this.#families.set(checkName(name), { kind: 'readMany', help, type: 'counter', read });
   }
 
   /** A counter kept elsewhere and read when collected. */
@@ -150,7 +155,7 @@ export class Registry {
           out.push({ name, help: f.help, type: f.type, labels: {}, value: f.read() });
           break;
         case 'readMany':
-          for (const cell of f.read()) out.push({ name, help: f.help, type: 'gauge', labels: cell.labels, value: cell.value });
+          for (const cell of f.read()) out.push({ name, help: f.help, type: f.type, labels: cell.labels, value: cell.value });
           break;
         case 'counter':
           for (const cell of f.cells.values()) out.push({ name, help: f.help, type: 'counter', labels: cell.labels, value: cell.value });

@@ -1,7 +1,7 @@
 export type { WorkerOpMap, WorkerPool, WorkerPoolOptions, WorkerPoolStats } from './pool.js';
 import { workerScript } from './pool.js';
 export { createWorkerPool, WorkerLostError, workerScript } from './pool.js';
-export type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage, WorkerOps } from './messages.js';
+export type { CompressReply, CompressRequest, DecodeReply, DecodeRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, RollupReply, RollupRequest, RollupSpec, WorkerMessage, WorkerOps } from './messages.js';
 export { decodeSeriesParts, SOURCE_STRIDE } from './decode/proto-definition.js';
 export { DecodeError } from './decode/decode-error.js';
 export { OtlpProtoDecoder } from './decode/otlp-proto.js';

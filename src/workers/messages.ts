@@ -82,9 +82,37 @@ export interface EncodePagesRequest {
   readonly offsets: Uint32Array;
   readonly bits: Uint32Array;
   readonly counts: Uint32Array;
+  /** Also roll each page up into tier 1's rows (rollup-page.md), from the same decoded samples. */
+  readonly rollup?: RollupSpec & { readonly sketch: Uint8Array };
+}
+
+/** How rows are rolled up: the tier's resolution and the t-digest compression of sketched series. */
+export interface RollupSpec {
+  readonly resolutionMs: number;
+  readonly sketchDelta: number;
 }
 
 export type EncodePagesReply =
+  | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array; readonly rollupBytes?: Uint8Array; readonly rollupLengths?: Uint32Array }
+  | { readonly id: number; readonly status: 'internal'; readonly message: string };
+
+/**
+ * Roll pages of several series up (catch-up, rebuilds, joining a tier's pending pages): `pages`
+ * concatenated (`lengths`), `groups[g]` consecutive pages per series, each group's pages in time
+ * order. `source` raw: raw pages (page.md) → one rollup page per group at `resolutionMs`, with
+ * sketches where `sketch[g]` is 1. `source` rollup: rollup pages → one joined page per group and,
+ * when `nextResolutionMs` > 0, a second page of the same rows at that resolution.
+ */
+export interface RollupRequest extends RollupSpec {
+  readonly source: 'raw' | 'rollup';
+  readonly pages: Uint8Array;
+  readonly lengths: Uint32Array;
+  readonly groups: Uint32Array;
+  readonly sketch: Uint8Array;
+  readonly nextResolutionMs: number;
+}
+
+export type RollupReply =
   | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array }
   | { readonly id: number; readonly status: 'internal'; readonly message: string };
 
@@ -93,6 +121,7 @@ export interface WorkerOps {
   readonly decode: { readonly request: DecodeRequest; readonly reply: DecodeReply };
   readonly compress: { readonly request: CompressRequest; readonly reply: CompressReply };
   readonly 'encode-pages': { readonly request: EncodePagesRequest; readonly reply: EncodePagesReply };
+  readonly rollup: { readonly request: RollupRequest; readonly reply: RollupReply };
   /** Broadcast, never answered. */
   readonly 'series-table': { readonly request: SeriesTableMessage; readonly reply: never };
   /** Sent to one worker when it starts, never answered. */

@@ -25,7 +25,7 @@ const NO_AUTH = { bearer_tokens: [], bearer_token_files: [] };
 const INVALID: Readonly<Record<string, readonly string[]>> = {
   'unknown-top-level-key.yaml': [
     'collector: got {"debug":{}}',
-    'expected one of the known keys: receivers, limits, processors, workers, store, host, telemetry, api, query, exporters, log, shutdown',
+    'expected one of the known keys: receivers, limits, processors, workers, store, rollups, aggregation, host, telemetry, api, query, exporters, log, shutdown',
   ],
   'query-bad-values.yaml': ['query.max_samples: got 0', 'query.max_concurrency: got "many"', 'query.timeot: got "1m"', 'expected one of the known keys: max_samples, timeout, max_concurrency'],
   'store-bad-values.yaml': ['store.wal.fsync: got "sometimes"', 'expected one of: interval, always, never', 'store.path: got ""', 'a non-empty file system path'],
@@ -155,6 +155,15 @@ describe('loadConfig with valid files', () => {
         checkpoint_interval: 5 * 60_000,
         wal: { segment_bytes: 8 * MiB, fsync: 'interval', fsync_interval: 1000 },
       },
+      // Raw data keeps the rest of the budget: 60 %.
+      rollups: {
+        enabled: true,
+        gauge_sketches: false,
+        sketch_compression: 100,
+        tier1: { resolution: 60_000, disk_share: 25, max_age: 0, page_rows: 240 },
+        tier2: { resolution: 3_600_000, disk_share: 15, max_age: 0, page_rows: 48 },
+      },
+      aggregation: [],
       host: {
         enabled: true,
         interval: 10_000,

@@ -90,7 +90,8 @@ export class DamagedStore {
     let missing = 0;
     for (const [syn, seqs] of groups) {
       const name = syn.series[0]!.labels['__name__']!;
-      const answer = await a.api.queryRange(name, syn.timeOf(0), syn.timeOf(seqs - 1), syn.stepMs);
+      // Raw samples: the store's own damage, not what the rollup tiers would stitch in.
+      const answer = await a.api.queryRange(name, syn.timeOf(0), syn.timeOf(seqs - 1), syn.stepMs, 0);
       const got = new Map(answer.map((s) => [labelsKey(s.metric), new Map(s.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]))]));
       const known = new Set(syn.series.map((s) => labelsKey(s.labels)));
       const wrong: string[] = [...got.keys()].filter((k) => !known.has(k)).map((k) => `series never sent: ${k}`);

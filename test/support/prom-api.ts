@@ -60,13 +60,16 @@ export class PromApi {
     return a.data.result;
   }
 
-  async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<MatrixSeries[]> {
-    const a = await this.get<{ resultType: string; result: MatrixSeries[] }>('/api/v1/query_range', [
+  /** `tier`: forces a store tier (0: raw samples only, never stitched from rollup tiers). */
+  async queryRange(query: string, startMs: number, endMs: number, stepMs: number, tier?: number): Promise<MatrixSeries[]> {
+    const params: [string, string][] = [
       ['query', query],
       ['start', apiTime(startMs)],
       ['end', apiTime(endMs)],
       ['step', String(stepMs / 1000)],
-    ]);
+    ];
+    if (tier !== undefined) params.push(['tier', String(tier)]);
+    const a = await this.get<{ resultType: string; result: MatrixSeries[] }>('/api/v1/query_range', params);
     if (a.data.resultType !== 'matrix') throw new Error(`query_range ${query}: resultType ${a.data.resultType}`);
     return a.data.result;
   }
@@ -75,11 +78,11 @@ export class PromApi {
    * query_range over any span: split into calls of at most MAX_STEPS steps, the series of each
    * merged by their label set. `startMs` is the first step; every step is start + k·step.
    */
-  async queryRangeAll(query: string, startMs: number, endMs: number, stepMs: number): Promise<MatrixSeries[]> {
+  async queryRangeAll(query: string, startMs: number, endMs: number, stepMs: number, tier?: number): Promise<MatrixSeries[]> {
     const bySeries = new Map<string, { metric: Labels; values: [number, string][] }>();
     for (let from = startMs; from <= endMs; from += MAX_STEPS * stepMs) {
       const to = Math.min(endMs, from + (MAX_STEPS - 1) * stepMs);
-      for (const s of await this.queryRange(query, from, to, stepMs)) {
+      for (const s of await this.queryRange(query, from, to, stepMs, tier)) {
         const key = labelsKey(s.metric);
         let acc = bySeries.get(key);
         if (acc === undefined) bySeries.set(key, (acc = { metric: s.metric, values: [] }));

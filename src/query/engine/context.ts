@@ -3,6 +3,7 @@ import type { Querier } from '../querier.js';
 import type { Annotations } from './annotations.js';
 import type { QueryBudget } from './limits.js';
 import type { EvalValue } from './values.js';
+import type { TierPlan } from './tier-plan.js';
 
 /** The query as the API received it: what `start()`, `end()`, `step()` and `range()` refer to. */
 export interface QueryFrame {
@@ -26,6 +27,8 @@ export interface EvalContext {
   readonly steps: Float64Array;
   readonly annotations: Annotations;
   readonly budget: QueryBudget;
+  /** Selectors that read rollup rows, and which tier (tier-plan.ts); none: raw samples only. */
+  readonly tiers?: TierPlan;
 }
 
 /** Evaluation times start, start+step, … ≤ end. */

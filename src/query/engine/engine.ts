@@ -33,6 +33,8 @@ export interface EvalRequest {
   readonly lookbackMs?: number;
   /** Asked for by the client; capped by the engine's own timeout. */
   readonly timeoutMs?: number;
+  /** Read this rollup tier (0: raw samples only); absent: each selector gets the coarsest exact one (docs/tiers.md). */
+  readonly tier?: number;
 }
 
 export interface QueryEngine {
@@ -71,11 +73,11 @@ export function createQueryEngine(o: QueryEngineOptions): QueryEngine {
   return {
     instant: (r) => {
       const parsed = parseQuery(r.query);
-      return run(r, (limits, lookbackMs) => runInstantQuery(parsed, r.timeMs, { querier: o.querier, lookbackMs, subqueryStepMs: DEFAULT_SUBQUERY_STEP_MS, limits }));
+      return run(r, (limits, lookbackMs) => runInstantQuery(parsed, r.timeMs, { querier: o.querier, lookbackMs, subqueryStepMs: DEFAULT_SUBQUERY_STEP_MS, limits, ...(r.tier !== undefined ? { tier: r.tier } : {}) }));
     },
     range: (r) => {
       const parsed = parseQuery(r.query);
-      return run(r, (limits, lookbackMs) => runRangeQuery(parsed, r.startMs, r.endMs, r.stepMs, { querier: o.querier, lookbackMs, subqueryStepMs: DEFAULT_SUBQUERY_STEP_MS, limits }));
+      return run(r, (limits, lookbackMs) => runRangeQuery(parsed, r.startMs, r.endMs, r.stepMs, { querier: o.querier, lookbackMs, subqueryStepMs: DEFAULT_SUBQUERY_STEP_MS, limits, ...(r.tier !== undefined ? { tier: r.tier } : {}) }));
     },
     get active() {
       return active;

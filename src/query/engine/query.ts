@@ -6,6 +6,7 @@ import { Annotations } from './annotations.js';
 import type { EvalContext, QueryFrame } from './context.js';
 import { stepTimes } from './context.js';
 import { evaluate } from './evaluator.js';
+import { planTiers } from './tier-plan.js';
 import { labelsKey, withoutName } from './labels.js';
 import type { QueryLimits } from './limits.js';
 import { QueryBudget } from './limits.js';
@@ -34,6 +35,8 @@ export interface QueryResult {
 
 export interface QueryOptions {
   readonly querier: Querier;
+  /** The API's `tier` parameter: read this rollup tier (0: raw samples only); absent: the planner chooses. */
+  readonly tier?: number;
   readonly lookbackMs: number;
   readonly subqueryStepMs: number;
   readonly limits: QueryLimits;
@@ -61,7 +64,9 @@ export async function runRangeQuery(q: ParsedQuery, startMs: number, endMs: numb
 
 async function run(q: ParsedQuery, frame: QueryFrame, o: QueryOptions): Promise<{ value: EvalValue; annotations: Annotations; budget: QueryBudget }> {
   const annotations = new Annotations();
+  const tiers = planTiers(q.expr, frame, o.querier, o.tier, annotations);
   const ctx: EvalContext = {
+    ...(tiers !== undefined ? { tiers } : {}),
     evaluate,
     querier: o.querier,
     frame,

@@ -3,7 +3,6 @@ import type { CallNode, Expr } from '../promql/ast.js';
 import { unwrapParens } from '../promql/ast.js';
 import type { EvalContext } from './context.js';
 import { absentLabels } from './absent.js';
-import { getLabel, METRIC_NAME } from './labels.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
 import type { RangeWindows } from './selectors.js';
 import { matrixWindows, selectRange } from './selectors.js';
@@ -11,10 +10,9 @@ import { evalSubquery } from './subquery.js';
 import type { EvalValue, RangeSeries, StepSeries } from './values.js';
 import { newStepSeries, scalarOf } from './values.js';
 import { goFloat } from './format-float.js';
+import { evalRowsRangeCall } from './tier-select.js';
+import { KEEP_NAME, warnNotCounter } from './range-names.js';
 
-/** Functions that act like an offset and so keep the metric name (unless their input already lost it). */
-const KEEP_NAME = new Set(['last_over_time', 'first_over_time']);
-const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /** The index of the argument that is a range vector, or -1. */
 export function matrixArgIndex(e: CallNode): number {
@@ -36,7 +34,11 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
   const params: Float64Array[] = [];
   for (const [i, arg] of e.args.entries()) if (i !== index) params.push(scalarOf(await ctx.evaluate(arg, ctx)));
   checkParams(e.func, params, ctx);
-  const { source, windows } = await rangeSource(unwrapParens(e.args[index]!), ctx);
+  const arg = unwrapParens(e.args[index]!);
+  // Planned onto rollup rows (tier-plan.ts): the same function over the rows of each window.
+  const tier = arg.kind === 'matrixSelector' ? ctx.tiers?.tiers.get(arg) : undefined;
+  if (tier !== undefined && arg.kind === 'matrixSelector') return evalRowsRangeCall(e, ctx, arg, tier, params, sink);
+  const { source, windows } = await rangeSource(arg, ctx);
   if (e.func === 'absent_over_time') return absentOverTime(e, source, windows, ctx);
   const fn = RANGE_FUNCTIONS.get(e.func)!;
   const steps = ctx.steps;
@@ -106,13 +108,6 @@ async function rangeSource(arg: Expr, ctx: EvalContext): Promise<{ source: Async
   if (arg.kind !== 'subquery') throw new Error(`internal: ${arg.kind} is not a range vector`);
   const { series, windows } = await evalSubquery(ctx, arg);
   return { source: series, windows };
-}
-
-function warnNotCounter(s: RangeSeries, ctx: EvalContext): void {
-  const name = getLabel(s.labels, METRIC_NAME);
-  if (name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
-    ctx.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`);
-  }
 }
 
 function checkParams(func: string, params: Float64Array[], ctx: EvalContext): void {

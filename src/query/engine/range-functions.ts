@@ -31,21 +31,29 @@ function extrapolated(isCounter: boolean, isRate: boolean): RangeFn {
         prev = cur;
       }
     }
-    let toStart = (ts[lo]! - w.startMs) / 1000;
-    let toEnd = (w.endMs - ts[last]!) / 1000;
-    const sampled = (ts[last]! - ts[lo]!) / 1000;
-    const average = sampled / (last - lo);
-    const threshold = average * 1.1;
-    if (toStart >= threshold) toStart = average / 2;
-    if (isCounter) {
-      const toZero = result > 0 && vs[lo]! >= 0 ? sampled * (vs[lo]! / result) : toStart;
-      if (toZero < toStart) toStart = toZero;
-    }
-    if (toEnd >= threshold) toEnd = average / 2;
-    let factor = (sampled + toStart + toEnd) / sampled;
-    if (isRate) factor /= (w.endMs - w.startMs) / 1000;
-    return result * factor;
+    return extrapolate(result, ts[lo]!, ts[last]!, vs[lo]!, hi - lo, w, isCounter, isRate);
   };
+}
+
+/**
+ * Prometheus' extrapolation of a window's change `result` (first sample at `firstT` with value
+ * `first`, last at `lastT`, `count` samples): shared by raw windows and rollup rows.
+ */
+export function extrapolate(result: number, firstT: number, lastT: number, first: number, count: number, w: Window, isCounter: boolean, isRate: boolean): number {
+  let toStart = (firstT - w.startMs) / 1000;
+  let toEnd = (w.endMs - lastT) / 1000;
+  const sampled = (lastT - firstT) / 1000;
+  const average = sampled / (count - 1);
+  const threshold = average * 1.1;
+  if (toStart >= threshold) toStart = average / 2;
+  if (isCounter) {
+    const toZero = result > 0 && first >= 0 ? sampled * (first / result) : toStart;
+    if (toZero < toStart) toStart = toZero;
+  }
+  if (toEnd >= threshold) toEnd = average / 2;
+  let factor = (sampled + toStart + toEnd) / sampled;
+  if (isRate) factor /= (w.endMs - w.startMs) / 1000;
+  return result * factor;
 }
 
 /** irate/idelta: the last two samples. */

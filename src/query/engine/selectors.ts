@@ -2,35 +2,23 @@ import type { SeriesSamples } from '../querier.js';
 import type { MatrixSelectorNode, VectorSelectorNode } from '../promql/ast.js';
 import { isStaleMarker } from '../stale-marker.js';
 import type { EvalContext } from './context.js';
-import { atMs, offsetMs, rangeMs } from './durations.js';
 import { seriesOf } from './series-source.js';
 import type { RangeSeries, StepSeries } from './values.js';
 import { newStepSeries } from './values.js';
+import { selectInstantRows } from './tier-select.js';
+import type { RangeWindows } from './read-times.js';
+import { matrixWindows, readTimes, span } from './read-times.js';
 
-/** For each step, the time a selector reads at: the step (or its `@` time) minus its offset. */
-export function readTimes(ctx: EvalContext, node: { readonly offset: VectorSelectorNode['offset']; readonly at: VectorSelectorNode['at'] }): Float64Array {
-  const offset = offsetMs(node.offset, ctx.frame);
-  const at = atMs(node.at, ctx.frame);
-  const out = new Float64Array(ctx.steps.length);
-  for (let i = 0; i < out.length; i++) out[i] = (at ?? ctx.steps[i]!) - offset;
-  return out;
-}
-
-function span(times: Float64Array): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of times) {
-    if (t < min) min = t;
-    if (t > max) max = t;
-  }
-  return { min, max };
-}
+export { matrixWindows, readTimes } from './read-times.js';
+export type { RangeWindows } from './read-times.js';
 
 /**
  * An instant vector selector at every step: the newest sample in (t − lookback, t], unless it
  * is a stale marker. With `sampleTimes`, also the timestamp of the sample used (for timestamp()).
  */
 export async function selectInstant(ctx: EvalContext, node: VectorSelectorNode, sampleTimes?: Map<StepSeries, Float64Array>): Promise<StepSeries[]> {
+  const tier = ctx.tiers?.tiers.get(node);
+  if (tier !== undefined) return selectInstantRows(ctx, node, tier, sampleTimes);
   const times = readTimes(ctx, node);
   const lookback = ctx.frame.lookbackMs;
   const { min, max } = span(times);
@@ -82,16 +70,6 @@ export function withoutStale(s: SeriesSamples, dropName: boolean): RangeSeries {
     values[j++] = s.values[i]!;
   }
   return { labels: s.labels, timestamps, values, dropName };
-}
-
-/** What a range function reads: for each step, the window (end − range, end]. */
-export interface RangeWindows {
-  readonly ends: Float64Array;
-  readonly rangeMs: number;
-}
-
-export function matrixWindows(ctx: EvalContext, node: MatrixSelectorNode): RangeWindows {
-  return { ends: readTimes(ctx, node.selector), rangeMs: rangeMs(node.range, ctx.frame, 'range') };
 }
 
 /** The series of a range selector, streamed, each with every sample any window needs. */

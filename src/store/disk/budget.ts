@@ -3,6 +3,7 @@ import type { Checkpointer } from './checkpoint.js';
 import { walNeededFrom } from './wal-retention.js';
 import type { StoreParts } from './parts.js';
 import { keepFromForShare, walShareBytes } from './wal-share.js';
+import { rawBudgetBytes } from '../tiers/index.js';
 
 /**
  * The hard disk budget: the WAL within its share, and WAL + datafiles + index within
@@ -29,7 +30,7 @@ export class BudgetKeeper {
   check(): void {
     if (this.#enforcing !== null) return;
     const c = this.#parts.config;
-    if (this.#parts.wal.sizeBytes() <= walShareBytes(c.max_disk_bytes) && this.usedBytes() <= c.max_disk_bytes) return;
+    if (this.#parts.wal.sizeBytes() <= walShareBytes(c.max_disk_bytes) && this.usedBytes() <= rawBudgetBytes(this.#parts.options)) return;
     this.#enforcing = this.enforce()
       .catch((err: Error) => this.#parts.logger.warn('store budget enforcement failed', { component: 'store', error: err.message }))
       .finally(() => {
@@ -64,9 +65,11 @@ export class BudgetKeeper {
 
   /** Deletes the oldest datafiles until `incoming` more bytes fit in the disk budget. */
   async makeRoom(incoming: number): Promise<void> {
-    const { config, ring } = this.#parts;
-    // The ring drops the pages of what it deletes from its page index.
-    while (this.usedBytes() + incoming > config.max_disk_bytes && ring.files().length > 1) {
+    const { ring } = this.#parts;
+    // The rollup tiers keep their own shares (store/tiers); raw data gets the rest. The ring
+    // drops the pages of what it deletes from its page index.
+    const budget = rawBudgetBytes(this.#parts.options);
+    while (this.usedBytes() + incoming > budget && ring.files().length > 1) {
       if ((await ring.deleteOldest()) === null) break;
     }
   }

@@ -94,6 +94,9 @@ export class Checkpointer {
     // The series references and definitions the checkpoint uses must be on disk before it.
     parts.index.sync();
     const snapshot = parts.head.snapshot();
+    // Streaming state at the same position, written first: it is never behind the head's.
+    const stream = parts.options.stream;
+    const streamState = stream?.snapshot(covered);
     const encode = parts.options.encodePages ?? encodePagesHere;
     const pages = await encode(snapshot);
     const entries: CheckpointEntry[] = snapshot.map((e, i) => ({ ref: e.ref, state: e.state, segment: e.segment, openedAt: e.openedAt, page: pages[i]! }));
@@ -101,6 +104,7 @@ export class Checkpointer {
     const size = blocks.reduce((n, b) => n + b.length, 0);
     // The new file sits beside the old one until the rename: room for both within the budget.
     await this.#makeRoom(size);
+    if (stream !== undefined) await stream.persist(streamState);
     this.#writingBytes = size;
     try {
       await this.#replaceFile(blocks);

@@ -16,6 +16,7 @@ import { batchOfRecord } from './replay-record.js';
 import { PageWriter } from './page-writer.js';
 import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
 import { storeCounters } from './parts.js';
+import { startTierCatchUp, tieredQuerier } from '../tiers/index.js';
 
 const FLUSH_EVERY_MS = 1000;
 const MAINTAIN_EVERY_MS = 5000;
@@ -35,6 +36,7 @@ export class DiskStore implements Store {
   #budget!: BudgetKeeper;
   #checkpoints!: Checkpointer;
   #timers: NodeJS.Timeout[] = [];
+  #catchUp: Promise<unknown> = Promise.resolve();
   readonly #tails = new Set<Tail>();
   /** Pages that failed to decode, each counted once. */
   readonly #badPages = new Set<string>();
@@ -57,9 +59,16 @@ export class DiskStore implements Store {
     this.#checkpoints = new Checkpointer(parts, ingest, checkpoint, (incoming) => this.#budget.makeRoom(incoming));
     this.#pages = new PageWriter(parts, (incoming) => this.#budget.makeRoom(incoming));
     this.#appender = new BatchAppender(parts, ingest);
+    // Before the first page is written: rows only pending when the agent stopped are rolled up again.
+    this.#catchUp = startTierCatchUp(parts);
     this.#timers.push(setInterval(() => void this.#pages.flush(), FLUSH_EVERY_MS).unref());
     this.#timers.push(setInterval(() => void this.#maintain(), MAINTAIN_EVERY_MS).unref());
     this.#ready = true;
+  }
+
+  /** Settles when the rollup tiers' catch-up after `start` is over (done, or cut short by shutdown). */
+  tiersCaughtUp(): Promise<void> {
+    return this.#catchUp.then(() => undefined);
   }
 
   hasSeries(hashHi: number, hashLo: number): boolean {
@@ -74,7 +83,7 @@ export class DiskStore implements Store {
 
   querier(): Querier {
     const p = this.#requireParts();
-    return new StoreQuerier({
+    return tieredQuerier(p, new StoreQuerier({
       index: p.index,
       pages: p.pages,
       head: p.head,
@@ -90,7 +99,7 @@ export class DiskStore implements Store {
         this.#counters.corrupt.add(1, { part: 'page' });
         p.logger.warn('skipped a page that does not decode', { component: 'store', file: location.file, offset: location.extentOffset, pageOffset: location.pageOffset, error: err.message });
       },
-    });
+    }));
   }
 
   async openTail(name: string, options?: TailOptions): Promise<Tail> {
@@ -126,12 +135,15 @@ export class DiskStore implements Store {
     const ringBytes = p.ring.sizeBytes();
     const indexBytes = p.index.sizeBytes;
     const checkpointBytes = this.#checkpoints.bytes;
+    const tierBytes = p.tiers?.tiers.map((t) => t.ring.sizeBytes()) ?? [];
     return {
       walBytes,
       ringBytes,
       indexBytes,
       checkpointBytes,
-      totalBytes: walBytes + ringBytes + indexBytes + checkpointBytes,
+      tierBytes,
+      tierStats: p.tiers?.stats() ?? [],
+      totalBytes: walBytes + ringBytes + indexBytes + checkpointBytes + tierBytes.reduce((a, b) => a + b, 0),
       series: p.index.seriesCount,
       headSamples: p.head.samples,
       headBytes: p.head.chunkBytes,
@@ -150,6 +162,11 @@ export class DiskStore implements Store {
     await this.#budget.idle();
     await this.#pages.idle();
     await this.#pages.flush();
+    if (p.tiers !== null) {
+      p.tiers.closing = true;
+      await this.#catchUp;
+      await p.tiers.close();
+    }
     // The next start then replays no WAL at all.
     await this.#checkpoints.write().catch((err: Error) => p.logger.warn('head checkpoint at shutdown failed; the WAL covers it', { component: 'store', error: err.message }));
     await p.wal.close();

@@ -2,6 +2,7 @@ import type { BatchColumns } from '../../model/index.js';
 import { SampleColumns } from '../flatten/index.js';
 import type { WalPosition } from '../wal/index.js';
 import type { StoreParts } from './parts.js';
+import type { FloatSeriesInfo } from '../stream-hook.js';
 
 /**
  * Batch → head: flattens the batch into Prometheus float samples and appends them to the open
@@ -11,10 +12,12 @@ export class HeadIngest {
   readonly #parts: StoreParts;
   readonly #columns = new SampleColumns();
   readonly #definitionOf: (ref: number) => ReturnType<StoreParts['index']['otel']['byRef']>;
+  readonly #floatSeries: FloatSeriesInfo;
 
   constructor(parts: StoreParts) {
     this.#parts = parts;
     this.#definitionOf = (ref) => parts.index.otel.byRef(ref);
+    this.#floatSeries = { labelsOf: (ref) => parts.index.labelsOf(ref), isDelta: (ref) => parts.flattener.isDelta(ref) };
   }
 
   /** Just after the last record ingested: what a checkpoint taken now covers. */
@@ -32,6 +35,12 @@ export class HeadIngest {
     cols.length = 0;
     const missing = flattener.flatten(batch, seriesRefs, this.#definitionOf, cols);
     if (skip !== null) cols.dropRefs(skip);
+    // Streaming aggregation sees every sample first; inputs it consumes may not reach the head.
+    const stream = this.#parts.options.stream;
+    if (stream !== undefined) {
+      stream.observe(cols.refs, cols.times, cols.values, cols.length, position, this.#floatSeries);
+      if (stream.dropMask !== null) cols.dropRefs(stream.dropMask);
+    }
     const { outOfOrder, duplicate } = head.appendColumns(cols.refs, cols.times, cols.values, cols.length, position.segment, now());
     index.flush();
     this.#parts.segmentPoints.add(position.segment, position.offset, batch.pointCount);

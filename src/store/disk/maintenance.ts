@@ -16,6 +16,7 @@ export async function maintainStore(parts: StoreParts, pages: PageWriter, budget
   void pages.flush();
   try {
     if (c.max_age > 0) await ring.deleteOlderThan(parts.now() - c.max_age);
+    await parts.tiers?.maintain();
     if (checkpoints.due(parts.now())) await checkpoints.write();
     // Appends only reach the OS: pages must be synced before the WAL that holds them goes, and
     // so must index entries only the WAL holds otherwise (a write that failed on a full disk).

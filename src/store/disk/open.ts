@@ -16,6 +16,7 @@ import { reportOpenDamage } from './open-damage.js';
 import type { DiskStoreOptions, StoreCounters, StoreParts } from './parts.js';
 import { replayRecord } from './replay-record.js';
 import { walSegmentBytes } from './wal-share.js';
+import { openTiers } from '../tiers/index.js';
 
 /**
  * Opens the store directory: takes the lock, reads the series index, rebuilds the page index
@@ -36,7 +37,8 @@ export async function openStore(options: DiskStoreOptions, counters: StoreCounte
     index.reserveBelow(pages.maxRef() + 1);
     const head = new Head({ pagePoints: c.page_points, pageMaxAgeMs: c.page_max_age, flushedMaxT: (ref) => pages.maxT(ref) });
     const wal = await Wal.open({ dir: dirs.wal, segmentBytes: walSegmentBytes(c.wal.segment_bytes, c.max_disk_bytes), fsync: c.wal.fsync, fsyncIntervalMs: c.wal.fsync_interval, logger });
-    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index, options.maxBucketsPerPoint), pages, segmentPoints: new SegmentPoints(), unlock };
+    const tiers = await openTiers(options, index, now);
+    const parts: StoreParts = { config: c, options, logger, now, counters, wal, ring: opened.ring, index, head, flattener: new Flattener(index, options.maxBucketsPerPoint), pages, segmentPoints: new SegmentPoints(), tiers, unlock };
     const ingest = new HeadIngest(parts);
     const started = now();
     const checkpoint = await restoreCheckpoint(parts);

@@ -37,6 +37,7 @@ export class PageWriter {
     const { head, index, ring } = this.#parts;
     const cut = head.takeCut();
     const encode = this.#parts.options.encodePages ?? encodePagesHere;
+    const tiers = this.#parts.tiers;
     for (let i = 0; i < cut.length; ) {
       // Group by samples: pages encode to ~1 byte per sample, so this makes extents of about
       // EXTENT_RAW_BYTES before compression.
@@ -48,7 +49,8 @@ export class PageWriter {
         samples += page.count;
       }
       try {
-        const encoded = await encode(group);
+        // With rollup tiers, the same pass over the samples also gives tier 1's rows.
+        const { pages: encoded, rollups } = tiers !== null ? await tiers.encode(group) : { pages: await encode(group), rollups: [] };
         const raw = encoded.reduce((n, b) => n + b.length, 0);
         // The series references these pages use must be on disk before the pages are.
         index.sync();
@@ -56,6 +58,7 @@ export class PageWriter {
         const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.count }, bytes: encoded[k]! }));
         // The ring indexes the pages it appends (ring.pages).
         await ring.appendExtent(pages);
+        tiers?.acceptRaw(group, rollups);
         head.release(group);
       } catch (err) {
         head.requeue([...group, ...cut.slice(i)]);

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/index.js';
+import type { Config, RollupsConfig } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Counter, Registry } from '../../telemetry/index.js';
 import type { Flattener } from '../flatten/index.js';
@@ -7,6 +7,8 @@ import type { DatafileRing, PageIndex } from '../ring/index.js';
 import type { SeriesIndex } from '../series/index.js';
 import type { SegmentPoints } from '../tail/index.js';
 import type { Wal } from '../wal/index.js';
+import type { StoreStream } from '../stream-hook.js';
+import type { RollupPageEncoder, RollupRunner, TierSet } from '../tiers/index.js';
 
 export interface DiskStoreOptions {
   readonly config: Config['store'];
@@ -20,6 +22,13 @@ export interface DiskStoreOptions {
   /** limits.max_buckets_per_point: replayed points with more buckets are dropped and counted. */
   readonly maxBucketsPerPoint?: number;
   readonly now?: () => number;
+  /** Rollup tiers (docs/tiers.md); none when absent. */
+  readonly rollups?: RollupsConfig;
+  /** Rollup work and page encoding with tier 1's rows, in the worker pool (the agent's); here when absent. */
+  readonly rollup?: RollupRunner;
+  readonly encodeWithRollups?: RollupPageEncoder;
+  /** Streaming aggregation: sees every flattened sample first, persisted with head checkpoints. */
+  readonly stream?: StoreStream;
 }
 
 /** The store's own counters (docs/telemetry.md). */
@@ -55,5 +64,7 @@ export interface StoreParts {
   readonly pages: PageIndex;
   /** Points appended to (or replayed from) each WAL segment, for exporters' backlog and gaps. */
   readonly segmentPoints: SegmentPoints;
+  /** The rollup tiers, or null when rollups are off. */
+  readonly tiers: TierSet | null;
   readonly unlock: () => void;
 }

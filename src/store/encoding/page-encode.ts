@@ -1,9 +1,6 @@
 import { BitWriter } from './bit-writer.js';
 import { encodeIntSequence } from './int-sequence.js';
-import { constantCodec } from './constant-codec.js';
-import { decimalCodec } from './decimal-codec.js';
-import { gorillaCodec } from './gorilla-codec.js';
-import type { ValueCodec } from './value-codec.js';
+import { encodeFloatColumn } from './float-column.js';
 import {
   MAX_PAGE_POINTS,
   MAX_PAGE_TIMESTAMP,
@@ -11,12 +8,9 @@ import {
   TIMESTAMP_CODEC_INT_SEQUENCE,
 } from './page-format.js';
 
-/** Tried in this order; on equal size the earlier (cheaper to decode) one is kept. */
-export const VALUE_CODECS: readonly ValueCodec[] = [constantCodec, decimalCodec, gorillaCodec];
+export { VALUE_CODECS } from './float-column.js';
 
 const timestampWriter = new BitWriter();
-let bestWriter = new BitWriter();
-let candidateWriter = new BitWriter();
 
 /**
  * Encodes points [0, count) of a series as one page (docs/format/page.md). Timestamps are
@@ -36,21 +30,7 @@ export function encodePage(timestamps: Float64Array, values: Float64Array, count
   encodeIntSequence(head, timestamps, count); // cannot fail in the checked timestamp range
   head.alignToByte();
 
-  let best: ValueCodec | undefined;
-  for (const codec of VALUE_CODECS) {
-    candidateWriter.reset();
-    const limitBits = best === undefined ? Infinity : bestWriter.byteLength * 8;
-    if (!codec.encode(candidateWriter, values, count, limitBits)) continue;
-    candidateWriter.alignToByte();
-    if (best === undefined || candidateWriter.byteLength < bestWriter.byteLength) {
-      best = codec;
-      [bestWriter, candidateWriter] = [candidateWriter, bestWriter];
-    }
-    // A constant page is never smaller under the other codecs once it has two points: they
-    // store the same value plus at least a bit per further point.
-    if (best === constantCodec && count > 1) break;
-  }
-  if (best === undefined) throw new Error('unreachable: the Gorilla codec takes any values');
+  const { codec: best, writer: bestWriter } = encodeFloatColumn(values, count);
 
   const page = new Uint8Array(head.byteLength + bestWriter.byteLength);
   head.copyTo(page, 0);

@@ -57,6 +57,8 @@ export class Flattener {
   #newest = new Float64Array(16).fill(-Infinity);
 
   readonly #maxBuckets: number;
+  /** 1 for float series of delta sums (streaming aggregation sums them instead of differencing). */
+  #delta = new Uint8Array(0);
   /** Compound points the last `flatten` dropped for having more buckets than the limit. */
   overLimit = 0;
 
@@ -150,9 +152,24 @@ export class Flattener {
     // Gauges and sums need nothing more than their float series ref: only compound kinds keep
     // their labels around (for bucket and quantile series made later). ~400 B per series less.
     if (simple === SIMPLE_COMPOUND) this.#series[ref] = flat;
+    else if (def.kind === 'sum' && def.temporality === 'delta') this.#markDelta(simple);
     this.#simpleOfRef[ref] = simple;
     this.#resourceOfRef[ref] = flat.resource;
     return simple;
+  }
+
+  /** Whether float series `ref` carries a delta sum. */
+  isDelta(ref: number): boolean {
+    return ref < this.#delta.length && this.#delta[ref] === 1;
+  }
+
+  #markDelta(ref: number): void {
+    if (ref >= this.#delta.length) {
+      const grown = new Uint8Array(Math.max(1024, ref * 2));
+      grown.set(this.#delta);
+      this.#delta = grown;
+    }
+    this.#delta[ref] = 1;
   }
 
   #growRefs(min: number): void {

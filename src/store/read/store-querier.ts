@@ -104,6 +104,16 @@ export class StoreQuerier implements Querier {
     return this.#p.index.select(useful.length > 0 ? useful : matchers);
   }
 
+  /** Float series references matching the matchers (rollup reads stitch raw samples by reference). */
+  refsMatching(matchers: readonly LabelMatcher[]): number[] {
+    return this.#select(matchers);
+  }
+
+  /** Raw samples of `ref` in [minT, maxT], pages then head. */
+  samplesOf(ref: number, minT: number, maxT: number): Promise<SeriesSamples | undefined> {
+    return this.#samples(ref, minT, maxT);
+  }
+
   #hasData(ref: number, minT: number, maxT: number): boolean {
     return this.#p.pages.hasOverlap(ref, minT, maxT) || this.#p.head.has(ref, minT, maxT);
   }

@@ -65,6 +65,11 @@ export class SeriesIndex implements RefResolver {
     if (ref > this.#nextRef) this.#nextRef = ref;
   }
 
+  /** Every reference handed out is below this (rollup catch-up walks them). */
+  get refLimit(): number {
+    return this.#nextRef;
+  }
+
   get seriesCount(): number {
     return this.#refs.size;
   }

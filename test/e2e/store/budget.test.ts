@@ -135,7 +135,7 @@ describe('disk budget under sustained ingest', () => {
   });
 
   it('serves the newest data exactly and the oldest as nothing or a suffix', async () => {
-    const answer = await agent.api.queryRangeAll(load.promName, load.syn.timeOf(0), load.syn.timeOf(load.maxSeq()), load.syn.stepMs);
+    const answer = await agent.api.queryRangeAll(load.promName, load.syn.timeOf(0), load.syn.timeOf(load.maxSeq()), load.syn.stepMs, 0);
     const { problems, firstKept } = suffixCheck(answer);
     expect(problems.slice(0, 10), describeMax()).toEqual([]);
     // The oldest data is gone, the newest is all there.
@@ -147,7 +147,7 @@ describe('disk budget under sustained ingest', () => {
     expect(await agent.stop()).toEqual({ code: 0, signal: null });
     const again = await startStoreAgent(config);
     agents.push(again);
-    const answer = await again.api.queryRangeAll(load.promName, load.syn.timeOf(0), load.syn.timeOf(load.maxSeq()), load.syn.stepMs);
+    const answer = await again.api.queryRangeAll(load.promName, load.syn.timeOf(0), load.syn.timeOf(load.maxSeq()), load.syn.stepMs, 0);
     const { problems, firstKept } = suffixCheck(answer);
     expect(problems.slice(0, 10)).toEqual([]);
     expect(Math.min(...firstKept)).toBeGreaterThan(0);

@@ -1,0 +1,58 @@
+/**
+ * One interval of one rule: per output group, what its samples add up to. Columns grow by
+ * doubling, so adding a sample allocates nothing (quantile values and series sets apart).
+ */
+export class IntervalAccumulator {
+  groups = 0;
+  count = new Float64Array(8);
+  sum = new Float64Array(8);
+  min = new Float64Array(8);
+  max = new Float64Array(8);
+  last = new Float64Array(8);
+  lastT = new Float64Array(8);
+  /** Welford's running mean and sum of squared deviations (stddev, stdvar). */
+  mean = new Float64Array(8);
+  m2 = new Float64Array(8);
+  /** Sum of the inputs' increases (counters differenced, delta sums as they are). */
+  increase = new Float64Array(8);
+  /** Per group, the values (quantiles) and the input series seen (count_series), when asked for. */
+  values: (number[] | undefined)[] = [];
+  series: (Set<number> | undefined)[] = [];
+
+  add(g: number, t: number, v: number, increase: number, ref: number, keepValues: boolean, keepSeries: boolean): void {
+    if (g >= this.count.length) this.#grow(Math.max(g + 1, this.count.length * 2));
+    if (g >= this.groups) this.groups = g + 1;
+    const n = this.count[g]! + 1;
+    this.count[g] = n;
+    if (n === 1) {
+      this.sum[g] = this.min[g] = this.max[g] = v;
+      this.last[g] = v;
+      this.lastT[g] = t;
+      this.mean[g] = v;
+      this.m2[g] = 0;
+      this.increase[g] = 0;
+    } else {
+      this.sum[g]! += v;
+      if (v < this.min[g]! || Number.isNaN(this.min[g]!)) this.min[g] = v;
+      if (v > this.max[g]! || Number.isNaN(this.max[g]!)) this.max[g] = v;
+      if (t >= this.lastT[g]!) {
+        this.last[g] = v;
+        this.lastT[g] = t;
+      }
+      const delta = v - this.mean[g]!;
+      this.mean[g]! += delta / n;
+      this.m2[g]! += delta * (v - this.mean[g]!);
+    }
+    if (!Number.isNaN(increase)) this.increase[g]! += increase;
+    if (keepValues) (this.values[g] ??= []).push(v);
+    if (keepSeries) (this.series[g] ??= new Set()).add(ref);
+  }
+
+  #grow(n: number): void {
+    for (const k of ['count', 'sum', 'min', 'max', 'last', 'lastT', 'mean', 'm2', 'increase'] as const) {
+      const next = new Float64Array(n);
+      next.set(this[k]);
+      this[k] = next;
+    }
+  }
+}
