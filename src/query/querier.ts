@@ -71,7 +71,7 @@ export interface SeriesRollups {
   readonly rows: RollupColumns;
   /** Bit k set: some rows came from tier k (bit 0: raw samples). */
   readonly tiers: number;
-  /** Every row that came from a tier carries a sketch. */
+  /** Every row that came from a tier carries a sketch (rows made of raw samples always do). */
   readonly sketched: boolean;
 }
 

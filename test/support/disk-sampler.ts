@@ -9,6 +9,9 @@ export interface DiskSample {
   readonly total: number;
   readonly wal: number;
   readonly tier0: number;
+  readonly tier1: number;
+  readonly tier2: number;
+  readonly head: number;
   readonly index: number;
 }
 
@@ -28,11 +31,14 @@ export class DiskSampler {
     const p = this.#path;
     const wal = dirBytes(join(p, 'wal'));
     const tier0 = dirBytes(join(p, 'tier0'));
+    const tier1 = dirBytes(join(p, 'tier1'));
+    const tier2 = dirBytes(join(p, 'tier2'));
+    const head = dirBytes(join(p, 'head'));
     const index = dirBytes(join(p, 'index'));
     // Everything else (LOCK, reserved tiers) counts too.
     const total = dirBytes(p);
     for (const f of datafiles(p)) this.datafileMax.set(f.name, Math.max(f.bytes, this.datafileMax.get(f.name) ?? 0));
-    const s = { atMs: Date.now() - this.#started, total, wal, tier0, index };
+    const s = { atMs: Date.now() - this.#started, total, wal, tier0, tier1, tier2, head, index };
     this.samples.push(s);
     return s;
   }
@@ -53,6 +59,6 @@ export class DiskSampler {
   }
 
   max(): DiskSample {
-    return this.samples.reduce((a, b) => (b.total > a.total ? b : a), { atMs: 0, total: 0, wal: 0, tier0: 0, index: 0 });
+    return this.samples.reduce((a, b) => (b.total > a.total ? b : a), { atMs: 0, total: 0, wal: 0, tier0: 0, tier1: 0, tier2: 0, head: 0, index: 0 });
   }
 }

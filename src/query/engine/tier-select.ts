@@ -6,6 +6,7 @@ import type { SeriesSink } from './range-call.js';
 import { KEEP_NAME, warnNotCounter } from './range-names.js';
 import { matrixWindows, readTimes, span } from './read-times.js';
 import { ROW_FUNCTIONS } from './tier-functions.js';
+import { SKETCHED_ON_ROWS } from './tier-plan.js';
 import type { EvalValue, StepSeries } from './values.js';
 import { newStepSeries } from './values.js';
 
@@ -65,8 +66,15 @@ export async function evalRowsRangeCall(e: CallNode, ctx: EvalContext, node: Mat
   const step = new Array<number>(params.length);
   const w = { stepMs: 0, startMs: 0, endMs: 0 };
   const reused = sink === undefined ? undefined : newStepSeries([], steps.length);
+  let unsketched = 0;
   for await (const s of source) {
     const r = s.rows;
+    // Some of its tier rows have no sketch (a counter-named series, rows written before
+    // gauge_sketches was on): a quantile of the rest would be wrong, so none is given.
+    if (SKETCHED_ON_ROWS.has(e.func) && !s.sketched) {
+      unsketched++;
+      continue;
+    }
     const dropName = !KEEP_NAME.has(e.func);
     let result: StepSeries;
     if (reused === undefined) result = newStepSeries(s.labels, steps.length, dropName);
@@ -108,6 +116,7 @@ export async function evalRowsRangeCall(e: CallNode, ctx: EvalContext, node: Mat
     ctx.budget.hold(found);
     out.push(result);
   }
+  if (unsketched > 0) ctx.annotations.info(`${e.func}: ${unsketched} series left out, their rollup rows in the range carry no t-digest sketch (query with tier=0 for raw samples where they are still held)`);
   return { type: 'vector', series: out };
 }
 

@@ -44,6 +44,19 @@ export class BudgetKeeper {
   }
 
   /**
+   * Before an append: while an enforcement is under way and the store is already a datafile or
+   * more past its budget (or the WAL a segment past its share), the append waits for it. Ingest
+   * faster than deletion (a starved CPU, a slow checkpoint) then slows down instead of pushing
+   * the directory past the cap; clients see the slower answers as backpressure.
+   */
+  async throttle(): Promise<void> {
+    if (this.#enforcing === null) return;
+    const c = this.#parts.config;
+    const walOver = this.#parts.wal.sizeBytes() - walShareBytes(c.max_disk_bytes) > c.wal.segment_bytes;
+    if (walOver || this.usedBytes() - rawBudgetBytes(this.#parts.options) > c.datafile_bytes) await this.#enforcing;
+  }
+
+  /**
    * Keeps the WAL within its share: the head is checkpointed first, so dropping the oldest
    * segments costs the head nothing; segments an exporter's cursor still needs are dropped
    * anyway (the tail reports the gap with its exact point count) and counted. Then datafiles

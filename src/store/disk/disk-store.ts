@@ -77,6 +77,7 @@ export class DiskStore implements Store {
 
   async append(batch: Batch): Promise<void> {
     if (this.#closed || this.#parts === null) throw new StoreUnavailableError(this.#closed ? 'the store is closed' : 'the store is not started');
+    await this.#budget.throttle();
     await this.#appender.append(batch);
     if (!this.#closed) this.#budget.check();
   }

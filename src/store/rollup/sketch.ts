@@ -1,6 +1,7 @@
 import tdigest from 'tdigest';
 import type { TDigest } from 'tdigest';
 import type { RollupRows } from '../encoding/rollup-rows.js';
+import { MAX_ROW_CENTROIDS } from '../encoding/rollup-page-format.js';
 
 /**
  * t-digest sketches of a bucket's values (the `tdigest` package; docs/tiers.md says why this
@@ -37,10 +38,28 @@ export class SketchBuilder {
     for (let c = rows.sketchStart[i]!; c < rows.sketchStart[i + 1]!; c++) this.add(rows.means[c]!, rows.weights[c]!);
   }
 
-  /** Writes the sketch as the centroids of the last row of `out`. */
+  /**
+   * Writes the sketch as the centroids of the last row of `out`, at most MAX_ROW_CENTROIDS
+   * (what a rollup page holds per row): a digest past it (a high sketch_compression over long
+   * buckets of frequent samples) has neighbouring centroids merged in pairs until it fits.
+   */
   finish(out: RollupRows): void {
     if (this.#digest === null) return;
-    for (const c of this.#digest.toArray()) out.addCentroid(c.mean, c.n);
+    let cs = this.#digest.toArray().map((c) => ({ mean: c.mean, n: c.n }));
+    while (cs.length > MAX_ROW_CENTROIDS) cs = mergePairs(cs);
+    for (const c of cs) out.addCentroid(c.mean, c.n);
     this.#digest = null;
   }
+}
+
+/** Neighbouring centroids merged two by two (weighted means): half as many, same total weight, still sorted. */
+function mergePairs(cs: readonly { mean: number; n: number }[]): { mean: number; n: number }[] {
+  const out: { mean: number; n: number }[] = [];
+  for (let i = 0; i < cs.length; i += 2) {
+    const a = cs[i]!;
+    const b = cs[i + 1];
+    if (b === undefined) out.push(a);
+    else out.push({ mean: (a.mean * a.n + b.mean * b.n) / (a.n + b.n), n: a.n + b.n });
+  }
+  return out;
 }

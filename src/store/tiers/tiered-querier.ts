@@ -93,7 +93,7 @@ class TieredQuerier implements Querier {
       this.#merger.finish();
       for (let i = 0; i < part.length; i++) out.copyRow(part, i);
     }
-    return { rows: out, tiers: used, sketched: sketched && used > 1 };
+    return { rows: out, tiers: used, sketched };
   }
 
   /** Raw data of `ref`: from its oldest page (or, without pages, after what tier 1 covers). */

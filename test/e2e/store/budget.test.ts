@@ -79,7 +79,7 @@ afterAll(async () => {
 
 function describeMax(): string {
   const m = sampler.max();
-  return `largest store directory ${m.total} B at ${m.atMs} ms (wal ${m.wal}, tier0 ${m.tier0}, index ${m.index}); cap ${CAP} B; ${sampler.samples.length} samples; ${writtenDatafileBytes()} datafile bytes written and ${load.ackedPoints()} points acknowledged in ${ingestMs} ms`;
+  return `largest store directory ${m.total} B at ${m.atMs} ms (wal ${m.wal}, tier0 ${m.tier0}, tier1 ${m.tier1}, tier2 ${m.tier2}, head ${m.head}, index ${m.index}); cap ${CAP} B; ${sampler.samples.length} samples; ${writtenDatafileBytes()} datafile bytes written and ${load.ackedPoints()} points acknowledged in ${ingestMs} ms`;
 }
 
 /** Per series: acknowledged seqs present, and whether they form a suffix of the acknowledged ones with exact values. */
