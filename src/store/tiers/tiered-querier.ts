@@ -1,4 +1,4 @@
-import type { LabelMatcher, MetricMetadata, Querier, SeriesRollups, SeriesSamples, TierInfo } from '../../query/index.js';
+import type { LabelMatcher, MetricMetadata, Querier, SeriesRollups, SeriesSamples, TierInfo, TsdbStatus } from '../../query/index.js';
 import { RollupRows } from '../encoding/index.js';
 import type { StoreParts } from '../disk/parts.js';
 import type { StoreQuerier } from '../read/store-querier.js';
@@ -32,6 +32,10 @@ class TieredQuerier implements Querier {
 
   selectStream(matchers: readonly LabelMatcher[], minT: number, maxT: number): AsyncIterable<SeriesSamples> {
     return this.#base.selectStream(matchers, minT, maxT);
+  }
+
+  tsdbStatus(limit: number): Promise<TsdbStatus> {
+    return this.#base.tsdbStatus(limit);
   }
 
   metadata(): Promise<MetricMetadata[]> {
