@@ -1,4 +1,4 @@
-export type { AttributeLevel, AuthConfig, Config, ExporterConfig, ExporterKind, LogLevel, ProcessorConfig, RedactPattern, TlsServerConfig, TlsVersion } from './types.js';
+export type { AttributeLevel, AuthConfig, Config, ExporterConfig, ExporterKind, LogLevel, ProcessorConfig, RedactPattern, TlsClientConfig, TlsServerConfig, TlsVersion } from './types.js';
 export type { ConfigProblem } from './problem.js';
 export type { Endpoint } from './endpoint.js';
 export type { Environment, ExpandResult } from './env.js';
