@@ -92,6 +92,8 @@ export class ExporterCredentials implements TlsSource {
 
   /** Reads the files again (a reload that left this exporter's settings as they were); throws to refuse, else returns the commit. */
   prepareReread(): () => void {
+    // Without files, everything comes from the config, which did not change.
+    if (credentialFiles(this.#config).length === 0) return () => undefined;
     const material = readCredentials(this.#config);
     return () => {
       this.#install(material, 'reload');

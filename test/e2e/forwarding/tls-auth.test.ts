@@ -1,9 +1,10 @@
 // Exporters over TLS with the agent started by its CLI: a custom CA and a client certificate
-// (mTLS) to an HTTPS remote-write upstream, a bearer token from a file rotated on disk and on
-// reload, an upstream certificate the exporter must refuse (counted, data kept, delivered after
-// a reload that fixes the CA), insecure_skip_verify only when set, and OTLP (gRPC and HTTP) to
-// a second cairn whose receivers require TLS, a client certificate and a token. Certificates
-// are made by openssl here.
+// (mTLS) to an HTTPS remote-write upstream (refused until the client certificate is set), a
+// bearer token from a file rotated on disk and on reload, an upstream certificate the exporter
+// must refuse (counted, data kept, delivered after a reload that fixes the CA),
+// insecure_skip_verify only when set, and OTLP (gRPC and HTTP) to a second cairn whose
+// receivers require TLS, a client certificate and a token, with its CA file replaced on disk.
+// Certificates are made by openssl here.
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AckedLoad } from '../../support/acked-load.js';
@@ -109,6 +110,26 @@ describeTls('exporter TLS and tokens', () => {
     expect(acked.size).toBeGreaterThan(0);
     expect(missingFrom(acked, (k) => upstream.accepted.has(k))).toEqual([]);
     expect(status!.droppedPoints).toEqual({});
+  });
+
+  it('an mTLS upstream refuses the exporter until it presents a client certificate', async () => {
+    const upstream = await httpsUpstream(true);
+    const entry = (client: boolean) => ({
+      kind: 'prometheus_remote_write',
+      endpoints: [upstream.url],
+      tls: { ca_file: certs.caCert, ...(client ? { cert_file: certs.clientCert, key_file: certs.clientKey } : {}) },
+      ...FAST,
+    });
+    const a = await agent({ up: entry(false) });
+    const load = newLoad('xtlsnoclient');
+    const run = load.run(a.grpc);
+    await eventually(async () => ((await exporterStatus(a))[0]!.failedPoints['tls'] ?? 0) > 0, 15_000, 'tls failures counted');
+    run.stop();
+    await run.done;
+    expect(upstream.requests).toEqual([]);
+    expect(await a.reload({ up: entry(true) })).toBeNull();
+    await caughtUp(a);
+    expect(missingFrom(ackedKeys(load), (k) => upstream.accepted.has(k))).toEqual([]);
   });
 
   it('skips verification only when insecure_skip_verify is set', async () => {
