@@ -133,6 +133,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     },
   });
   reloader.add(built.reloadable);
+  reloader.add(exporters);
   if (apiSecurity !== undefined) reloader.add(apiSecurity.reloadable);
   let api: ApiServer | undefined;
   if (config.api.enabled && durable) {

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { readCredentials } from '../exporters/index.js';
 import { BearerTokens, readServerTls } from '../net/index.js';
 import { AttributeProcessors, readHashKeys } from '../processors/index.js';
 
@@ -28,6 +29,13 @@ export function checkConfigFiles(config: Config): ConfigCheck {
       } catch (err) {
         problems.push(`${path}: ${(err as Error).message}`);
       }
+    }
+  }
+  for (const [name, c] of Object.entries(config.exporters)) {
+    try {
+      readCredentials(c);
+    } catch (err) {
+      problems.push(`exporters.${name}: ${(err as Error).message}`);
     }
   }
   let rules: string[] = [];

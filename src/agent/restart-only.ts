@@ -2,8 +2,8 @@ import type { Config } from '../config/index.js';
 
 /**
  * Keys a reload cannot change: where data lives, how many threads run, and what the agent
- * listens on (a listener cannot move without dropping the connections it holds), and the
- * exporters for now. Everything else is taken by a reload.
+ * listens on (a listener cannot move without dropping the connections it holds). Everything
+ * else is taken by a reload (exporters included: exporters/exporter-set.ts).
  */
 const RESTART_ONLY: readonly string[] = [
   'store',
@@ -18,8 +18,6 @@ const RESTART_ONLY: readonly string[] = [
   // The rollup tiers are rings of the store; aggregation rules own state checkpointed with the head.
   'rollups',
   'aggregation',
-  // The exporters are built once at start (their WAL cursors and queues); not reloaded yet.
-  'exporters',
 ];
 
 /** The restart-only keys whose values differ between two configurations. */

@@ -52,7 +52,7 @@ function decodeField(field: Field, value: unknown, fallback: unknown, path: stri
   // should be reported, not quietly replaced by the default.
   const parsed = parseLeaf(field, value);
   // Secrets are named by their path only: a token must not reach a log through its error.
-  const shown = field.kind === 'list' && field.secret === true ? '(hidden)' : value;
+  const shown = (field.kind === 'list' || field.kind === 'string') && field.secret === true ? '(hidden)' : value;
   if (parsed === undefined) problems.push({ path, value: shown, expected: describeLeaf(field) });
   return parsed;
 }

@@ -20,6 +20,24 @@ encoding: protobuf
 compression: gzip
 # Sent with every request, e.g. { Authorization: "Bearer \${TOKEN}" }.
 headers: {}
+# Sent as "authorization: Bearer <token>" (gRPC metadata for otlp_grpc), from
+# the config (\${ENV} works) or a file (its first line that is not a comment,
+# re-read on reload and when the file changes). Never logged.
+bearer_token: ""
+bearer_token_file: ""
+# For https:// endpoints (otlp_grpc: https://host:port). Certificate files are
+# re-read on reload and when they change on disk.
+tls:
+  # CAs the upstream's certificate must chain to ("" = the system's CAs).
+  ca_file: ""
+  # Client certificate and key for mTLS (both or neither).
+  cert_file: ""
+  key_file: ""
+  # Accept any upstream certificate (no chain or name check). Testing only.
+  insecure_skip_verify: false
+  min_version: "1.2"
+  # The name the upstream's certificate must carry ("" = the endpoint's host).
+  server_name: ""
 # Longest a single request may take.
 timeout: 30s
 # Points per request (a request never exceeds max_request_bytes either).

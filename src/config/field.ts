@@ -51,6 +51,8 @@ export interface ListField<T extends string = string> {
 export interface StringField {
   readonly kind: 'string';
   readonly nonEmpty?: boolean;
+  /** A secret (a token, a header value): problems never show it. */
+  readonly secret?: boolean;
 }
 /**
  * A value with a shape of its own (the processors list, the aggregation rules), decoded by `decode`, which reports

@@ -1,4 +1,4 @@
-export type { AggregationRuleConfig, AttributeLevel, AuthConfig, Config, ExporterConfig, ExporterKind, LogLevel, ProcessorConfig, RedactPattern, RollupsConfig, RollupTierConfig, TlsServerConfig, TlsVersion } from './types.js';
+export type { AggregationRuleConfig, AttributeLevel, AuthConfig, Config, ExporterConfig, ExporterKind, LogLevel, ProcessorConfig, RedactPattern, RollupsConfig, RollupTierConfig, TlsClientConfig, TlsServerConfig, TlsVersion } from './types.js';
 export type { ConfigProblem } from './problem.js';
 export type { Endpoint } from './endpoint.js';
 export type { Environment, ExpandResult } from './env.js';

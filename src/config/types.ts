@@ -146,6 +146,20 @@ export interface TlsServerConfig {
 
 export type TlsVersion = '1.2' | '1.3';
 
+/** How an exporter checks its upstream's certificate and which one it presents (https endpoints). */
+export interface TlsClientConfig {
+  /** CAs the upstream's certificate must chain to; '' = the system's CAs. */
+  readonly ca_file: string;
+  /** A client certificate and key for mTLS ('' = none; both or neither). */
+  readonly cert_file: string;
+  readonly key_file: string;
+  /** Accept any server certificate (no chain or name check): only when set explicitly. */
+  readonly insecure_skip_verify: boolean;
+  readonly min_version: TlsVersion;
+  /** The name the certificate must carry (and SNI); '' = the endpoint's host. */
+  readonly server_name: string;
+}
+
 /** Bearer tokens a listener accepts; none configured means no authentication. */
 export interface AuthConfig {
   readonly bearer_tokens: readonly string[];
@@ -188,6 +202,12 @@ export interface ExporterConfig {
   /** OTLP request compression (remote write is always snappy). */
   readonly compression: 'gzip' | 'none';
   readonly headers: Readonly<Record<string, string>>;
+  /** Sent as `authorization: Bearer <token>` (gRPC metadata for otlp_grpc); '' = none. */
+  readonly bearer_token: string;
+  /** A file holding the token (first non-comment line); re-read on reload and when it changes. */
+  readonly bearer_token_file: string;
+  /** Applies to https:// endpoints. */
+  readonly tls: TlsClientConfig;
   /** Per request attempt. */
   readonly timeout: number;
   readonly max_batch_points: number;

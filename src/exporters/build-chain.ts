@@ -10,6 +10,7 @@ import { otlpGrpcSender } from './otlp/otlp-grpc-sender.js';
 import { otlpHttpSender } from './otlp/otlp-http-sender.js';
 import { PromSeriesBuilder } from './prw/prom-series.js';
 import { remoteWriteSender } from './prw/rw-sender.js';
+import type { ExporterCredentials } from './transport/exporter-credentials.js';
 
 export interface SendChain {
   readonly bisect: BisectSender;
@@ -29,16 +30,16 @@ export interface SendChain {
  * - timeout: per attempt and per endpoint, so a hung primary counts as that endpoint failing.
  * - endpoint: encodes for its protocol (remote write 1.0/2.0, OTLP) and classifies the answer.
  */
-export function buildChain(c: ExporterConfig, stats: ExporterStats, logger: Logger): SendChain {
+export function buildChain(c: ExporterConfig, stats: ExporterStats, logger: Logger, creds: ExporterCredentials): SendChain {
   const series = c.kind === 'prometheus_remote_write' ? new PromSeriesBuilder() : undefined;
   const endpoints = c.endpoints.map((e): EndpointSender => {
     switch (c.kind) {
       case 'otlp_grpc':
-        return otlpGrpcSender(e, c);
+        return otlpGrpcSender(e, c, creds);
       case 'otlp_http':
-        return otlpHttpSender(e, c);
+        return otlpHttpSender(e, c, creds);
       case 'prometheus_remote_write':
-        return remoteWriteSender(e, c, series!, logger);
+        return remoteWriteSender(e, c, series!, logger, creds);
     }
   });
   const failover = new FailoverSender(

@@ -17,6 +17,7 @@ import { CatchUpLimiter } from './rate-limit.js';
 import { shardBatch } from './shards.js';
 import type { ReadItem, TailReaderOptions } from './tail-reader.js';
 import { TailReader } from './tail-reader.js';
+import { ExporterCredentials } from './transport/exporter-credentials.js';
 
 export interface ExporterOptions {
   readonly name: string;
@@ -25,6 +26,10 @@ export interface ExporterOptions {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The counters of the exporter this one replaces on a reload (so the status API's totals go on). */
+  readonly stats?: ExporterStats;
+  /** How often certificate and token files are checked for replacement (tests shorten it). */
+  readonly watchIntervalMs?: number;
 }
 
 /** The WAL cursor of an exporter: one per exporter (a failover group shares it). */
@@ -42,6 +47,7 @@ export class Exporter implements Component {
   readonly name: string;
   readonly #o: ExporterOptions;
   readonly #stats: ExporterStats;
+  readonly #credentials: ExporterCredentials;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #abort = new AbortController();
@@ -64,7 +70,22 @@ export class Exporter implements Component {
     this.#o = o;
     this.#logger = o.logger;
     this.#now = o.now ?? Date.now;
-    this.#stats = new ExporterStats(o.registry, o.name);
+    this.#stats = o.stats ?? new ExporterStats(o.registry, o.name);
+    // Reads certificates and the token file now: a file that cannot be used fails the start or refuses the reload.
+    this.#credentials = new ExporterCredentials(o.name, o.config, { logger: o.logger, registry: o.registry, watchIntervalMs: o.watchIntervalMs });
+  }
+
+  get config(): ExporterConfig {
+    return this.#o.config;
+  }
+
+  get stats(): ExporterStats {
+    return this.#stats;
+  }
+
+  /** Re-reads certificate and token files (a reload that left the settings as they were); throws to refuse. */
+  prepareReread(): () => void {
+    return this.#credentials.prepareReread();
   }
 
   async start(): Promise<void> {
@@ -74,7 +95,8 @@ export class Exporter implements Component {
     await (await store.openTail(liveCursorName(this.name))).remove();
     this.#tail = await store.openTail(cursorName(this.name));
     this.#committer = new CursorCommitter(this.#tail, this.#logger, this.name);
-    this.#chain = buildChain(c, this.#stats, this.#logger);
+    this.#chain = buildChain(c, this.#stats, this.#logger, this.#credentials);
+    this.#credentials.start();
     this.#state = 'running';
     this.#readerOptions = { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now };
     this.#reader = new TailReader(this.#tail, this.#readerOptions, this.#stats);
@@ -237,6 +259,7 @@ export class Exporter implements Component {
     await this.#committer!.flush();
     await this.#tail.close();
     for (const e of this.#chain!.endpoints) e.close();
+    this.#credentials.close();
     this.#state = 'stopped';
     this.#logger.info('exporter stopped', { component: 'exporter', exporter: this.name, committed: formatPosition(this.#tail.committed), backlogPoints: this.#tail.pendingPoints() });
   }

@@ -5,3 +5,4 @@ export { Exporter, cursorName } from './exporter.js';
 export type { ExporterStatus } from './exporter-status.js';
 export type { EndpointState, EndpointStatus } from './chain/failover-sender.js';
 export { validateExporter, validateExporters } from './validate.js';
+export { readCredentials } from './transport/exporter-credentials.js';

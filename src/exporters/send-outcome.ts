@@ -23,7 +23,7 @@ export type DropReason =
   | 'no_definition';
 
 /** What kind of transient failure a retryable answer was (a label of the failures counter). */
-export type FailureKind = 'unavailable' | 'throttled' | 'auth' | 'server_error' | 'timeout' | 'network';
+export type FailureKind = 'unavailable' | 'throttled' | 'auth' | 'server_error' | 'timeout' | 'network' | 'tls';
 
 /** Delivered; `rejected` points were refused inside an accepted request (partial success). */
 export type SendOk = Ok<{ readonly rejected: number; readonly message: string; readonly code: string }>;

@@ -23,6 +23,23 @@ export function validateExporter(name: string, c: ExporterConfig): ConfigProblem
   for (const key of Object.keys(c.headers)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) problems.push({ path: at(`headers.${key}`), value: key, expected: 'an HTTP header name' });
   }
+  problems.push(...validateCredentials(name, c));
+  return problems;
+}
+
+/** TLS settings need a TLS endpoint (https://, for otlp_grpc too), and a token comes from one place. */
+function validateCredentials(name: string, c: ExporterConfig): ConfigProblem[] {
+  const at = (key: string): string => `exporters.${name}.${key}`;
+  const problems: ConfigProblem[] = [];
+  const t = c.tls;
+  const tlsSet = t.ca_file !== '' || t.cert_file !== '' || t.key_file !== '' || t.insecure_skip_verify || t.server_name !== '';
+  if (tlsSet) {
+    c.endpoints.forEach((e, i) => {
+      if (!e.startsWith('https://')) problems.push({ path: `${at('endpoints')}[${i}]`, value: e, expected: 'an https:// endpoint (tls settings apply to TLS endpoints only)' });
+    });
+  }
+  if ((t.cert_file === '') !== (t.key_file === '')) problems.push({ path: at(t.cert_file === '' ? 'tls.cert_file' : 'tls.key_file'), value: '', expected: 'set together with the other (a client certificate and its key)' });
+  if (c.bearer_token !== '' && c.bearer_token_file !== '') problems.push({ path: at('bearer_token_file'), value: c.bearer_token_file, expected: "'' when bearer_token is set (one or the other)" });
   return problems;
 }
 

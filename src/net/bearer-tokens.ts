@@ -58,7 +58,8 @@ function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-function readTokenFile(file: string): string[] {
+/** The tokens of a file, one per line (blank lines and `#` comments skipped); throws CAIRN_ERR_SECRET_FILE. */
+export function readTokenFile(file: string): string[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

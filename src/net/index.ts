@@ -1,11 +1,15 @@
 export { formatAddress, formatBound } from './endpoint-address.js';
 export { httpComponent, listen } from './http-component.js';
 export type { NetComponent } from './http-component.js';
-export { BearerTokens } from './bearer-tokens.js';
+export { BearerTokens, readTokenFile } from './bearer-tokens.js';
 export type { AuthVerdict, TokenSources } from './bearer-tokens.js';
 export { ListenerSecurity } from './listener-security.js';
 export type { ListenerSecurityConfig, ListenerSecurityOptions } from './listener-security.js';
 export { readServerTls, tlsEnabled } from './tls-files.js';
+export { clientTlsFiles, readClientTls } from './tls-client.js';
+export type { ClientTlsOptions } from './tls-client.js';
+export { FileWatch, filesFingerprint } from './file-watch.js';
+export type { FileWatchHandlers } from './file-watch.js';
 export type { ServerTlsOptions } from './tls-files.js';
 export { PeerLimits } from './peer-limits.js';
 export type { PeerLimitSettings } from './peer-limits.js';

@@ -5,8 +5,9 @@ import type { Logger } from '../log/index.js';
 import type { Counter, Registry } from '../telemetry/index.js';
 import type { AuthVerdict, TokenSources } from './bearer-tokens.js';
 import { BearerTokens } from './bearer-tokens.js';
+import { FileWatch } from './file-watch.js';
 import type { ServerTlsOptions } from './tls-files.js';
-import { readServerTls, tlsEnabled, tlsFingerprint } from './tls-files.js';
+import { readServerTls, serverTlsFiles, tlsEnabled } from './tls-files.js';
 
 export interface ListenerSecurityConfig {
   readonly tls: TlsServerConfig;
@@ -20,12 +21,9 @@ export interface ListenerSecurityOptions {
   readonly watchIntervalMs?: number;
 }
 
-const DEFAULT_WATCH_MS = 2000;
-
 /**
  * One listener's credentials: the bearer tokens it accepts and its TLS material. Certificate
- * files are watched (stat every couple of seconds, which follows the symlink swaps of
- * Kubernetes secret volumes too) and a replaced certificate is put in place without a restart;
+ * files are watched (FileWatch) and a replaced certificate is put in place without a restart;
  * a half-written pair (new certificate, old key) is retried until it makes a context, and
  * until then the old one keeps serving. Authentication failures are counted, never logged
  * with the token.
@@ -35,10 +33,8 @@ export class ListenerSecurity {
   #config: ListenerSecurityConfig;
   #tokens: BearerTokens;
   #tls: ServerTlsOptions | null;
-  #fingerprint: string;
+  readonly #watch: FileWatch;
   #server: TlsServer | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #warnedFor = '';
   readonly #o: ListenerSecurityOptions;
   readonly #failures: Counter;
   readonly #rotations: Counter;
@@ -50,7 +46,7 @@ export class ListenerSecurity {
     this.#config = config;
     this.#tokens = BearerTokens.load(config.auth);
     this.#tls = readServerTls(config.tls);
-    this.#fingerprint = tlsFingerprint(config.tls);
+    this.#watch = new FileWatch(() => serverTlsFiles(this.#config.tls), o.watchIntervalMs);
     this.#failures = o.registry.counter('cairn_auth_failures_total', 'Requests refused for a missing or wrong bearer token, by listener and reason (missing, invalid).');
     this.#rotations = o.registry.counter('cairn_tls_reloads_total', 'TLS certificate reloads by listener and result (success, failure); failures keep the previous certificate.');
   }
@@ -76,8 +72,16 @@ export class ListenerSecurity {
     if (server === null || this.#tls === null) return;
     this.#server = server;
     server.on('tlsClientError', () => this.#failures.add(1, { listener: this.listener, reason: 'tls_handshake' }));
-    this.#timer = setInterval(() => this.#checkFiles(), this.#o.watchIntervalMs ?? DEFAULT_WATCH_MS);
-    this.#timer.unref();
+    this.#watch.start({
+      load: () => {
+        const tls = readServerTls(this.#config.tls);
+        if (tls !== null) this.#install(tls);
+      },
+      failed: (err) => {
+        this.#rotations.add(1, { listener: this.listener, result: 'failure' });
+        this.#o.logger.warn('tls files changed but cannot be used; keeping the previous certificate', { component: this.listener, error: err.message });
+      },
+    });
   }
 
   /**
@@ -95,36 +99,17 @@ export class ListenerSecurity {
     return () => {
       this.#config = next;
       this.#tokens = tokens;
-      if (tls !== null) this.#install(tls, tlsFingerprint(next.tls));
+      if (tls !== null) this.#install(tls);
+      this.#watch.mark();
     };
   }
 
   close(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#watch.stop();
   }
 
-  #checkFiles(): void {
-    const fingerprint = tlsFingerprint(this.#config.tls);
-    if (fingerprint === this.#fingerprint) return;
-    let tls: ServerTlsOptions | null;
-    try {
-      tls = readServerTls(this.#config.tls);
-    } catch (err) {
-      // Often a rotation caught between its two files: tried again on the next tick.
-      if (this.#warnedFor !== fingerprint) {
-        this.#warnedFor = fingerprint;
-        this.#rotations.add(1, { listener: this.listener, result: 'failure' });
-        this.#o.logger.warn('tls files changed but cannot be used; keeping the previous certificate', { component: this.listener, error: (err as Error).message });
-      }
-      return;
-    }
-    if (tls !== null) this.#install(tls, fingerprint);
-  }
-
-  #install(tls: ServerTlsOptions, fingerprint: string): void {
+  #install(tls: ServerTlsOptions): void {
     this.#tls = tls;
-    this.#fingerprint = fingerprint;
     if (this.#server === null) return;
     this.#server.setSecureContext(tls);
     this.#rotations.add(1, { listener: this.listener, result: 'success' });

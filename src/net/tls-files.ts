@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { TlsServerConfig } from '../config/index.js';
 import { CairnError, ErrorCodes } from '../errors/index.js';
@@ -9,7 +9,7 @@ export interface ServerTlsOptions extends SecureContextOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-const MIN_VERSION = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' } as const;
+export const MIN_VERSION = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' } as const;
 
 export const tlsEnabled = (c: TlsServerConfig): boolean => c.cert_file !== '';
 
@@ -41,22 +41,11 @@ export function readServerTls(c: TlsServerConfig): ServerTlsOptions | null {
   return options;
 }
 
-/** A fingerprint of the files a TLS config reads (size, mtime, inode): changes when any is replaced. */
-export function tlsFingerprint(c: TlsServerConfig): string {
-  return [c.cert_file, c.key_file, c.client_ca_file]
-    .filter((f) => f !== '')
-    .map((f) => {
-      try {
-        const s = statSync(f);
-        return `${s.ino}:${s.size}:${s.mtimeMs}`;
-      } catch {
-        return 'missing';
-      }
-    })
-    .join('|');
-}
+/** The files a listener's TLS config reads (watched for rotation). */
+export const serverTlsFiles = (c: TlsServerConfig): readonly string[] => [c.cert_file, c.key_file, c.client_ca_file].filter((f) => f !== '');
 
-function readPem(file: string, what: string): Buffer {
+/** Reads a PEM file, throwing a CairnError (CAIRN_ERR_TLS_FILES) that names it and what it should hold. */
+export function readPem(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
@@ -64,6 +53,6 @@ function readPem(file: string, what: string): Buffer {
   }
 }
 
-function tlsError(message: string): CairnError {
+export function tlsError(message: string): CairnError {
   return new CairnError(ErrorCodes.TLS_FILES, message);
 }

@@ -23,4 +23,13 @@ describe('exporter validation', () => {
     ]);
     expect(problems({ kind: 'otlp_http', endpoints: ['http://c/v1/metrics'], fresh_first: true, headers: { 'bad header': 'v' } })).toEqual(['exporters.x.headers.bad header: an HTTP header name']);
   });
+
+  it('takes tls settings only with https endpoints, a client certificate with its key, and one token source', () => {
+    expect(problems({ kind: 'otlp_grpc', endpoints: ['https://c:4317'], tls: { ca_file: '/ca.pem' }, bearer_token: 't' })).toEqual([]);
+    expect(problems({ kind: 'otlp_grpc', endpoints: ['c:4317'], tls: { insecure_skip_verify: true } })).toEqual(['exporters.x.endpoints[0]: an https:// endpoint (tls settings apply to TLS endpoints only)']);
+    expect(problems({ kind: 'otlp_http', endpoints: ['https://c/v1/metrics'], tls: { cert_file: '/c.pem' }, bearer_token: 't', bearer_token_file: '/t' })).toEqual([
+      'exporters.x.tls.key_file: set together with the other (a client certificate and its key)',
+      "exporters.x.bearer_token_file: '' when bearer_token is set (one or the other)",
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RwSeries } from './rw-decode.js';
 import { decodeRw1 } from './rw-decode.js';
@@ -25,9 +26,11 @@ export class FakeUpstream {
   script: (req: FakeRequest, index: number) => FakeAnswer = () => ({ status: 204 });
   readonly #server: http.Server;
   readonly #hung: http.ServerResponse[] = [];
+  readonly #secure: boolean;
 
-  private constructor() {
-    this.#server = http.createServer((req, res) => {
+  private constructor(tls: https.ServerOptions | undefined) {
+    this.#secure = tls !== undefined;
+    const handler: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -47,17 +50,19 @@ export class FakeUpstream {
         if (answer.delayMs === undefined) reply();
         else setTimeout(reply, answer.delayMs);
       });
-    });
+    };
+    this.#server = tls === undefined ? http.createServer(handler) : https.createServer(tls, handler);
   }
 
-  static async start(): Promise<FakeUpstream> {
-    const f = new FakeUpstream();
+  /** Plain HTTP, or HTTPS with these server options (certificate, key, and a CA to ask clients for one). */
+  static async start(tls?: https.ServerOptions): Promise<FakeUpstream> {
+    const f = new FakeUpstream(tls);
     await new Promise<void>((resolve) => f.#server.listen(0, '127.0.0.1', resolve));
     return f;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/api/v1/write`;
+    return `${this.#secure ? 'https' : 'http'}://127.0.0.1:${(this.#server.address() as AddressInfo).port}/api/v1/write`;
   }
 
   /** Distinct samples accepted, and how many arrived more than once. */
@@ -65,6 +70,11 @@ export class FakeUpstream {
     let duplicates = 0;
     for (const n of this.accepted.values()) duplicates += n - 1;
     return { distinct: this.accepted.size, duplicates };
+  }
+
+  /** Replaces the server's certificate (rotation on the upstream side). */
+  setSecureContext(tls: https.ServerOptions): void {
+    (this.#server as https.Server).setSecureContext(tls);
   }
 
   async close(): Promise<void> {

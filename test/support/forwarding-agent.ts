@@ -13,11 +13,35 @@ export function exportersYaml(entries: Record<string, Record<string, unknown>>):
   return out;
 }
 
+export interface ForwardingAgent extends RunningAgent {
+  /**
+   * Rewrites the config file with these exporters (same store keys) and sends SIGHUP; resolves
+   * with null once the agent logged the reload in force, else the reason it refused it.
+   */
+  reload(entries: Record<string, Record<string, unknown>>): Promise<string | null>;
+}
+
+const RELOADED = 'configuration reloaded';
+const REFUSED = 'configuration reload refused; keeping the running configuration';
+
 /** Starts an agent (child process) on `storePath` with these exporters. */
-export async function startForwardingAgent(storePath: string, entries: Record<string, Record<string, unknown>>, storeKeys: Record<string, string | number | Record<string, string | number>> = {}): Promise<RunningAgent> {
+export async function startForwardingAgent(storePath: string, entries: Record<string, Record<string, unknown>>, storeKeys: Record<string, string | number | Record<string, string | number>> = {}): Promise<ForwardingAgent> {
   const dir = tempDir('cairn-fwd-cfg-');
-  const file = writeStoreConfig(dir.dir, 'cairn.yaml', storePath, { wal: { fsync: 'always' }, ...storeKeys }, exportersYaml(entries));
-  return startStoreAgent(file);
+  const keys = { wal: { fsync: 'always' }, ...storeKeys };
+  const file = writeStoreConfig(dir.dir, 'cairn.yaml', storePath, keys, exportersYaml(entries));
+  const agent = await startStoreAgent(file);
+  const outcomes = (): Record<string, unknown>[] => agent.cairn.logs.filter((l) => l['msg'] === RELOADED || l['msg'] === REFUSED);
+  return {
+    ...agent,
+    async reload(next) {
+      writeStoreConfig(dir.dir, 'cairn.yaml', storePath, keys, exportersYaml(next));
+      const before = outcomes().length;
+      agent.cairn.child.kill('SIGHUP');
+      await eventually(() => outcomes().length > before, 20_000, 'the reload to be logged', 20);
+      const line = outcomes()[before]!;
+      return line['msg'] === RELOADED ? null : String(line['error']);
+    },
+  };
 }
 
 export async function exporterStatus(agent: RunningAgent): Promise<ExporterStatus[]> {

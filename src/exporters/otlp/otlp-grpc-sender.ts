@@ -1,12 +1,15 @@
 import { createRequire } from 'node:module';
 import type * as GrpcJs from '@grpc/grpc-js';
+import { createSecureContext } from 'node:tls';
 import type { ExporterConfig } from '../../config/index.js';
+import type { ClientTlsOptions } from '../../net/index.js';
 import type { EndpointSender } from '../endpoint-sender.js';
 import { BodyCache, overLimit } from '../endpoint-sender.js';
 import type { ForwardBatch } from '../forward-batch.js';
 import type { SendOutcome } from '../send-outcome.js';
 import { sendOk } from '../send-outcome.js';
 import { classifyGrpc } from '../transport/classify-grpc.js';
+import type { ExporterCredentials } from '../transport/exporter-credentials.js';
 import { encodeOtlpRequest } from './otlp-encode.js';
 import { partialSuccess, retryInfoDelayMs } from './otlp-response.js';
 
@@ -25,13 +28,38 @@ export function grpcTarget(endpoint: string): { readonly target: string; readonl
   return m === null ? { target: endpoint, secure: false } : { target: m[2]!, secure: m[1] === 'https' };
 }
 
+/**
+ * The channel credentials for a TLS endpoint: a secure context from the exporter's CA, client
+ * certificate and least version (createFromSecureContext, so `min_version` applies, which
+ * createSsl cannot say). `insecure_skip_verify` is rejectUnauthorized: false plus a
+ * checkServerIdentity that accepts any name; `server_name` is the channel's target name override.
+ */
+function channelCredentials(grpc: typeof GrpcJs, tls: ClientTlsOptions): GrpcJs.ChannelCredentials {
+  const context = createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key, minVersion: tls.minVersion });
+  const verify: GrpcJs.VerifyOptions = tls.rejectUnauthorized ? {} : { rejectUnauthorized: false, checkServerIdentity: () => undefined };
+  return grpc.credentials.createFromSecureContext(context, verify);
+}
+
 /** OTLP/gRPC: `MetricsService/Export` with the request bytes we encode ourselves (gzip by default). */
-export function otlpGrpcSender(endpoint: string, c: ExporterConfig): EndpointSender {
+export function otlpGrpcSender(endpoint: string, c: ExporterConfig, creds: ExporterCredentials): EndpointSender {
   const { target, secure } = grpcTarget(endpoint);
   const grpc = grpcLib();
   const options: GrpcJs.ChannelOptions = { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': 4 * 1024 * 1024 };
   if (c.compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP;
-  const client = new grpc.Client(target, secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), options);
+  if (secure && c.tls.server_name !== '') options['grpc.ssl_target_name_override'] = c.tls.server_name;
+  // Made again when the certificates change (rotation): calls in flight finish on the old channel.
+  let version = creds.version;
+  const newClient = (): GrpcJs.Client => new grpc.Client(target, secure ? channelCredentials(grpc, creds.tls) : grpc.credentials.createInsecure(), options);
+  let client = newClient();
+  const current = (): GrpcJs.Client => {
+    if (secure && creds.version !== version) {
+      const old = client;
+      version = creds.version;
+      client = newClient();
+      old.close();
+    }
+    return client;
+  };
   const bodies = new BodyCache();
   const encode = (batch: ForwardBatch) =>
     bodies.get(batch, 'otlp', () => {
@@ -46,9 +74,9 @@ export function otlpGrpcSender(endpoint: string, c: ExporterConfig): EndpointSen
       const tooLarge = overLimit(body.length, c.max_request_bytes, batch.pointCount);
       if (tooLarge !== undefined) return Promise.resolve(tooLarge);
       const metadata = new grpc.Metadata();
-      for (const [k, v] of Object.entries(c.headers)) metadata.set(k.toLowerCase(), v);
+      for (const [k, v] of Object.entries(creds.headers())) metadata.set(k.toLowerCase(), v);
       return new Promise((resolve) => {
-        const call = client.makeUnaryRequest<Buffer, Buffer>(METHOD, (b) => b, (b) => b, body, metadata, {}, (err, response) => {
+        const call = current().makeUnaryRequest<Buffer, Buffer>(METHOD, (b) => b, (b) => b, body, metadata, {}, (err, response) => {
           signal.removeEventListener('abort', cancel);
           if (err === null || err === undefined) {
             const partial = partialSuccess(response ?? Buffer.alloc(0), false);

@@ -6,16 +6,17 @@ import type { ForwardBatch } from '../forward-batch.js';
 import type { SendOutcome } from '../send-outcome.js';
 import { sendOk } from '../send-outcome.js';
 import { classifyHttp, classifyNetworkError } from '../transport/classify-http.js';
+import type { ExporterCredentials } from '../transport/exporter-credentials.js';
 import { HttpPoster } from '../transport/http-post.js';
 import { encodeOtlpRequest } from './otlp-encode.js';
 import { partialSuccess } from './otlp-response.js';
 
 /** OTLP/HTTP: `POST /v1/metrics` with an ExportMetricsServiceRequest (protobuf or JSON, gzip by default). */
-export function otlpHttpSender(endpoint: string, c: ExporterConfig): EndpointSender {
-  const poster = new HttpPoster(endpoint);
+export function otlpHttpSender(endpoint: string, c: ExporterConfig, creds: ExporterCredentials): EndpointSender {
+  const poster = new HttpPoster(endpoint, creds);
   const json = c.encoding === 'json';
-  const headers: Record<string, string> = { ...c.headers, 'Content-Type': json ? 'application/json' : 'application/x-protobuf' };
-  if (c.compression === 'gzip') headers['Content-Encoding'] = 'gzip';
+  const fixed: Record<string, string> = { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' };
+  if (c.compression === 'gzip') fixed['Content-Encoding'] = 'gzip';
   const bodies = new BodyCache();
   // The JSON converter is loaded only for an exporter that sends JSON.
   let toJson: ((proto: Buffer) => Buffer) | undefined;
@@ -38,7 +39,7 @@ export function otlpHttpSender(endpoint: string, c: ExporterConfig): EndpointSen
       if (tooLarge !== undefined) return tooLarge;
       let answer;
       try {
-        answer = await poster.post(body, headers, signal);
+        answer = await poster.post(body, { ...creds.headers(), ...fixed }, signal);
       } catch (err) {
         return classifyNetworkError(err, false);
       }

@@ -7,6 +7,7 @@ import { BodyCache, overLimit } from '../endpoint-sender.js';
 import type { ForwardBatch } from '../forward-batch.js';
 import type { SendOutcome } from '../send-outcome.js';
 import { classifyHttp, classifyNetworkError } from '../transport/classify-http.js';
+import type { ExporterCredentials } from '../transport/exporter-credentials.js';
 import { HttpPoster } from '../transport/http-post.js';
 import type { PromSeriesBuilder } from './prom-series.js';
 import { encodeRw1 } from './rw1-encode.js';
@@ -28,9 +29,9 @@ const snappy = (): typeof Snappy => (snappyLib ??= load('snappy') as typeof Snap
  * receiver such as Prometheus 2.42 answers 204 and stores nothing), is sent again as 1.0, and
  * the endpoint speaks 1.0 from then on.
  */
-export function remoteWriteSender(endpoint: string, c: ExporterConfig, series: PromSeriesBuilder, logger: Logger): EndpointSender {
+export function remoteWriteSender(endpoint: string, c: ExporterConfig, series: PromSeriesBuilder, logger: Logger, creds: ExporterCredentials): EndpointSender {
   const { compressSync } = snappy();
-  const poster = new HttpPoster(endpoint);
+  const poster = new HttpPoster(endpoint, creds);
   const bodies = new BodyCache();
   let version = c.protocol_version;
   const encode = (batch: ForwardBatch, v: number) =>
@@ -46,7 +47,7 @@ export function remoteWriteSender(endpoint: string, c: ExporterConfig, series: P
     if (tooLarge !== undefined) return tooLarge;
     let answer;
     try {
-      answer = await poster.post(body, { ...c.headers, ...(v === 2 ? V2_HEADERS : V1_HEADERS) }, signal);
+      answer = await poster.post(body, { ...creds.headers(), ...(v === 2 ? V2_HEADERS : V1_HEADERS) }, signal);
     } catch (err) {
       return classifyNetworkError(err, false);
     }

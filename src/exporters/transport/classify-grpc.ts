@@ -21,6 +21,8 @@ export function grpcCodeName(code: number): string {
   return NAMES[code] ?? String(code);
 }
 
+const GRPC_TLS_ERROR = /certificate|self[- ]signed|SSL|TLS|handshake/i;
+
 /**
  * A failed gRPC call as the OTLP spec classifies it: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
  * OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS retryable; RESOURCE_EXHAUSTED retryable only with
@@ -31,7 +33,9 @@ export function classifyGrpc(code: number, details: string, retryDelayMs: number
   const name = grpcCodeName(code);
   switch (code) {
     case Code.UNAVAILABLE:
-      // grpc-js reports refused and reset connections as UNAVAILABLE too: those are network failures.
+      // grpc-js reports failed handshakes (an untrusted certificate) and refused or reset
+      // connections as UNAVAILABLE too: those are tls and network failures.
+      if (GRPC_TLS_ERROR.test(details)) return sendRetry('tls', name, details, retryDelayMs);
       return sendRetry(/ECONNREFUSED|ECONNRESET|No connection established|connect|socket/i.test(details) ? 'network' : 'unavailable', name, details, retryDelayMs);
     case Code.CANCELLED:
     case Code.ABORTED:

@@ -38,9 +38,17 @@ export function classifyHttp(a: HttpAnswer, options: { readonly prometheusOrder:
   return sendDropped('rejected', code, `upstream rejected the request (${a.status}): ${text()}`);
 }
 
-/** A failure to get any answer (refused or reset connection, DNS, TLS) or an aborted attempt. */
+// OpenSSL's verification results (an unknown CA, an expired or misnamed certificate) and TLS alerts.
+const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|HOSTNAME_MISMATCH)/;
+
+/**
+ * A failure to get any answer (refused or reset connection, DNS, TLS) or an aborted attempt.
+ * A certificate the exporter does not trust (or an upstream refusing ours) is `tls`: retried
+ * like an outage, since the data stays good and a reload that fixes the CA delivers it.
+ */
 export function classifyNetworkError(err: unknown, timedOut: boolean): SendOutcome {
   const e = err as { code?: string; message?: string };
   if (timedOut) return sendRetry('timeout', 'timeout', 'no answer within the timeout');
+  if (e.code !== undefined && TLS_ERROR.test(e.code)) return sendRetry('tls', e.code, `TLS with the upstream failed: ${e.message ?? e.code}`);
   return sendRetry('network', e.code ?? 'network', e.message ?? String(err));
 }

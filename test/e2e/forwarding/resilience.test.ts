@@ -4,8 +4,8 @@
 // endpoints and back, and an outage longer than the WAL's share of the disk budget.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AckedLoad } from '../../support/acked-load.js';
-import { valueFor } from '../../support/otlp-points.js';
-import { FakeUpstream, sampleKey } from '../../support/fake-upstream.js';
+import { ackedKeys, missingFrom } from '../../support/acked-keys.js';
+import { FakeUpstream } from '../../support/fake-upstream.js';
 import { caughtUp, exporterStatus, startForwardingAgent } from '../../support/forwarding-agent.js';
 import { tempDir } from '../../support/cli.js';
 import type { RunningAgent } from '../../support/store-agent.js';
@@ -23,14 +23,6 @@ function newLoad(prefix: string): AckedLoad {
   return new AckedLoad({ prefix, senders: 2, seriesPerSender: 5, pointsPerRequest: 5, baseMs: Date.now() - 3_600_000, stepMs: 1000, pauseMs: 20 });
 }
 
-/** The sample keys of every acknowledged point. */
-function ackedKeys(load: AckedLoad): Set<string> {
-  const out = new Set<string>();
-  for (const s of load.senders) for (const q of s.acked) for (const series of s.series) out.add(sampleKey(series.labels, { t: load.syn.timeOf(q), v: valueFor(series.index, q) }));
-  return out;
-}
-
-const missingFrom = (acked: Set<string>, delivered: (k: string) => boolean): string[] => [...acked].filter((k) => !delivered(k));
 
 async function agentOn(store: string, entries: Record<string, Record<string, unknown>>, keys: Record<string, string | number | Record<string, string | number>> = {}): Promise<RunningAgent> {
   const a = await startForwardingAgent(store, entries, keys);
