@@ -2,7 +2,8 @@ import type { Config } from '../config/index.js';
 
 /**
  * Keys a reload cannot change: where data lives, how many threads run, and what the agent
- * listens on (a listener cannot move without dropping the connections it holds). Everything
+ * listens on (a listener cannot move without dropping the connections it holds), the rollup
+ * tiers and the aggregation rules (built with the store). Everything
  * else is taken by a reload (exporters included: exporters/exporter-set.ts).
  */
 const RESTART_ONLY: readonly string[] = [
