@@ -21,9 +21,24 @@ const RESTART_ONLY: readonly string[] = [
   'aggregation',
 ];
 
-/** The restart-only keys whose values differ between two configurations. */
+/**
+ * The restart-only keys whose values differ between two configurations, as the full keys that
+ * changed (`store.path`, not the whole `store` section), so the refusal names what to undo.
+ */
 export function restartOnlyChanges(current: Config, next: Config): string[] {
-  return RESTART_ONLY.filter((path) => JSON.stringify(at(current, path)) !== JSON.stringify(at(next, path)));
+  return RESTART_ONLY.flatMap((path) => changedKeys(path, at(current, path), at(next, path)));
+}
+
+/** The keys under `path` whose values differ: leaves of nested sections, `path` itself otherwise. */
+function changedKeys(path: string, a: unknown, b: unknown): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (!isSection(a) || !isSection(b)) return [path];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.flatMap((k) => changedKeys(`${path}.${k}`, a[k], b[k]));
+}
+
+function isSection(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function at(config: Config, path: string): unknown {
