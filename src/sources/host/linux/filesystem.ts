@@ -2,7 +2,7 @@ import { statfs as nodeStatfs } from 'node:fs/promises';
 import { FILESYSTEM_INODES_USAGE, FILESYSTEM_USAGE, FILESYSTEM_UTILIZATION } from '../semconv.js';
 import type { Attributes, HostPaths, MetricSink, Scraper } from '../scraper.js';
 import { isExcludedMount, parseMounts, type Mount, type MountFilter } from './mounts.js';
-import { hostViewPath, readProcFile } from './proc-text.js';
+import { readProcFile } from './proc-text.js';
 
 /** The statfs(2) fields used, as node:fs statfs returns them. */
 export interface FsStats {
@@ -21,6 +21,44 @@ export interface FilesystemScraperOptions {
   readonly statfs?: StatfsFunction;
   /** How long one statfs may take before that mount is skipped for this scrape. */
   readonly timeoutMs?: number;
+  /** For tests; mountTables(paths) otherwise. */
+  readonly mountTables?: MountTables;
+}
+
+/** Where the mounts are read: the host's init's table, and our own when it may stand in. */
+export interface MountTables {
+  readonly host: string;
+  readonly own?: string;
+}
+
+/**
+ * PID 1's table under root_path (the host's init, seen from a container). On the host, PID 1's
+ * table too, with our own as the fallback: a sandboxed service (systemd's ProtectSystem=strict)
+ * sees every file system remounted read-only in its own table, PID 1 sees them as they are.
+ */
+export function mountTables(paths: HostPaths): MountTables {
+  return paths.root === '' ? { host: '/proc/1/mounts', own: '/proc/self/mounts' } : { host: `${paths.root}/proc/1/mounts` };
+}
+
+/**
+ * PID 1's mounts when they share our root file system (same device and type at /: our view is
+ * the host's, perhaps sandboxed), else our own (PID 1 unreadable, or in another root, as in a
+ * container sharing the host's PID namespace without root_path: its mount points are not ours
+ * to statfs).
+ */
+export async function readMounts(tables: MountTables): Promise<Mount[]> {
+  if (tables.own === undefined) return parseMounts(await readProcFile(tables.host), tables.host);
+  const own = parseMounts(await readProcFile(tables.own), tables.own);
+  const host = await readProcFile(tables.host)
+    .then((text) => parseMounts(text, tables.host))
+    .catch(() => undefined);
+  return host !== undefined && sameRoot(host, own) ? host : own;
+}
+
+function sameRoot(a: readonly Mount[], b: readonly Mount[]): boolean {
+  const ra = a.find((m) => m.mountpoint === '/');
+  const rb = b.find((m) => m.mountpoint === '/');
+  return ra !== undefined && rb !== undefined && ra.device === rb.device && ra.type === rb.type;
 }
 
 export const DEFAULT_STATFS_TIMEOUT_MS = 1000;
@@ -33,7 +71,7 @@ export const DEFAULT_STATFS_TIMEOUT_MS = 1000;
  * A mount statfs refuses (EACCES, ENOENT after an unmount) is skipped without complaint.
  */
 export function createFilesystemScraper(paths: HostPaths, filter: MountFilter, options: FilesystemScraperOptions = {}): Scraper {
-  const source = hostViewPath(paths, 'mounts');
+  const tables = options.mountTables ?? mountTables(paths);
   const statfs: StatfsFunction = options.statfs ?? ((path) => nodeStatfs(path));
   const timeoutMs = options.timeoutMs ?? DEFAULT_STATFS_TIMEOUT_MS;
   const pending = new Set<string>();
@@ -56,7 +94,7 @@ export function createFilesystemScraper(paths: HostPaths, filter: MountFilter, o
   return {
     name: 'filesystem',
     async scrape(sink: MetricSink): Promise<void> {
-      const mounts = parseMounts(await readProcFile(source), source).filter((m) => !isExcludedMount(m, filter));
+      const mounts = (await readMounts(tables)).filter((m) => !isExcludedMount(m, filter));
       const stats = await Promise.all(mounts.map((m) => statWithDeadline(m.mountpoint)));
       for (let i = 0; i < mounts.length; i++) {
         const s = stats[i];
