@@ -4,7 +4,9 @@
 //   node native-bench/ingest-e2e.mjs [--transport grpc|http|http-json] [--duration 20] [--concurrency 8]
 //                                     [--series 10000] [--points 1000] [--threads 0] [--no-store]
 //                                     [--warmup 0]   (seconds of the same load before measuring: series created, code warm)
+//                                     [--extra FILE] (YAML appended to the agent's config, e.g. processors)
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDir, startAgent } from './agent-process.mjs';
@@ -15,7 +17,8 @@ const transport = args.transport ?? 'grpc';
 const bench = benchDir();
 // --no-store measures the receivers alone (store.enabled: false, a non-durable memory buffer).
 const storeYaml = args['no-store'] ? 'store:\n  enabled: false\n' : `store:\n  path: ${JSON.stringify(bench.store)}\n`;
-const agent = await startAgent(bench.dir, `${storeYaml}workers:\n  threads: ${args.threads ?? 0}\n`);
+const extraYaml = args.extra ? readFileSync(args.extra, 'utf8') : '';
+const agent = await startAgent(bench.dir, `${storeYaml}workers:\n  threads: ${args.threads ?? 0}\n${extraYaml}`);
 await new Promise((r) => setTimeout(r, 1000));
 const target = transport === 'grpc' ? agent.grpc : agent.http;
 /** Runs the load generator for `seconds`; resolves with its last output line. */
