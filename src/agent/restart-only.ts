@@ -3,8 +3,8 @@ import type { Config } from '../config/index.js';
 /**
  * Keys a reload cannot change: where data lives, how many threads run, and what the agent
  * listens on (a listener cannot move without dropping the connections it holds), the rollup
- * tiers and the aggregation rules (built with the store). Everything
- * else is taken by a reload (exporters included: exporters/exporter-set.ts).
+ * tiers and the aggregation rules (built with the store), and the sections read only at start.
+ * Everything else is taken by a reload (exporters included: exporters/exporter-set.ts).
  */
 const RESTART_ONLY: readonly string[] = [
   'store',
@@ -19,6 +19,15 @@ const RESTART_ONLY: readonly string[] = [
   // The rollup tiers are rings of the store; aggregation rules own state checkpointed with the head.
   'rollups',
   'aggregation',
+  // Read once at start by the parts that use them (the query engine, the host collector, the
+  // self telemetry, the shutdown path): refused rather than accepted and silently not applied.
+  'query',
+  'host',
+  'telemetry',
+  'shutdown',
+  // The store flattens with the bucket limit it started with: raised in the workers alone, points
+  // between the two limits would be acknowledged and then dropped by the store.
+  'limits.max_buckets_per_point',
 ];
 
 /**
