@@ -14,11 +14,15 @@ export function benchDir() {
   return { dir, store: join(dir, 'data'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the agent with `yaml` (receivers and API on ephemeral ports are added) and waits until it listens and is ready. */
+/**
+ * Starts the agent with `yaml` (receivers on ephemeral ports are added unless `yaml` has its own
+ * `receivers:` section, and the API on an ephemeral port) and waits until it listens and is ready.
+ */
 export async function startAgent(dir, yaml) {
   const withApi = !/enabled: false/.test(yaml); // store.enabled: false runs without the API
   const config = join(dir, `cairn-${Date.now()}.yaml`);
-  writeFileSync(config, `receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\napi:\n  endpoint: 127.0.0.1:0\n${yaml}`);
+  const receivers = /^receivers:/m.test(yaml) ? '' : 'receivers:\n  otlp:\n    grpc: { endpoint: "127.0.0.1:0" }\n    http: { endpoint: "127.0.0.1:0" }\n';
+  writeFileSync(config, `${receivers}api:\n  endpoint: 127.0.0.1:0\n${yaml}`);
   const started = performance.now();
   // The flags the agent is started with (bin/cairn.js, the service unit, the container);
   // CAIRN_BENCH_NODE_ARGS replaces them, e.g. "--max-semi-space-size=4 --cpu-prof --cpu-prof-dir=DIR".

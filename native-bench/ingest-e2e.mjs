@@ -4,7 +4,9 @@
 //   node native-bench/ingest-e2e.mjs [--transport grpc|http|http-json] [--duration 20] [--concurrency 8]
 //                                     [--series 10000] [--points 1000] [--threads 0] [--no-store]
 //                                     [--warmup 0]   (seconds of the same load before measuring: series created, code warm)
-//                                     [--extra FILE] (YAML appended to the agent's config, e.g. processors)
+//                                     [--extra FILE] (YAML appended to the agent's config, e.g. processors;
+//                                                     with a receivers: section of its own, e.g. TLS and tokens)
+//                                     [--ca FILE] [--token T] (passed to load.mjs: TLS and bearer token)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ const target = transport === 'grpc' ? agent.grpc : agent.http;
 /** Runs the load generator for `seconds`; resolves with its last output line. */
 async function runLoad(seconds) {
   const loadArgs = [join(here, 'load.mjs'), '--transport', transport, '--target', target, '--duration', String(seconds)];
-  for (const k of ['concurrency', 'series', 'points']) if (args[k] !== undefined) loadArgs.push(`--${k}`, String(args[k]));
+  for (const k of ['concurrency', 'series', 'points', 'ca', 'token']) if (args[k] !== undefined) loadArgs.push(`--${k}`, String(args[k]));
   if (args.gzip) loadArgs.push('--gzip');
   const load = spawn(process.execPath, loadArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

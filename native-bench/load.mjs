@@ -1,10 +1,13 @@
 // OTLP load generator. Sends pre-encoded requests as fast as the agent accepts them.
 // Usage: node native-bench/load.mjs --transport grpc|http|http-json --target 127.0.0.1:4317
 //          [--series 10000] [--points 1000] [--concurrency 8] [--duration 20] [--gzip] [--same-timestamps]
+//          [--ca FILE] (TLS, trusting this CA)  [--token T] (authorization: Bearer T)
 // Prints one JSON line: points/s accepted, requests, errors by kind, latency p50/p99 (ms).
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
+import https from 'node:https';
 import { buildWorkload, setTimestamps } from './workload.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -18,6 +21,8 @@ const gzip = args.gzip === true;
 // --same-timestamps re-sends identical points (receiver-only figures); the default advances time.
 const advance = args['same-timestamps'] !== true && transport !== 'http-json' && !(gzip && transport !== 'grpc');
 const startMs = Date.now() - 3_600_000;
+const ca = typeof args.ca === 'string' ? readFileSync(args.ca) : null;
+const auth = typeof args.token === 'string' ? { authorization: `Bearer ${args.token}` } : {};
 
 const workload = buildWorkload({ series, pointsPerRequest, json: transport === 'http-json' });
 let bodies = transport === 'http-json' ? workload.json.map((s) => Buffer.from(s)) : workload.requests.map((b) => Buffer.from(b));
@@ -60,10 +65,13 @@ process.exit(0);
 
 function grpcSender(address) {
   const identity = (b) => b;
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), gzip ? { 'grpc.default_compression_algorithm': 2 } : {});
+  const credentials = ca === null ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(ca);
+  const client = new grpc.Client(address, credentials, gzip ? { 'grpc.default_compression_algorithm': 2 } : {});
+  const metadata = new grpc.Metadata();
+  if (auth.authorization !== undefined) metadata.set('authorization', auth.authorization);
   return (body) =>
     new Promise((resolve) => {
-      client.makeUnaryRequest('/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', identity, identity, body, (err) => {
+      client.makeUnaryRequest('/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', identity, identity, body, metadata, (err) => {
         if (!err) resolve('ok');
         else resolve(err.code === grpc.status.UNAVAILABLE ? 'retry:UNAVAILABLE' : `grpc:${err.code}`);
       });
@@ -72,10 +80,11 @@ function grpcSender(address) {
 
 function httpSender(address, contentType) {
   const [host, port] = address.split(':');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const lib = ca === null ? http : https;
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: concurrency, ...(ca === null ? {} : { ca }) });
   return (body) =>
     new Promise((resolve) => {
-      const req = http.request({ host, port: Number(port), path: '/v1/metrics', method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length, ...(gzip ? { 'content-encoding': 'gzip' } : {}) } }, (res) => {
+      const req = lib.request({ host, port: Number(port), path: '/v1/metrics', method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length, ...auth, ...(gzip ? { 'content-encoding': 'gzip' } : {}) } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200 ? 'ok' : res.statusCode === 429 || res.statusCode === 503 ? `retry:${res.statusCode}` : `http:${res.statusCode}`));
       });
