@@ -8,7 +8,7 @@ import type { RangeWindows } from './selectors.js';
 import { matrixWindows, selectRange } from './selectors.js';
 import { evalSubquery } from './subquery.js';
 import type { EvalValue, RangeSeries, StepSeries } from './values.js';
-import { newStepSeries, scalarOf } from './values.js';
+import { newStepSeries, outputSeries, scalarOf } from './values.js';
 import { goFloat } from './format-float.js';
 import { evalRowsRangeCall } from './tier-select.js';
 import { KEEP_NAME, warnNotCounter } from './range-names.js';
@@ -49,14 +49,7 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
   const reused = sink === undefined ? undefined : newStepSeries([], steps.length);
   for await (const s of source) {
     const dropName = KEEP_NAME.has(e.func) ? s.dropName : true;
-    let result: StepSeries;
-    if (reused === undefined) result = newStepSeries(s.labels, steps.length, dropName);
-    else {
-      result = reused;
-      result.labels = s.labels;
-      result.dropName = dropName;
-      result.present.fill(0);
-    }
+    const result = outputSeries(reused, s.labels, steps.length, dropName);
     let found = 0;
     let lo = 0;
     let hi = 0;

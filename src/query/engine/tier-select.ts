@@ -8,7 +8,7 @@ import { matrixWindows, readTimes, span } from './read-times.js';
 import { ROW_FUNCTIONS } from './tier-functions.js';
 import { SKETCHED_ON_ROWS } from './tier-plan.js';
 import type { EvalValue, StepSeries } from './values.js';
-import { newStepSeries } from './values.js';
+import { newStepSeries, outputSeries } from './values.js';
 
 async function* rollupsOf(ctx: EvalContext, selector: VectorSelectorNode, minT: number, maxT: number, tier: number): AsyncIterable<SeriesRollups> {
   for await (const s of ctx.querier.selectRollups!(selector.matchers, minT, maxT, tier)) {
@@ -76,14 +76,7 @@ export async function evalRowsRangeCall(e: CallNode, ctx: EvalContext, node: Mat
       continue;
     }
     const dropName = !KEEP_NAME.has(e.func);
-    let result: StepSeries;
-    if (reused === undefined) result = newStepSeries(s.labels, steps.length, dropName);
-    else {
-      result = reused;
-      result.labels = s.labels;
-      result.dropName = dropName;
-      result.present.fill(0);
-    }
+    const result = outputSeries(reused, s.labels, steps.length, dropName);
     let found = 0;
     let widest = 0;
     for (let i = 0; i < steps.length; i++) {

@@ -31,6 +31,18 @@ export function newStepSeries(labels: LabelPairs, steps: number, dropName = fals
   return { labels, values: new Float64Array(steps), present: new Uint8Array(steps), dropName };
 }
 
+/**
+ * The series a range function writes one input's results into: `reused` (a sink's single
+ * series, relabelled and cleared) when given, a new one otherwise.
+ */
+export function outputSeries(reused: StepSeries | undefined, labels: LabelPairs, steps: number, dropName: boolean): StepSeries {
+  if (reused === undefined) return newStepSeries(labels, steps, dropName);
+  reused.labels = labels;
+  reused.dropName = dropName;
+  reused.present.fill(0);
+  return reused;
+}
+
 /** Whether any step holds a value. */
 export function hasAny(s: StepSeries): boolean {
   return s.present.includes(1);
