@@ -46,10 +46,14 @@ export class Checkpointer {
   /** Points ingested so far when the last checkpoint began. */
   #pointsAtWrite = 0;
 
-  constructor(parts: StoreParts, ingest: HeadIngest, restored: { position: WalPosition; bytes: number } | null, makeRoom: (incoming: number) => Promise<void>) {
+  /** Writes the cut pages waiting for a datafile, so the checkpoint holds only the open ones. */
+  readonly #flushPages: () => Promise<void>;
+
+  constructor(parts: StoreParts, ingest: HeadIngest, restored: { position: WalPosition; bytes: number } | null, makeRoom: (incoming: number) => Promise<void>, flushPages: () => Promise<void> = async () => undefined) {
     this.#parts = parts;
     this.#ingest = ingest;
     this.#makeRoom = makeRoom;
+    this.#flushPages = flushPages;
     this.#position = restored?.position ?? null;
     this.#fileBytes = restored?.bytes ?? 0;
     this.#writtenAt = parts.now();
@@ -88,6 +92,10 @@ export class Checkpointer {
 
   async #write(): Promise<void> {
     const parts = this.#parts;
+    // Cut pages go to their datafile first: a checkpoint of them would be written twice (here
+    // and in the ring), and under fast ingest they made it several times the open pages' size.
+    await this.#flushPages();
+    // From here to the snapshot nothing yields: the head and `covered` are taken together.
     const covered = this.#ingest.covered;
     if (covered === null || (this.#position !== null && comparePositions(covered, this.#position) <= 0)) return;
     this.#pointsAtWrite = this.#ingest.pointsIngested;

@@ -56,7 +56,7 @@ export class DiskStore implements Store {
     const { parts, ingest, checkpoint } = await openStore(this.#o, this.#counters);
     this.#parts = parts;
     this.#budget = new BudgetKeeper(parts, () => this.#checkpoints);
-    this.#checkpoints = new Checkpointer(parts, ingest, checkpoint, (incoming) => this.#budget.makeRoom(incoming));
+    this.#checkpoints = new Checkpointer(parts, ingest, checkpoint, (incoming) => this.#budget.makeRoom(incoming), () => this.#pages.flush());
     this.#pages = new PageWriter(parts, (incoming) => this.#budget.makeRoom(incoming));
     this.#appender = new BatchAppender(parts, ingest);
     // Before the first page is written: rows only pending when the agent stopped are rolled up again.
