@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RequestDecoder } from './decode/request-decoder.js';
-import { SharedRegions } from './shared-regions.js';
+import { SharedRegions } from './memory-regions.js';
 import type { CompressReply, CompressRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { packPages, rollup } from './rollup-ops.js';
 import { rollupPageSamples } from '../store/rollup/index.js';

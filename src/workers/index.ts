@@ -9,6 +9,6 @@ export { decodeOtlpJson } from './decode/otlp-json.js';
 
 /** The decode worker's entry module (this folder's compiled decode-worker.js). */
 export const decodeWorkerScript = (): URL => workerScript('decode-worker', import.meta.url);
-export { SharedRegions } from './shared-regions.js';
+export { SharedRegions } from './memory-regions.js';
 export { replyViews } from './decode/reply-layout.js';
 export type { ReplyLayout } from './decode/reply-layout.js';

@@ -19,7 +19,7 @@ export interface DecodeRequest {
   readonly replyRegion: number;
 }
 
-/** A worker's own shared memory for request bodies and replies (shared-regions.ts). */
+/** A worker's own shared memory for request bodies and replies (memory-regions.ts). */
 export interface RegionsMessage {
   readonly requests: SharedArrayBuffer;
   readonly replies: SharedArrayBuffer;

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { AttributeProcessors } from '../../processors/index.js';
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from '../messages.js';
-import type { SharedRegions } from '../shared-regions.js';
+import type { SharedRegions } from '../memory-regions.js';
 import { DecodeBudget, DecodeBudgetError } from './decode-budget.js';
 import { DecodeError } from './decode-error.js';
 import { scanJson } from './json-scan.js';
