@@ -4,17 +4,9 @@ import root from '../dist/generated/otlp.js';
 
 const { ExportMetricsServiceRequest } = root.opentelemetry.proto.collector.metrics.v1;
 
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.mjs';
+
+export { prng };
 
 const METRICS = 50;
 
