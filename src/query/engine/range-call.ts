@@ -11,7 +11,7 @@ import type { EvalValue, RangeSeries, StepSeries } from './values.js';
 import { newStepSeries, outputSeries, scalarOf } from './values.js';
 import { goFloat } from './format-float.js';
 import { evalRowsRangeCall } from './tier-select.js';
-import { KEEP_NAME, warnNotCounter } from './range-names.js';
+import { KEEP_NAME, keepRangeResult } from './range-names.js';
 
 
 /** The index of the argument that is a range vector, or -1. */
@@ -81,14 +81,7 @@ export async function evalRangeCall(e: CallNode, ctx: EvalContext, index: number
     }
     ctx.budget.release(widest);
     await ctx.budget.checkpoint();
-    if (found === 0) continue;
-    if (e.func === 'rate' || e.func === 'increase') warnNotCounter(s, ctx);
-    if (sink !== undefined) {
-      sink(result);
-      continue;
-    }
-    ctx.budget.hold(found);
-    out.push(result);
+    keepRangeResult(result, found, s, e.func, ctx, sink, out);
   }
   return { type: 'vector', series: out };
 }

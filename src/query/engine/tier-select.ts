@@ -3,7 +3,7 @@ import type { RollupColumns, SeriesRollups } from '../querier.js';
 import { absentLabels } from './absent.js';
 import type { EvalContext } from './context.js';
 import type { SeriesSink } from './range-call.js';
-import { KEEP_NAME, warnNotCounter } from './range-names.js';
+import { KEEP_NAME, keepRangeResult } from './range-names.js';
 import { matrixWindows, readTimes, span } from './read-times.js';
 import { ROW_FUNCTIONS } from './tier-functions.js';
 import { SKETCHED_ON_ROWS } from './tier-plan.js';
@@ -100,14 +100,7 @@ export async function evalRowsRangeCall(e: CallNode, ctx: EvalContext, node: Mat
       found++;
     }
     ctx.budget.release(widest);
-    if (found === 0) continue;
-    if (e.func === 'rate' || e.func === 'increase') warnNotCounter(s, ctx);
-    if (sink !== undefined) {
-      sink(result);
-      continue;
-    }
-    ctx.budget.hold(found);
-    out.push(result);
+    keepRangeResult(result, found, s, e.func, ctx, sink, out);
   }
   if (unsketched > 0) ctx.annotations.info(`${e.func}: ${unsketched} series left out, their rollup rows in the range carry no t-digest sketch (query with tier=0 for raw samples where they are still held)`);
   return { type: 'vector', series: out };
