@@ -1,10 +1,9 @@
 import * as http from 'node:http';
-import * as https from 'node:https';
 import { CairnError, ErrorCodes } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 // Shared with the receivers so addresses are logged the same way everywhere.
 import type { ListenerSecurity, NetComponent } from '../net/index.js';
-import { httpComponent } from '../net/index.js';
+import { securedHttpComponent } from '../net/index.js';
 import type { LifecycleOptions } from './lifecycle.js';
 import { handleLifecycle, LIFECYCLE_PATHS } from './lifecycle.js';
 import type { ApiContext } from './api-context.js';
@@ -76,23 +75,7 @@ export function createApiServer(o: ApiServerOptions): ApiServer {
       send(res, text(500, 'internal error\n'));
     });
   };
-  const tls = o.security?.tls ?? null;
-  const server = tls === null ? http.createServer(options, onRequest) : https.createServer({ ...options, ...tls }, onRequest);
-  const component = httpComponent(server, { name: COMPONENT, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'api listening', tls: tls !== null });
-  return {
-    ...component,
-    get address() {
-      return component.address;
-    },
-    async start() {
-      await component.start();
-      o.security?.serve(tls === null ? null : (server as https.Server));
-    },
-    async shutdown(deadlineMs: number) {
-      o.security?.close();
-      await component.shutdown(deadlineMs);
-    },
-  };
+  return securedHttpComponent(options, onRequest, o.security, { name: COMPONENT, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'api listening' });
 }
 
 async function handle(o: ApiServerOptions, ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -1,9 +1,10 @@
-import type * as http from 'node:http';
-import type * as https from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type * as net from 'node:net';
 import type { Component } from '../component/index.js';
 import type { Logger } from '../log/index.js';
 import { formatAddress, formatBound } from './endpoint-address.js';
+import type { ListenerSecurity } from './listener-security.js';
 
 /** A started-once, shut-down-once network component (receivers, the API). */
 export interface NetComponent extends Component {
@@ -41,6 +42,38 @@ export function httpComponent(server: http.Server | https.Server, o: { name: str
         });
         server.closeIdleConnections();
       });
+    },
+  };
+}
+
+/**
+ * An HTTP server, or HTTPS when `security` holds a certificate, as a component (httpComponent):
+ * once listening, `security` serves the TLS server (certificates rotate into it), and it stops
+ * watching its files at shutdown. `prepare` sees the server before it listens.
+ */
+export function securedHttpComponent(
+  options: http.ServerOptions,
+  onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  security: ListenerSecurity | undefined,
+  o: { name: string; host: string; port: number; logger: Logger; listeningMessage: string },
+  prepare?: (server: http.Server) => void,
+): NetComponent {
+  const tls = security?.tls ?? null;
+  const server = tls === null ? http.createServer(options, onRequest) : https.createServer({ ...options, ...tls }, onRequest);
+  prepare?.(server);
+  const component = httpComponent(server, { ...o, tls: tls !== null });
+  return {
+    ...component,
+    get address() {
+      return component.address;
+    },
+    async start() {
+      await component.start();
+      security?.serve(tls === null ? null : (server as https.Server));
+    },
+    async shutdown(deadlineMs: number) {
+      security?.close();
+      await component.shutdown(deadlineMs);
     },
   };
 }

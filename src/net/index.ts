@@ -1,5 +1,5 @@
 export { formatAddress, formatBound } from './endpoint-address.js';
-export { httpComponent, listen } from './http-component.js';
+export { httpComponent, listen, securedHttpComponent } from './http-component.js';
 export type { NetComponent } from './http-component.js';
 export { BearerTokens, readTokenFile } from './bearer-tokens.js';
 export type { AuthVerdict, TokenSources } from './bearer-tokens.js';

@@ -1,10 +1,9 @@
 import * as http from 'node:http';
-import * as https from 'node:https';
 import type { Logger } from '../log/index.js';
 import type { Format, IngestFailure, IngestPipeline, IngestRejection, RequestOutcome } from '../pipeline/index.js';
 import { requestOutcomeOf } from '../pipeline/index.js';
 import type { AuthVerdict, SlowBody } from '../net/index.js';
-import { httpComponent } from '../net/index.js';
+import { securedHttpComponent } from '../net/index.js';
 import { readBody } from './http-body.js';
 import type { RpcStatus } from './otlp-answers.js';
 import { encodeExportResponseJson, encodeExportResponseProto, encodeStatusJson, encodeStatusProto, GrpcCode, httpRequestOutcome, statusOf } from './otlp-answers.js';
@@ -44,24 +43,7 @@ export function createOtlpHttpReceiver(o: OtlpHttpOptions): Receiver {
       o.pipeline.observeRequest(RECEIVER, startedMs, outcome);
     });
   };
-  const tls = o.guard.security.tls;
-  const server = tls === null ? http.createServer(options, onRequest) : https.createServer({ ...options, ...tls }, onRequest);
-  o.guard.peers.attach(server);
-  const component = httpComponent(server, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening', tls: tls !== null });
-  return {
-    ...component,
-    get address() {
-      return component.address;
-    },
-    async start() {
-      await component.start();
-      o.guard.security.serve(tls === null ? null : (server as https.Server));
-    },
-    async shutdown(deadlineMs: number) {
-      o.guard.security.close();
-      await component.shutdown(deadlineMs);
-    },
-  };
+  return securedHttpComponent(options, onRequest, o.guard.security, { name: RECEIVER, host: o.host, port: o.port, logger: o.logger, listeningMessage: 'receiver listening' }, (server) => o.guard.peers.attach(server));
 }
 
 function formatOf(req: http.IncomingMessage): Format {
