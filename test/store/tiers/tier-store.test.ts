@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RollupColumns } from '../../../src/query/index.js';
+import type { DiskStore } from '../../../src/store/index.js';
 import type { RawSeries } from '../../support/rollup-series.js';
 import { randomSeries, referenceRows } from '../../support/rollup-series.js';
 import { appendSeries, gaugeDefinition, startTierStore } from '../../support/tier-store.js';
@@ -54,6 +55,13 @@ function expectTierRows(got: RollupColumns, s: RawSeries, res: number, exactSums
   return checked;
 }
 
+/** The store on `dir`, once its tiers' catch-up is over (meanwhile the series it holds are served from raw pages). */
+async function openCaughtUp(dir: string): Promise<DiskStore> {
+  const { store } = await startTierStore(dir);
+  await store.tiersCaughtUp();
+  return store;
+}
+
 describe('rollup tiers in the store', () => {
   it('tier 1 and tier 2 rows equal the raw computation; a lost tier is rebuilt from the lower one', async () => {
     const { dir, series } = fixture();
@@ -61,9 +69,7 @@ describe('rollup tiers in the store', () => {
     await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
     await store.shutdown(0);
 
-    ({ store } = await startTierStore(dir));
-    // While the catch-up runs, the series it holds are served from raw pages.
-    await store.tiersCaughtUp();
+    store = await openCaughtUp(dir);
     for (const s of series) {
       const exact = s.kind !== 'gauge';
       const t1 = await rowsOf(store, s.name, 1);
@@ -80,9 +86,7 @@ describe('rollup tiers in the store', () => {
     rmSync(join(dir, 'tier2'), { recursive: true });
     ({ store } = await startTierStore(dir));
     await store.shutdown(0);
-    ({ store } = await startTierStore(dir));
-    // While the catch-up runs, the series it holds are served from raw pages.
-    await store.tiersCaughtUp();
+    store = await openCaughtUp(dir);
     for (const s of series) {
       const exact = s.kind !== 'gauge';
       expect(expectTierRows((await rowsOf(store, s.name, 1)).rows, s, MINUTE, exact)).toBeGreaterThan(600);
@@ -96,9 +100,7 @@ describe('rollup tiers in the store', () => {
     let { store } = await startTierStore(dir);
     await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
     await store.shutdown(0);
-    ({ store } = await startTierStore(dir));
-    // While the catch-up runs, the series it holds are served from raw pages.
-    await store.tiersCaughtUp();
+    store = await openCaughtUp(dir);
     for (const s of series) {
       const live = referenceRows(s, MINUTE).reduce((n, r) => n + r.count, 0);
       for (const tier of [0, 1, 2]) {
