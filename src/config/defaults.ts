@@ -5,6 +5,33 @@ import { decodeConfig } from './schema.js';
 import type { Config } from './types.js';
 
 /**
+ * A listener's `tls` and `auth` keys with their comments, at `pad` (the same on every listener;
+ * `tokens` is the first comment line of `auth`, lines after a newline get `# ` from it).
+ */
+function listenerSecurityYaml(pad: string, tokens: string): string {
+  const lines = [
+    '# TLS for this listener: on when cert_file is set (PEM files, re-read on',
+    '# reload and when they change on disk). client_ca_file turns on mutual',
+    '# TLS: clients must present a certificate signed by one of its CAs.',
+    'tls:',
+    '  cert_file: ""',
+    '  key_file: ""',
+    '  client_ca_file: ""',
+    '  # Oldest TLS version accepted: "1.2" or "1.3".',
+    '  min_version: "1.2"',
+    ...`# ${tokens}`.split('\n'),
+    '# Clients send "authorization: Bearer <token>" (a gRPC metadata entry or',
+    '# an HTTP header). Tokens can come from the environment',
+    '# ("${CAIRN_TOKEN}") or from files (one per line, re-read on reload).',
+    '# Compared in constant time, never logged.',
+    'auth:',
+    '  bearer_tokens: []',
+    '  bearer_token_files: []',
+  ];
+  return lines.map((l) => `${pad}${l}\n`).join('');
+}
+
+/**
  * The built-in configuration, written as a config file so it doubles as the
  * reference users copy from. It is the single source of the default values:
  * `defaultConfig` below is decoded from it.
@@ -33,46 +60,12 @@ receivers:
       endpoint: 127.0.0.1:4317
       # Largest single gRPC message accepted.
       max_recv_msg_bytes: 16MiB
-      # TLS for this listener: on when cert_file is set (PEM files, re-read on
-      # reload and when they change on disk). client_ca_file turns on mutual
-      # TLS: clients must present a certificate signed by one of its CAs.
-      tls:
-        cert_file: ""
-        key_file: ""
-        client_ca_file: ""
-        # Oldest TLS version accepted: "1.2" or "1.3".
-        min_version: "1.2"
-      # Bearer tokens accepted; none means no authentication.
-      # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
-      # an HTTP header). Tokens can come from the environment
-      # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
-      # Compared in constant time, never logged.
-      auth:
-        bearer_tokens: []
-        bearer_token_files: []
-    http:
+${listenerSecurityYaml('      ', 'Bearer tokens accepted; none means no authentication.')}    http:
       enabled: true
       endpoint: 127.0.0.1:4318
       # Largest single HTTP request body accepted.
       max_request_bytes: 16MiB
-      # TLS for this listener: on when cert_file is set (PEM files, re-read on
-      # reload and when they change on disk). client_ca_file turns on mutual
-      # TLS: clients must present a certificate signed by one of its CAs.
-      tls:
-        cert_file: ""
-        key_file: ""
-        client_ca_file: ""
-        # Oldest TLS version accepted: "1.2" or "1.3".
-        min_version: "1.2"
-      # Bearer tokens accepted; none means no authentication.
-      # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
-      # an HTTP header). Tokens can come from the environment
-      # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
-      # Compared in constant time, never logged.
-      auth:
-        bearer_tokens: []
-        bearer_token_files: []
-
+${listenerSecurityYaml('      ', 'Bearer tokens accepted; none means no authentication.')}
 limits:
   # Request bytes being decoded or stored at once, across all receivers.
   # Beyond it clients are told to retry later rather than the agent growing
@@ -219,25 +212,7 @@ api:
   enabled: true
   # The local query API (Prometheus-compatible), health and metrics.
   endpoint: 127.0.0.1:9977
-  # TLS for this listener: on when cert_file is set (PEM files, re-read on
-  # reload and when they change on disk). client_ca_file turns on mutual
-  # TLS: clients must present a certificate signed by one of its CAs.
-  tls:
-    cert_file: ""
-    key_file: ""
-    client_ca_file: ""
-    # Oldest TLS version accepted: "1.2" or "1.3".
-    min_version: "1.2"
-  # Bearer tokens accepted on every path but open_paths; none means no
-  # authentication.
-  # Clients send "authorization: Bearer <token>" (a gRPC metadata entry or
-  # an HTTP header). Tokens can come from the environment
-  # ("\${CAIRN_TOKEN}") or from files (one per line, re-read on reload).
-  # Compared in constant time, never logged.
-  auth:
-    bearer_tokens: []
-    bearer_token_files: []
-    # Answered without a token, so health checks need no secret.
+${listenerSecurityYaml('  ', 'Bearer tokens accepted on every path but open_paths; none means no\n# authentication.')}    # Answered without a token, so health checks need no secret.
     open_paths: [/healthz, /readyz, /-/healthy, /-/ready]
   # POST /-/reload re-reads the configuration (as SIGHUP does), as in
   # Prometheus' --web.enable-lifecycle. Behind auth when auth is on.
