@@ -42,6 +42,7 @@ export class DiskStore implements Store {
   readonly #badPages = new Set<string>();
   #ready = false;
   #closed = false;
+  #maintaining: Promise<void> | null = null;
 
   constructor(options: DiskStoreOptions) {
     this.#o = options;
@@ -62,7 +63,7 @@ export class DiskStore implements Store {
     // Before the first page is written: rows only pending when the agent stopped are rolled up again.
     this.#catchUp = startTierCatchUp(parts);
     this.#timers.push(setInterval(() => void this.#pages.flush(), FLUSH_EVERY_MS).unref());
-    this.#timers.push(setInterval(() => void this.#maintain(), MAINTAIN_EVERY_MS).unref());
+    this.#timers.push(setInterval(() => void (this.#maintaining ?? this.maintain()), MAINTAIN_EVERY_MS).unref());
     this.#ready = true;
   }
 
@@ -159,6 +160,7 @@ export class DiskStore implements Store {
     for (const t of this.#timers) clearInterval(t);
     const p = this.#parts;
     if (p === null) return;
+    while (this.#maintaining !== null) await this.#maintaining;
     for (const tail of this.#tails) await tail.close();
     await this.#budget.idle();
     await this.#pages.idle();
@@ -176,9 +178,18 @@ export class DiskStore implements Store {
     p.unlock();
   }
 
-  async #maintain(): Promise<void> {
+  /**
+   * The periodic work, now (a timer runs it every 5 s): quiet head series cut, due rollup rows
+   * written, expired files deleted, a due checkpoint written, files synced, the budget enforced.
+   * One run at a time: a call during a run waits for it, then runs again.
+   */
+  async maintain(): Promise<void> {
+    while (this.#maintaining !== null) await this.#maintaining;
     if (this.#closed || this.#parts === null) return;
-    await maintainStore(this.#parts, this.#pages, this.#budget, this.#checkpoints);
+    this.#maintaining = maintainStore(this.#parts, this.#pages, this.#budget, this.#checkpoints).finally(() => {
+      this.#maintaining = null;
+    });
+    await this.#maintaining;
   }
 
   #requireParts(): StoreParts {

@@ -93,10 +93,13 @@ async function rollUp(
     for (const ref of batch) {
       const { entries, bytes } = await lower(ref);
       read += entries.length;
-      // Consecutive pages up to a page's worth of time per group.
+      // Consecutive pages up to a page's worth of time per group, cut where the next tier's
+      // coverage ends (tier.ts hands on only the groups past it).
+      const nextCovered = into.next?.coveredMaxT(ref) ?? Infinity;
       for (let k = 0; k < entries.length; ) {
         const start = k;
-        while (k < entries.length && (k === start || entries[k]!.maxT - entries[start]!.minT < span)) k++;
+        const before = entries[start]!.maxT <= nextCovered;
+        while (k < entries.length && (k === start || (entries[k]!.maxT - entries[start]!.minT < span && entries[k]!.maxT <= nextCovered === before))) k++;
         groups.push(bytes.slice(start, k));
         meta.push({ ref, minT: entries[start]!.minT, maxT: entries[k - 1]!.maxT, points: entries.slice(start, k).reduce((n, e) => n + e.count, 0) });
       }

@@ -1,8 +1,16 @@
-/** Rollup pages of one series waiting to be joined into one page of a tier. */
+/** One lower page's rows at a tier's resolution, encoded, with the raw sample times they cover. */
+export interface PendingPart {
+  readonly bytes: Uint8Array;
+  readonly minT: number;
+  readonly maxT: number;
+  readonly rows: number;
+  /** Lower-tier points (raw samples, or rows) these rows were made of. */
+  readonly pointsIn: number;
+}
+
+/** Rollup pages of one series waiting to be joined into pages of a tier, oldest first. */
 export interface Pending {
-  readonly pages: Uint8Array[];
-  minT: number;
-  maxT: number;
+  readonly parts: PendingPart[];
   rows: number;
   bytes: number;
   /** Wall-clock ms the first of them arrived. */
@@ -11,9 +19,9 @@ export interface Pending {
 
 /**
  * Per series, the rollup pages a tier has not written yet (each the rows of one lower page,
- * encoded: a few bytes a row). They are joined into one page of `page_rows` rows, so the ring's
- * per-page costs (56 bytes of descriptor and journal) are spread over many rows. Queries read
- * them like written pages.
+ * encoded: a few bytes a row). They are joined into pages of about `page_rows` rows, so the
+ * ring's per-page costs (56 bytes of descriptor and journal) are spread over many rows. Queries
+ * read them like written pages.
  */
 export class PendingPages {
   readonly #bySeries = new Map<number, Pending>();
@@ -27,18 +35,28 @@ export class PendingPages {
     return this.#bySeries.size;
   }
 
-  add(ref: number, bytes: Uint8Array, minT: number, maxT: number, rows: number, now: number): void {
+  add(ref: number, part: PendingPart, now: number): void {
     let p = this.#bySeries.get(ref);
-    if (p === undefined) this.#bySeries.set(ref, (p = { pages: [], minT, maxT, rows: 0, bytes: 0, since: now }));
-    p.pages.push(bytes);
-    p.maxT = maxT;
-    p.rows += rows;
-    p.bytes += bytes.length;
-    this.#bytes += bytes.length;
+    if (p === undefined) this.#bySeries.set(ref, (p = { parts: [], rows: 0, bytes: 0, since: now }));
+    p.parts.push(part);
+    p.rows += part.rows;
+    p.bytes += part.bytes.length;
+    this.#bytes += part.bytes.length;
   }
 
   get(ref: number): Pending | undefined {
     return this.#bySeries.get(ref);
+  }
+
+  /** Oldest raw sample time the pending rows of `ref` cover (undefined: none). */
+  minT(ref: number): number | undefined {
+    return this.#bySeries.get(ref)?.parts[0]?.minT;
+  }
+
+  /** Newest raw sample time the pending rows of `ref` cover (-Infinity: none). */
+  maxT(ref: number): number {
+    const parts = this.#bySeries.get(ref)?.parts;
+    return parts === undefined || parts.length === 0 ? -Infinity : parts[parts.length - 1]!.maxT;
   }
 
   /** Series due: `rows` or more rows, or waiting since before `olderThan`; all of them with `all`. */
@@ -61,17 +79,15 @@ export class PendingPages {
     return p;
   }
 
-  /** Puts pages back in front of any that arrived since (a write that failed). */
-  restore(ref: number, p: Pending): void {
+  /** Puts parts back in front of any that arrived since (a write that failed). */
+  restore(ref: number, parts: readonly PendingPart[], since: number): void {
+    if (parts.length === 0) return;
     const now = this.#bySeries.get(ref);
+    this.#bySeries.delete(ref);
+    for (const part of parts) this.add(ref, part, since);
     if (now !== undefined) {
-      p.pages.push(...now.pages);
-      p.maxT = now.maxT;
-      p.rows += now.rows;
-      p.bytes += now.bytes;
       this.#bytes -= now.bytes;
+      for (const part of now.parts) this.add(ref, part, since);
     }
-    this.#bySeries.set(ref, p);
-    this.#bytes += p.bytes;
   }
 }

@@ -1,13 +1,18 @@
 import type { Logger } from '../../log/index.js';
 import type { RollupRows } from '../encoding/index.js';
 import { decodeRollupPage } from '../encoding/index.js';
-import type { Pending } from './pending-pages.js';
 import { PendingPages } from './pending-pages.js';
 import type { RollupRunner } from './rollup-runner.js';
+import type { TierGroup } from './tier-groups.js';
+import { byExtent, cutGroups } from './tier-groups.js';
 import type { TierPage, TierRing } from './tier-ring.js';
 
-/** Raw bytes of pages packed into one extent of a tier. */
+/** Raw bytes of pages packed into one extent of a tier, at most. */
 const EXTENT_BYTES = 256 * 1024;
+/** Pending bytes joined in one worker job. */
+const JOB_BYTES = 256 * 1024;
+/** A page's descriptor and journal entry in the ring, about (docs/format/datafile.md). */
+const PAGE_OVERHEAD = 56;
 /** Pending pages of a tier beyond this are written early, largest series first. */
 const PENDING_BYTES_CAP = 32 * 1024 * 1024;
 
@@ -39,6 +44,7 @@ export class Tier {
   readonly #logger: Logger;
   /** Deletes the ring's oldest files until `incoming` more bytes fit its share. */
   readonly #makeRoom: (tier: Tier, incoming: number) => Promise<void>;
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(o: { ring: TierRing; next: Tier | null; run: RollupRunner; sketchDelta: number; logger: Logger; makeRoom: (tier: Tier, incoming: number) => Promise<void> }) {
     this.ring = o.ring;
@@ -59,58 +65,85 @@ export class Tier {
 
   /** A rollup page of `ref` at this tier's resolution, newer than everything accepted before for it. */
   accept(ref: number, bytes: Uint8Array, minT: number, maxT: number, rows: number, pointsIn: number, now: number): void {
-    this.pending.add(ref, bytes, minT, maxT, rows, now);
+    this.pending.add(ref, { bytes, minT, maxT, rows, pointsIn }, now);
     const c = this.counters;
     c.pointsIn += pointsIn;
     if (c.firstIn === -Infinity || minT < c.firstIn) c.firstIn = minT;
     if (maxT > c.newestIn) c.newestIn = maxT;
   }
 
-  /** Writes the series that are due (`all`: every pending series, as at shutdown). */
-  async flush(now: number, all = false): Promise<void> {
+  /**
+   * Writes the series that are due (`all`: every pending series, as at shutdown). One flush at a
+   * time, so a series' pages reach the ring and the next tier in time order.
+   */
+  flush(now: number, all = false): Promise<void> {
+    const run = this.#flushing.then(() => this.#flushNow(now, all));
+    this.#flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #flushNow(now: number, all: boolean): Promise<void> {
     const s = this.ring.settings;
     // A series that went quiet is still written within a page's worth of time.
     const due = new Set(this.pending.due(s.pageRows, now - s.pageRows * s.resolutionMs, all));
     if (this.pending.bytes > PENDING_BYTES_CAP) for (const ref of this.pending.largest(64)) due.add(ref);
-    const refs = [...due];
-    for (let i = 0; i < refs.length; ) {
-      const batch: { ref: number; p: Pending }[] = [];
-      let bytes = 0;
-      while (i < refs.length && (bytes < EXTENT_BYTES || batch.length === 0)) {
-        const ref = refs[i++]!;
-        const p = this.pending.take(ref);
-        if (p === undefined) continue;
-        batch.push({ ref, p });
-        bytes += p.bytes;
-      }
-      if (batch.length > 0) await this.#write(batch);
+    let batch: TierGroup[] = [];
+    let bytes = 0;
+    for (const ref of due) {
+      const p = this.pending.take(ref);
+      if (p === undefined) continue;
+      batch.push(...cutGroups(ref, p.parts, p.since, s.pageRows, this.next?.coveredMaxT(ref) ?? Infinity));
+      bytes += p.bytes;
+      if (bytes < JOB_BYTES) continue;
+      const full = batch;
+      batch = [];
+      bytes = 0;
+      await this.#write(full);
     }
+    if (batch.length > 0) await this.#write(batch);
   }
 
-  async #write(batch: { ref: number; p: Pending }[]): Promise<void> {
+  /**
+   * Joins the groups' parts into pages in the worker pool and appends them in extents of at most
+   * a quarter of a datafile, each after making room in the tier's share (so a file never grows
+   * past one datafile and the share holds). On a failure the groups not yet written go back to
+   * pending, for the next flush.
+   */
+  async #write(groups: TierGroup[]): Promise<void> {
     const nextRes = this.next?.resolutionMs ?? 0;
+    let written = 0;
     try {
-      const out = await this.#run({ source: 'rollup', groups: batch.map((b) => b.p.pages), sketch: batch.map(() => true), resolutionMs: this.resolutionMs, nextResolutionMs: nextRes, sketchDelta: this.#sketchDelta });
+      const out = await this.#run({ source: 'rollup', groups: groups.map((g) => g.parts.map((p) => p.bytes)), sketch: groups.map(() => true), resolutionMs: this.resolutionMs, nextResolutionMs: nextRes, sketchDelta: this.#sketchDelta });
       const stride = nextRes > 0 ? 2 : 1;
-      const pages: TierPage[] = batch.map((b, k) => ({ ref: b.ref, minT: b.p.minT, maxT: b.p.maxT, rows: rowCount(out[k * stride]!), bytes: out[k * stride]! }));
-      await this.#makeRoom(this, pages.reduce((n, p) => n + p.bytes.length + 56, 0));
-      await this.ring.append(pages);
-      for (const p of pages) {
-        this.counters.rowsWritten += p.rows;
-        if (p.maxT > this.counters.newestWritten) this.counters.newestWritten = p.maxT;
-      }
-      if (this.next !== null) {
+      const pages = groups.map((g, k) => {
+        const bytes = out[k * stride]!;
+        const page: TierPage = { ref: g.ref, minT: g.parts[0]!.minT, maxT: g.parts[g.parts.length - 1]!.maxT, rows: rowCount(bytes), bytes };
+        return { ...page, group: g, next: nextRes > 0 ? out[k * stride + 1]! : null };
+      });
+      for (const extent of byExtent(pages, this.#extentBytes)) {
+        await this.#makeRoom(this, extent.reduce((n, p) => n + p.bytes.length + PAGE_OVERHEAD, 0));
+        await this.ring.append(extent);
+        written += extent.length;
         const now = Date.now();
-        batch.forEach((b, k) => {
-          const next = out[k * stride + 1]!;
-          this.next!.accept(b.ref, next, b.p.minT, b.p.maxT, rowCount(next), pages[k]!.rows, now);
-        });
+        for (const p of extent) {
+          this.counters.rowsWritten += p.rows;
+          if (p.maxT > this.counters.newestWritten) this.counters.newestWritten = p.maxT;
+          if (this.next !== null && p.next !== null && p.group.forward) this.next.accept(p.ref, p.next, p.minT, p.maxT, rowCount(p.next), p.rows, now);
+        }
       }
     } catch (err) {
-      for (const b of batch) this.pending.restore(b.ref, b.p);
+      // Later groups of a series go back after its earlier ones, in front of rows that arrived since.
+      const back = new Map<number, TierGroup[]>();
+      for (const g of groups.slice(written)) back.set(g.ref, [...(back.get(g.ref) ?? []), g]);
+      for (const [ref, gs] of back) this.pending.restore(ref, gs.flatMap((g) => g.parts), gs[0]!.since);
       this.#logger.warn('writing rollup pages failed; will retry', { component: 'store', tier: this.level, error: (err as Error).message });
       throw err;
     }
+  }
+
+  /** Bytes of pages per extent: a quarter of a datafile, so an extent never makes a file pass it. */
+  get #extentBytes(): number {
+    return Math.min(EXTENT_BYTES, Math.floor(this.ring.settings.datafileBytes / 4));
   }
 
   /**
@@ -127,13 +160,13 @@ export class Tier {
       }
     }
     const p = this.pending.get(ref);
-    if (p !== undefined && p.maxT >= minT - this.resolutionMs) for (const bytes of p.pages) out.push(decodeRollupPage(bytes).rows);
+    if (p !== undefined && this.pending.maxT(ref) >= minT - this.resolutionMs) for (const part of p.parts) out.push(decodeRollupPage(part.bytes).rows);
     return out;
   }
 
   /** Newest raw sample time covered by written and pending rows of `ref` (-Infinity: none). */
   coveredMaxT(ref: number): number {
-    return Math.max(this.ring.writtenMaxT(ref), this.pending.get(ref)?.maxT ?? -Infinity);
+    return Math.max(this.ring.writtenMaxT(ref), this.pending.maxT(ref));
   }
 }
 

@@ -75,7 +75,7 @@ class TieredQuerier implements Querier {
 
   async #rowsOf(ref: number, minT: number, maxT: number, preferred: number): Promise<Omit<SeriesRollups, 'labels'>> {
     const tiers = this.#parts.tiers!.tiers;
-    const held: (Held | null)[] = [this.#rawHeld(ref), ...tiers.map((t) => tierHeld(t.ring.oldestAtMost(ref) ?? t.pending.get(ref)?.minT, t.coveredMaxT(ref), t.resolutionMs))];
+    const held: (Held | null)[] = [this.#rawHeld(ref), ...tiers.map((t) => tierHeld(t.ring.oldestAtMost(ref) ?? t.pending.minT(ref), t.coveredMaxT(ref), t.resolutionMs))];
     const out = new RollupRows();
     out.reset(true);
     let used = 0;

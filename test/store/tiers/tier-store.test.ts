@@ -95,6 +95,29 @@ describe('rollup tiers in the store', () => {
     await store.shutdown(0);
   });
 
+  it('a tier 1 rebuilt beneath an intact tier 2 hands on only what tier 2 lacks: no sample counted twice', async () => {
+    const { dir, series } = fixture();
+    let { store } = await startTierStore(dir);
+    await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
+    await store.shutdown(0);
+    rmSync(join(dir, 'tier1'), { recursive: true });
+    store = await openCaughtUp(dir);
+    await store.shutdown(0);
+    store = await openCaughtUp(dir);
+    for (const s of series) {
+      const live = referenceRows(s, MINUTE).reduce((n, r) => n + r.count, 0);
+      for (const tier of [1, 2]) {
+        const { rows, tiers } = await rowsOf(store, s.name, tier);
+        expect(tiers & (1 << tier)).toBe(1 << tier);
+        let n = 0;
+        for (let i = 0; i < rows.length; i++) n += rows.count[i]!;
+        expect(n, `${s.name} tier ${tier}`).toBe(live);
+      }
+      expect(expectTierRows((await rowsOf(store, s.name, 2)).rows, s, HOUR, s.kind !== 'gauge')).toBeGreaterThan(8);
+    }
+    await store.shutdown(0);
+  });
+
   it('stitched rows have every sample once: counts add up to the raw sample count', async () => {
     const { dir, series } = fixture();
     let { store } = await startTierStore(dir);
