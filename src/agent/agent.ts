@@ -11,7 +11,7 @@ import type { Receiver } from '../receivers/index.js';
 import type { Store } from '../store/index.js';
 import { DiskStore, NonDurableMemoryStore, walShareBytes } from '../store/index.js';
 import { ExporterSet } from '../exporters/index.js';
-import { StreamAggregation } from '../aggregation/index.js';
+import { exportFilter, StreamAggregation } from '../aggregation/index.js';
 import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
@@ -90,7 +90,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let exporters: ExporterSet;
   try {
     // Validated before anything starts: a bad exporter entry is a config error, not a runtime one.
-    exporters = new ExporterSet({ config, store, registry, logger, walShareBytes: walShareBytes(config.store.max_disk_bytes), walBytes: () => (store.ready ? store.usage().walBytes : 0) });
+    // What the aggregation rules keep from the exporters (restart-only, like the rules).
+    const leaveOut = exportFilter(config.aggregation);
+    exporters = new ExporterSet({ config, store, registry, logger, walShareBytes: walShareBytes(config.store.max_disk_bytes), walBytes: () => (store.ready ? store.usage().walBytes : 0), ...(leaveOut !== null ? { leaveOut } : {}) });
     await store.start();
     await exporters.start();
   } catch (err) {

@@ -5,7 +5,7 @@ import { IntervalAccumulator } from './accumulator.js';
 import type { OutputPoint } from './emit.js';
 import { emitInterval } from './emit.js';
 import type { Rule } from './rule.js';
-import { compileRule, groupLabels, matches } from './rule.js';
+import { compileRule, groupLabels, matches, outputIndex } from './rule.js';
 import type { AggregationSnapshot } from './snapshot.js';
 import { packF64, restoreInterval, snapshotInterval, unpackF64 } from './snapshot.js';
 import { RuleState } from './rule-state.js';
@@ -218,13 +218,6 @@ export class StreamAggregator implements StoreStream {
 }
 
 /** Which output of `rule` a series named `name` is (-1: none). */
-function outputIndex(rule: Rule, name: string): number {
-  const at = name.lastIndexOf(rule.infix);
-  if (at <= 0) return -1;
-  const kind = name.slice(at + rule.infix.length);
-  return rule.outputs.findIndex((o) => o.kind === kind);
-}
-
 /** -Infinity (nothing yet) as null: JSON has no infinities. */
 function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;

@@ -5,3 +5,4 @@ export { StreamAggregator } from './aggregator.js';
 export type { OutputPoint } from './emit.js';
 export { validateAggregation } from './validate.js';
 export { parseOutput, durationText } from './outputs.js';
+export { exportFilter } from './export-filter.js';

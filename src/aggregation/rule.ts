@@ -50,3 +50,17 @@ export function matches(rule: Rule, labels: LabelPairs): boolean {
 export function groupLabels(rule: Rule, labels: LabelPairs): LabelPairs {
   return labels.filter(([k]) => k !== '__name__' && (rule.by !== null ? rule.by.includes(k) : !rule.without.includes(k)));
 }
+
+/**
+ * Which of the rule's outputs a series named `name` is, or -1 when it is none of them: the name
+ * ends in the rule's infix and one of its outputs, and what comes before is a name the rule's
+ * `__name__` matchers take (two rules with the same interval and grouping stay apart).
+ */
+export function outputIndex(rule: Rule, name: string): number {
+  const at = name.lastIndexOf(rule.infix);
+  if (at <= 0) return -1;
+  const input = name.slice(0, at);
+  if (!rule.matchers.every((m) => m.name !== '__name__' || m.test(input))) return -1;
+  const kind = name.slice(at + rule.infix.length);
+  return rule.outputs.findIndex((o) => o.kind === kind);
+}

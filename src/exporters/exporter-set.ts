@@ -2,6 +2,7 @@ import type { Component, Reloadable, ReloadCommit } from '../component/index.js'
 import type { Config, ExporterConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import type { Logger } from '../log/index.js';
+import type { SeriesDefinition } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Registry } from '../telemetry/index.js';
 import { Exporter } from './exporter.js';
@@ -20,6 +21,11 @@ export interface ExporterSetOptions {
   readonly walBytes: () => number;
   /** How often certificate and token files are checked for replacement (tests shorten it). */
   readonly watchIntervalMs?: number;
+  /**
+   * Series the exporters leave out (the aggregation rules' `to` and `keep_input`,
+   * docs/aggregation.md); absent: none.
+   */
+  readonly leaveOut?: (def: SeriesDefinition) => boolean;
 }
 
 /**
@@ -100,7 +106,7 @@ export class ExporterSet implements Component, Reloadable {
 
   #make(name: string, config: ExporterConfig, replacing?: Exporter): Exporter {
     const o = this.#o;
-    return new Exporter({ name, config, store: o.store, registry: o.registry, logger: o.logger, stats: replacing?.stats, watchIntervalMs: o.watchIntervalMs });
+    return new Exporter({ name, config, store: o.store, registry: o.registry, logger: o.logger, stats: replacing?.stats, watchIntervalMs: o.watchIntervalMs, ...(o.leaveOut !== undefined ? { leaveOut: o.leaveOut } : {}) });
   }
 }
 

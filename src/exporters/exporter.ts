@@ -1,6 +1,7 @@
 import type { Component } from '../component/index.js';
 import type { ExporterConfig } from '../config/index.js';
 import type { Logger } from '../log/index.js';
+import type { SeriesDefinition } from '../model/index.js';
 import type { Store, Tail, TailPosition } from '../store/index.js';
 import type { Registry } from '../telemetry/index.js';
 import { buildChain, type SendChain } from './build-chain.js';
@@ -30,6 +31,11 @@ export interface ExporterOptions {
   readonly stats?: ExporterStats;
   /** How often certificate and token files are checked for replacement (tests shorten it). */
   readonly watchIntervalMs?: number;
+  /**
+   * Series the exporters leave out (the aggregation rules' `to` and `keep_input`,
+   * docs/aggregation.md); absent: none.
+   */
+  readonly leaveOut?: (def: SeriesDefinition) => boolean;
 }
 
 /** The WAL cursor of an exporter: one per exporter (a failover group shares it). */
@@ -98,7 +104,7 @@ export class Exporter implements Component {
     this.#chain = buildChain(c, this.#stats, this.#logger, this.#credentials);
     this.#credentials.start();
     this.#state = 'running';
-    this.#readerOptions = { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now };
+    this.#readerOptions = { maxBatchPoints: c.max_batch_points * c.shards, maxAgeMs: c.max_age, now: this.#now, ...(this.#o.leaveOut !== undefined ? { leaveOut: this.#o.leaveOut } : {}) };
     this.#reader = new TailReader(this.#tail, this.#readerOptions, this.#stats);
     this.#logger.info('exporter started', { component: 'exporter', exporter: this.name, kind: c.kind, endpoints: c.endpoints, backlogPoints: this.#tail.pendingPoints() });
     this.#loop = this.#run().catch((err: Error) => {
@@ -223,7 +229,7 @@ export class Exporter implements Component {
     const series = this.#chain!.promSeries;
     if (item.cause === 'dropped' && c.pages_backfill && series !== undefined && Number.isFinite(item.afterMs)) {
       let recovered = 0;
-      for await (const batch of backfillFromPages(this.#o.store.querier(), item, c.max_batch_points, (l) => series.newestMs(l), this.#now)) {
+      for await (const batch of backfillFromPages(this.#o.store.querier(), item, c.max_batch_points, (l) => series.newestMs(l), this.#now, this.#o.leaveOut)) {
         if (!(await limiter.take(batch.pointCount, true, signal))) return false;
         if (!(await this.#deliver(batch, false, signal))) return false;
         recovered += batch.pointCount;

@@ -32,6 +32,7 @@ export async function* backfillFromPages(
   maxBatchPoints: number,
   newestSent: (labels: PromLabels) => number | undefined,
   now: () => number,
+  leaveOut: (def: SeriesDefinition) => boolean = () => false,
 ): AsyncGenerator<ForwardBatch> {
   // Up to the end of the current window past now; later points come from the WAL alone.
   const end = now() + 1;
@@ -41,12 +42,14 @@ export async function* backfillFromPages(
     const to = Math.min(end, from + WINDOW_MS);
     for (const s of await querier.select(ALL, from, to)) {
       // A series not sent since the agent started may lag the others: all of the window counts.
+      const def = definitionOf(s.labels, defs);
+      if (leaveOut(def)) continue;
       const floor = newestSent(s.labels) ?? -Infinity;
       for (let i = 0; i < s.timestamps.length; i++) {
         const t = s.timestamps[i]!;
         // Windows overlap at their edges (inclusive bounds): `to` is taken by the next window.
         if (t <= floor || t < from || t >= to || t >= end) continue;
-        builder.add(definitionOf(s.labels, defs), t, s.values[i]!);
+        builder.add(def, t, s.values[i]!);
         if (builder.full) {
           yield builder.finish();
           builder = new Batch(maxBatchPoints);

@@ -1,3 +1,4 @@
+import type { SeriesDefinition } from '../model/index.js';
 import type { Tail, TailBatch, TailEntry, TailGap, TailPosition } from '../store/index.js';
 import type { ExporterStats } from './exporter-stats.js';
 import type { ForwardBatch } from './forward-batch.js';
@@ -15,6 +16,8 @@ export type ReadItem =
 
 export interface TailReaderOptions {
   readonly maxBatchPoints: number;
+  /** Series not forwarded at all (the aggregation rules' `to` and `keep_input`); their points are skipped, not counted as dropped. */
+  readonly leaveOut?: (def: SeriesDefinition) => boolean;
   /** Points older than this (ms before now) are skipped and counted; 0 keeps all. */
   readonly maxAgeMs: number;
   readonly now: () => number;
@@ -129,6 +132,7 @@ export class TailReader {
   #take(entry: TailBatch, row: number): number {
     const { batch, definitions } = entry;
     const oldest = this.#o.maxAgeMs > 0 ? this.#o.now() - this.#o.maxAgeMs : -Infinity;
+    const leaveOut = this.#o.leaveOut;
     let expired = 0;
     let orphaned = 0;
     let r = row;
@@ -136,7 +140,9 @@ export class TailReader {
       if (this.#assembler.pointCount >= this.#o.maxBatchPoints) break;
       const t = batch.timeMs[r]!;
       if (t > this.#newestMs) this.#newestMs = t;
+      const def = leaveOut === undefined ? undefined : definitions[batch.series[r]!];
       if (t < oldest) expired++;
+      else if (def !== undefined && leaveOut!(def)) continue;
       else if (!this.#assembler.addRow(batch, definitions, r)) orphaned++;
     }
     this.#stats.dropped('expired', expired);

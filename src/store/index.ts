@@ -7,7 +7,7 @@ export { DiskStore } from './disk/disk-store.js';
 export type { DiskStoreOptions } from './disk/parts.js';
 export type { Tail, TailBatch, TailEntry, TailGap, TailOptions, TailPosition } from './tail/index.js';
 // Prometheus naming of OTel series, shared with remote write exporters so they send the labels the store uses.
-export { Flattener, STALE_NAN } from './flatten/index.js';
+export { Flattener, STALE_NAN, baseLabels, prometheusName, withName } from './flatten/index.js';
 export type { PromLabels, RefResolver, SampleSink } from './flatten/index.js';
 export { walShareBytes } from './disk/wal-share.js';
 export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';
