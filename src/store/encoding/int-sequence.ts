@@ -44,9 +44,11 @@ interface Prediction {
 
 /**
  * Writes xs[0, n) (safe integers, |x| <= MAX_SEQUENCE_VALUE). Returns false when no predictor
- * keeps its residuals within bounds (the caller then picks another codec).
+ * keeps its residuals within bounds (the caller then picks another codec). `quick`: the delta
+ * predictor and Rice packing without comparing the others (the same format, a few per cent
+ * larger; for bytes that are decoded again soon, such as a rollup tier's pending rows).
  */
-export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number): boolean {
+export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number, quick = false): boolean {
   for (let i = 0; i < n; i++) if (!(Math.abs(xs[i]!) <= MAX_SEQUENCE_VALUE)) return false;
   const x0 = xs[0]!;
   if (n === 1) {
@@ -60,8 +62,8 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   // Predictors are compared by estimate and only the best one is packed and costed exactly:
   // costing all nine predictor × packer pairs saved ~0.2 % of page bytes on the store
   // benchmark, for three times the packing work.
-  let best: Prediction | undefined;
-  for (const mode of MODES) {
+  let best: Prediction | undefined = quick ? predict(MODE_DELTA, xs, deltas, n, deltaCentre) : undefined;
+  if (best === undefined) for (const mode of MODES) {
     const prediction = predict(mode, xs, deltas, n, deltaCentre);
     if (prediction !== undefined && (best === undefined || prediction.estimate < best.estimate)) best = prediction;
   }
@@ -86,8 +88,8 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   }
 
   let bestPacker = ricePacker;
-  let bestBits = ricePacker.cost(codes, codeCount);
-  for (const packer of PACKERS) {
+  let bestBits = quick ? 0 : ricePacker.cost(codes, codeCount);
+  if (!quick) for (const packer of PACKERS) {
     // A sparse run pays at least two bits per non-zero code; Rice pays one per code.
     if (packer === ricePacker || (packer === sparsePacker && nonZero * 2 > codeCount)) continue;
     const bits = packer.cost(codes, codeCount);

@@ -7,6 +7,12 @@ import { pageCorrupt } from './page-corrupt.js';
 export const RICE_BLOCK = 64;
 
 const plain: RiceChoice = { k: 0, bits: 0 };
+/**
+ * Each block's choice from the last `cost` call, so the `write` that follows on the same codes
+ * (the integer-sequence codec costs, then writes with the cheapest packer) does not choose again.
+ * Codes are never changed between the two calls.
+ */
+const plan = { codes: null as Float64Array | null, length: 0, ks: new Uint8Array(1024), flagged: new Uint8Array(1024) };
 const flagged: RiceChoice = { k: 0, bits: 0 };
 
 /**
@@ -21,21 +27,43 @@ export const ricePacker: IntPacker = {
 
   cost(codes, length) {
     let bits = 0;
+    let block = 0;
+    const blocks = Math.ceil(length / RICE_BLOCK);
+    if (blocks > plan.ks.length) {
+      plan.ks = new Uint8Array(blocks);
+      plan.flagged = new Uint8Array(blocks);
+    }
     for (let start = 0; start < length; start += RICE_BLOCK) {
       const end = Math.min(length, start + RICE_BLOCK);
-      bits += 7 + choose(codes, start, end).bits;
+      const choice = choose(codes, start, end);
+      bits += 7 + choice.bits;
+      plan.ks[block] = choice.k;
+      plan.flagged[block++] = choice === flagged ? 1 : 0;
     }
+    plan.codes = codes;
+    plan.length = length;
     return bits;
   },
 
   write(writer, codes, length) {
-    for (let start = 0; start < length; start += RICE_BLOCK) {
+    // The blocks' choices from the `cost` call just before on the same codes, if there was one.
+    const planned = plan.codes === codes && plan.length === length;
+    plan.codes = null;
+    let block = 0;
+    for (let start = 0; start < length; start += RICE_BLOCK, block++) {
       const end = Math.min(length, start + RICE_BLOCK);
-      const choice = choose(codes, start, end);
-      const isFlagged = choice === flagged;
+      let isFlagged: boolean;
+      let k: number;
+      if (planned) {
+        isFlagged = plan.flagged[block] === 1;
+        k = plan.ks[block]!;
+      } else {
+        const choice = choose(codes, start, end);
+        isFlagged = choice === flagged;
+        k = choice.k;
+      }
       writer.writeBits(isFlagged ? 1 : 0, 1);
-      writer.writeBits(choice.k, 6);
-      const k = choice.k;
+      writer.writeBits(k, 6);
       if (!isFlagged) {
         for (let i = start; i < end; i++) writeRice(writer, codes[i]!, k);
         continue;

@@ -14,6 +14,11 @@ const pageRows = new RollupRows(1024);
 const joined = new RollupRows(1024);
 const coarse = new RollupRows(256);
 const merger = new RowMerger();
+/**
+ * Rows a tier keeps pending (the rows of one lower page) are joined and encoded again before
+ * they are written: they are encoded quickly; the pages written are encoded to the smallest.
+ */
+const PENDING = true;
 
 export interface RollupOptions {
   readonly resolutionMs: number;
@@ -24,7 +29,7 @@ export interface RollupOptions {
 /** The rows of one raw page's samples, encoded; `sketch`: the series gets sketches. */
 export function rollupPageSamples(timestamps: Float64Array, values: Float64Array, count: number, sketch: boolean, o: RollupOptions): Uint8Array {
   rollupSamples(timestamps, values, count, o.resolutionMs, pageRows, sketch ? new SketchBuilder(o.sketchDelta) : null);
-  return encodeRollupPage(pageRows, o.resolutionMs);
+  return encodeRollupPage(pageRows, o.resolutionMs, PENDING);
 }
 
 /** Raw pages of one series, in time order, rolled up into one rollup page. */
@@ -37,7 +42,7 @@ export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o:
     for (let i = 0; i < pageRows.length; i++) merger.add(pageRows, i);
   }
   merger.finish();
-  return encodeRollupPage(joined, o.resolutionMs);
+  return encodeRollupPage(joined, o.resolutionMs, PENDING);
 }
 
 /**
@@ -56,5 +61,5 @@ export function joinRollupPages(pages: readonly Uint8Array[], o: RollupOptions, 
   merger.begin(coarse, nextResolutionMs, sketch);
   for (let i = 0; i < joined.length; i++) merger.add(joined, i);
   merger.finish();
-  return { page, next: encodeRollupPage(coarse, nextResolutionMs) };
+  return { page, next: encodeRollupPage(coarse, nextResolutionMs, PENDING) };
 }
