@@ -74,11 +74,13 @@ describe('rollup rows', () => {
         expectRowsEqual(hour, referenceRows(s, HOUR), integers);
       });
 
-      it(`${kind} #${seed}: rows survive the rollup page codec bit for bit`, () => {
+      it(`${kind} #${seed}: rows survive the rollup page codec bit for bit, quick (pending rows) or not`, () => {
         const rows = rowsByPages(s, MINUTE, seed + 7);
-        const back = decodeRollupPage(encodeRollupPage(rows, MINUTE));
-        expect(back.resolutionMs).toBe(MINUTE);
-        expectRowsEqual(back.rows, referenceRows(s, MINUTE), integers);
+        for (const quick of [false, true]) {
+          const back = decodeRollupPage(encodeRollupPage(rows, MINUTE, quick));
+          expect(back.resolutionMs).toBe(MINUTE);
+          expectRowsEqual(back.rows, referenceRows(s, MINUTE), integers);
+        }
       });
     }
   }
