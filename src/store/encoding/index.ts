@@ -10,6 +10,6 @@ export { MAX_PAGE_POINTS, MAX_PAGE_TIMESTAMP, PAGE_VERSION } from './page-format
 export { compressExtent, decompressExtent, ExtentMethod, MAX_EXTENT_BYTES } from './extent-compression.js';
 export { RollupRows } from './rollup-rows.js';
 export { encodeRollupPage } from './rollup-page-encode.js';
-export { decodeRollupPage } from './rollup-page-decode.js';
+export { decodeRollupPage, hasSketches } from './rollup-page-decode.js';
 export type { DecodedRollupPage } from './rollup-page-decode.js';
 export { MAX_ROLLUP_ROWS, ROLLUP_PAGE_VERSION } from './rollup-page-format.js';

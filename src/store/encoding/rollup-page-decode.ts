@@ -16,18 +16,19 @@ export interface DecodedRollupPage {
 }
 
 /**
- * Decodes a page written by encodeRollupPage into fresh rows. Any malformed input throws
- * CairnError PAGE_CORRUPT and nothing else; work is bounded by the row and centroid caps.
+ * Decodes a page written by encodeRollupPage into fresh rows, or into `into` (its rows replaced;
+ * for a caller that reads pages one after another). Any malformed input throws CairnError
+ * PAGE_CORRUPT and nothing else; work is bounded by the row and centroid caps.
  */
-export function decodeRollupPage(bytes: Uint8Array): DecodedRollupPage {
+export function decodeRollupPage(bytes: Uint8Array, into?: RollupRows): DecodedRollupPage {
   try {
-    return decode(bytes);
+    return decode(bytes, into);
   } catch (error) {
     throw asPageCorrupt('rollup page', error);
   }
 }
 
-function decode(bytes: Uint8Array): DecodedRollupPage {
+function decode(bytes: Uint8Array, into: RollupRows | undefined): DecodedRollupPage {
   if (bytes.length < ROLLUP_HEADER_BYTES) throw pageCorrupt(`rollup page of ${bytes.length} bytes is shorter than its header`);
   if (bytes[0] !== ROLLUP_PAGE_VERSION) throw pageCorrupt(`rollup page version ${bytes[0]}`);
   const flags = bytes[1]!;
@@ -38,7 +39,7 @@ function decode(bytes: Uint8Array): DecodedRollupPage {
   const res = view.getUint32(6, true);
   if (res === 0) throw pageCorrupt('rollup page resolution 0');
   const sketch = (flags & ROLLUP_FLAG_SKETCH) !== 0;
-  const rows = new RollupRows(n);
+  const rows = into ?? new RollupRows(n);
   rows.reset(sketch);
   for (let i = 0; i < n; i++) rows.addRow(0);
 
@@ -105,4 +106,9 @@ function decode(bytes: Uint8Array): DecodedRollupPage {
   const end = reader.alignToByte();
   if (end !== bytes.length) throw pageCorrupt(`${bytes.length - end} trailing bytes after the rollup page`);
   return { rows, resolutionMs: res };
+}
+
+/** Whether an encoded rollup page's rows carry sketches (its header's flag; false for bytes too short to say). */
+export function hasSketches(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && (bytes[1]! & ROLLUP_FLAG_SKETCH) !== 0;
 }

@@ -1,4 +1,4 @@
-import { decodePage, decodeRollupPage, encodeRollupPage, RollupRows } from '../encoding/index.js';
+import { decodePage, decodeRollupPage, encodeRollupPage, hasSketches, RollupRows } from '../encoding/index.js';
 import { rollupSamples } from './rollup-samples.js';
 import { RowMerger } from './row-merger.js';
 import { SketchBuilder } from './sketch.js';
@@ -51,10 +51,12 @@ export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o:
  * the coarser resolution, for the next tier.
  */
 export function joinRollupPages(pages: readonly Uint8Array[], o: RollupOptions, nextResolutionMs: number): { page: Uint8Array; next: Uint8Array | null } {
-  const decoded = pages.map((p) => decodeRollupPage(p).rows);
-  const sketch = decoded.some((r) => r.hasSketch) ? new SketchBuilder(o.sketchDelta) : null;
+  const sketch = pages.some(hasSketches) ? new SketchBuilder(o.sketchDelta) : null;
   merger.begin(joined, o.resolutionMs, sketch);
-  for (const rows of decoded) for (let i = 0; i < rows.length; i++) merger.add(rows, i);
+  for (const bytes of pages) {
+    const rows = decodeRollupPage(bytes, pageRows).rows;
+    for (let i = 0; i < rows.length; i++) merger.add(rows, i);
+  }
   merger.finish();
   const page = encodeRollupPage(joined, o.resolutionMs);
   if (nextResolutionMs <= 0) return { page, next: null };
