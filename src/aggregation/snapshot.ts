@@ -19,7 +19,8 @@ export interface IntervalSnapshot {
   readonly end: number;
   readonly groups: number;
   readonly columns: Record<string, string>;
-  readonly values: (number[] | null)[];
+  /** Per group, its values as f64b64 (exact NaN and ±Infinity); a state written before as a number array is still read. */
+  readonly values: (string | (number | null)[] | null)[];
   readonly series: (number[] | null)[];
 }
 
@@ -51,7 +52,7 @@ export interface AggregationSnapshot {
 export function snapshotInterval(end: number, a: IntervalAccumulator): IntervalSnapshot {
   const columns: Record<string, string> = {};
   for (const k of COLUMNS) columns[k] = packF64(a[k], a.groups);
-  return { end, groups: a.groups, columns, values: Array.from({ length: a.groups }, (_, g) => a.values[g] ?? null), series: Array.from({ length: a.groups }, (_, g) => (a.series[g] === undefined ? null : [...a.series[g]!])) };
+  return { end, groups: a.groups, columns, values: Array.from({ length: a.groups }, (_, g) => (a.values[g] === undefined ? null : packF64(Float64Array.from(a.values[g]!), a.values[g]!.length))), series: Array.from({ length: a.groups }, (_, g) => (a.series[g] === undefined ? null : [...a.series[g]!])) };
 }
 
 export function restoreInterval(s: IntervalSnapshot): IntervalAccumulator {
@@ -63,7 +64,7 @@ export function restoreInterval(s: IntervalSnapshot): IntervalAccumulator {
     sized.set(col);
     a[k] = sized;
   }
-  a.values = s.values.map((v) => v ?? undefined);
+  a.values = s.values.map((v) => (v === null ? undefined : typeof v === 'string' ? Array.from(unpackF64(v)) : v.map((x) => x ?? NaN)));
   a.series = s.series.map((v) => (v === null ? undefined : new Set(v)));
   return a;
 }

@@ -103,6 +103,24 @@ function feed(agg: StreamAggregator, labels: LabelPairs[], samples: Sample[], fr
   }
 }
 
+/** Snapshotting halfway (through JSON, as the state file does) and restoring gives the outputs of one uninterrupted run. */
+function expectRestoredSame(labels: LabelPairs[], samples: Sample[]): void {
+  const whole = new StreamAggregator([RULE], null, () => 0);
+  feed(whole, labels, samples, 0, samples.length, 1);
+  const expected = keyed(whole.closeDue(1e9));
+  const first = new StreamAggregator([RULE], null, () => 0);
+  // Records are chunks of 7 samples: the snapshot falls between two of them.
+  const half = Math.floor(samples.length / 14) * 7;
+  feed(first, labels, samples, 0, half, 1);
+  // Closing by the samples' own time (no idle flush): intervals `lag` behind the newest sample.
+  const emitted = first.closeDue(0);
+  const snap = JSON.parse(JSON.stringify(first.snapshot({ segment: 1, offset: half })));
+  // Records before the snapshot's position replayed again are skipped.
+  const second = new StreamAggregator([RULE], snap, () => 0);
+  feed(second, labels, samples, 0, samples.length, 1);
+  expect(keyed([...emitted, ...second.closeDue(1e9)])).toEqual(expected);
+}
+
 describe('streaming aggregation', () => {
   it('outputs equal the reference for every interval and group, resent duplicates ignored', () => {
     const { labels, samples } = workload(1);
@@ -119,20 +137,14 @@ describe('streaming aggregation', () => {
 
   it('a snapshot restored into a new aggregator in the middle of the stream gives the same outputs', () => {
     const { labels, samples } = workload(2);
-    const whole = new StreamAggregator([RULE], null, () => 0);
-    feed(whole, labels, samples, 0, samples.length, 1);
-    const expected = keyed(whole.closeDue(1e9));
-    const first = new StreamAggregator([RULE], null, () => 0);
-    // Records are chunks of 7 samples: the snapshot falls between two of them.
-    const half = Math.floor(samples.length / 14) * 7;
-    feed(first, labels, samples, 0, half, 1);
-    // Closing by the samples' own time (no idle flush): intervals `lag` behind the newest sample.
-    const emitted = first.closeDue(0);
-    const snap = JSON.parse(JSON.stringify(first.snapshot({ segment: 1, offset: half })));
-    // Records before the snapshot's position replayed again are skipped.
-    const second = new StreamAggregator([RULE], snap, () => 0);
-    feed(second, labels, samples, 0, samples.length, 1);
-    expect(keyed([...emitted, ...second.closeDue(1e9)])).toEqual(expected);
+    expectRestoredSame(labels, samples);
+  });
+
+  it('NaN and ±Infinity values of open intervals survive the snapshot exactly (quantiles)', () => {
+    const { labels, samples } = workload(5);
+    const odd = [NaN, Infinity, -Infinity];
+    const changed = samples.map((s, i) => (i % 5 === 0 ? { ...s, v: odd[(i / 5) % 3]! } : s));
+    expectRestoredSame(labels, changed);
   });
 
   it('samples for an interval already closed are late: dropped and counted', () => {
