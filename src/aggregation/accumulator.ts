@@ -1,3 +1,5 @@
+const COLUMNS = ['count', 'sum', 'min', 'max', 'last', 'lastT', 'mean', 'm2', 'increase'] as const;
+
 /**
  * One interval of one rule: per output group, what its samples add up to. Columns grow by
  * doubling, so adding a sample allocates nothing (quantile values and series sets apart).
@@ -48,8 +50,32 @@ export class IntervalAccumulator {
     if (keepSeries) (this.series[g] ??= new Set()).add(ref);
   }
 
+  /** Moves group g's figures to `map[g]` (map[g] is -1 for no group any more: it has none here). */
+  remap(map: Int32Array, groups: number): void {
+    const moved = new IntervalAccumulator();
+    for (let g = 0; g < this.groups; g++) {
+      const to = map[g]!;
+      if (to < 0 || this.count[g] === 0) continue;
+      if (to >= moved.count.length) moved.#grow(Math.max(to + 1, moved.count.length * 2));
+      for (const k of COLUMNS) moved[k][to] = this[k][g]!;
+      moved.values[to] = this.values[g];
+      moved.series[to] = this.series[g];
+    }
+    moved.groups = groups;
+    if (groups > moved.count.length) moved.#grow(groups);
+    for (const k of COLUMNS) this[k] = moved[k];
+    this.values = moved.values;
+    this.series = moved.series;
+    this.groups = groups;
+  }
+
+  /** Whether group g has a sample in this interval. */
+  has(g: number): boolean {
+    return g < this.groups && this.count[g]! > 0;
+  }
+
   #grow(n: number): void {
-    for (const k of ['count', 'sum', 'min', 'max', 'last', 'lastT', 'mean', 'm2', 'increase'] as const) {
+    for (const k of COLUMNS) {
       const next = new Float64Array(n);
       next.set(this[k]);
       this[k] = next;

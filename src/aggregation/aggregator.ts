@@ -114,8 +114,22 @@ export class StreamAggregator implements StoreStream {
         emitInterval(rule, this.states[r]!, end, acc, points);
         this.counts[r]!.outputs += points.length - before;
       }
+      const map = this.states[r]!.forgetStale(rule);
+      if (map !== null) this.#regroup(r, map);
     });
     return points;
+  }
+
+  /** Series of forgotten groups are looked at again on their next sample; the others follow their group's new index. */
+  #regroup(rule: number, map: Int32Array): void {
+    const groupOf = this.#groupOf[rule]!;
+    for (let ref = 0; ref < groupOf.length; ref++) {
+      const g = groupOf[ref]!;
+      if (g < 0) continue;
+      const to = map[g]!;
+      groupOf[ref] = to >= 0 ? to : UNKNOWN;
+      if (to < 0) this.#outputOf[ref] = UNKNOWN;
+    }
   }
 
   snapshot(position: StreamPosition): AggregationSnapshot {
@@ -132,6 +146,7 @@ export class StreamAggregator implements StoreStream {
         watermark: finite(s.watermark),
         groups: s.groups.map((g) => ({ name: g.name, labels: g.labels })),
         totals: packF64(s.totals, s.groups.length),
+        lastSeen: packF64(s.lastSeen, s.groups.length),
         intervals: [...s.intervals].map(([end, a]) => snapshotInterval(end, a)),
       })),
       inputs: packF64(Float64Array.from(inputs), inputs.length),
@@ -157,7 +172,12 @@ export class StreamAggregator implements StoreStream {
       state.walThrough = r.walThrough ?? -Infinity;
       state.watermark = r.watermark ?? -Infinity;
       const totals = unpackF64(r.totals);
-      r.groups.forEach((g, k) => state.groupFor(g.name, g.labels as LabelPairs, totals[k]!));
+      // A state of an earlier build has no times: its groups count as seen at the watermark.
+      const seen = r.lastSeen === undefined ? null : unpackF64(r.lastSeen);
+      r.groups.forEach((g, k) => {
+        const at = state.groupFor(g.name, g.labels as LabelPairs, totals[k]!);
+        state.lastSeen[at] = seen === null ? state.watermark : seen[k]!;
+      });
       for (const iv of r.intervals) state.intervals.set(iv.end, restoreInterval(iv));
     });
     for (const p of s.unsent) this.unsent.add({ rule: p.rule, name: p.name, labels: p.labels, t: p.t, v: unpackF64(p.v)[0]! });
@@ -217,7 +237,6 @@ export class StreamAggregator implements StoreStream {
   }
 }
 
-/** Which output of `rule` a series named `name` is (-1: none). */
 /** -Infinity (nothing yet) as null: JSON has no infinities. */
 function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;

@@ -21,6 +21,8 @@ export class RuleState {
   readonly groups: Group[] = [];
   readonly #byKey = new Map<string, number>();
   totals = new Float64Array(8);
+  /** Per group, the newest input sample time (-Infinity: none since it was made). */
+  lastSeen = new Float64Array(8).fill(-Infinity);
   readonly intervals = new Map<number, IntervalAccumulator>();
   /** Intervals ending at or before this are closed: their samples are late. */
   closedThrough = -Infinity;
@@ -49,8 +51,12 @@ export class RuleState {
         const grown = new Float64Array(this.totals.length * 2);
         grown.set(this.totals);
         this.totals = grown;
+        const seen = new Float64Array(grown.length).fill(-Infinity);
+        seen.set(this.lastSeen);
+        this.lastSeen = seen;
       }
       this.totals[g] = total;
+      this.lastSeen[g] = -Infinity;
     }
     return g;
   }
@@ -60,10 +66,50 @@ export class RuleState {
     const end = Math.ceil(t / rule.intervalMs) * rule.intervalMs;
     if (end <= this.closedThrough) return false;
     if (t > this.watermark) this.watermark = t;
+    if (t > this.lastSeen[g]!) this.lastSeen[g] = t;
     let acc = this.intervals.get(end);
     if (acc === undefined) this.intervals.set(end, (acc = new IntervalAccumulator()));
     acc.add(g, t, v, increase, ref, rule.outputs.some((o) => o.kind === 'quantiles'), rule.outputs.some((o) => o.kind === 'count_series'));
     return true;
+  }
+
+  /**
+   * Forgets the groups that have had no input sample for the rule's staleness interval (by
+   * sample time, before what is closed) and have none in an open interval, with their `total`
+   * (vmagent's staleness: a group that comes back starts again from 0). Returns old → new group
+   * indices (-1: forgotten), or null when nothing was forgotten. Memory then follows the groups
+   * alive, not every group ever seen.
+   */
+  forgetStale(rule: Rule): Int32Array | null {
+    const before = this.closedThrough - Math.max(rule.stalenessMs, rule.intervalMs);
+    const n = this.groups.length;
+    const open = [...this.intervals.values()];
+    const map = new Int32Array(n);
+    let kept = 0;
+    for (let g = 0; g < n; g++) {
+      const stale = this.lastSeen[g]! < before && !open.some((a) => a.has(g));
+      map[g] = stale ? -1 : kept++;
+    }
+    if (kept === n) return null;
+    const groups: Group[] = [];
+    const totals = new Float64Array(Math.max(8, kept));
+    const lastSeen = new Float64Array(Math.max(8, kept)).fill(-Infinity);
+    this.#byKey.clear();
+    for (let g = 0; g < n; g++) {
+      const to = map[g]!;
+      if (to < 0) continue;
+      const group = this.groups[g]!;
+      groups.push(group);
+      this.#byKey.set(JSON.stringify([group.name, group.labels]), to);
+      totals[to] = this.totals[g]!;
+      lastSeen[to] = this.lastSeen[g]!;
+    }
+    this.groups.length = 0;
+    this.groups.push(...groups);
+    this.totals = totals;
+    this.lastSeen = lastSeen;
+    for (const a of open) a.remap(map, kept);
+    return map;
   }
 
   /** An output sample seen in the WAL: its interval is emitted; a `total` resumes from its value. */

@@ -32,6 +32,8 @@ export interface RuleSnapshot {
   readonly watermark: number | null;
   readonly groups: { readonly name: string; readonly labels: LabelPairs }[];
   readonly totals: string;
+  /** Per group, its newest input sample time (f64b64); absent in states of earlier builds. */
+  readonly lastSeen?: string;
   readonly intervals: IntervalSnapshot[];
 }
 

@@ -198,3 +198,61 @@ describe('streaming aggregation', () => {
     expect(keyed([...early, ...rest])).toEqual(reference(labels, samples));
   });
 });
+
+describe('groups that go stale', () => {
+  const rule: AggregationRuleConfig = { ...RULE, by: ['route'], without: [], outputs: ['total', 'count_samples'], staleness_interval: 20_000 };
+  const info = (labels: LabelPairs[]) => ({ labelsOf: (ref: number) => labels[ref], isDelta: () => false });
+  const route = (r: string): LabelPairs => [['__name__', 'req_total'], ['route', r]];
+  const totals = (points: OutputPoint[], r: string): number[] => points.filter((p) => p.name.endsWith('_total') && p.labels.some(([k, v]) => k === 'route' && v === r)).map((p) => p.v);
+
+  it('are forgotten with their total once silent for the staleness interval; one that comes back starts again from 0', () => {
+    // 200 routes each sending for 20 s, one after another (churn), and route "kept" all along.
+    const labels: LabelPairs[] = [route('kept'), ...Array.from({ length: 200 }, (_, i) => route(`r${i}`))];
+    const agg = new StreamAggregator([rule], null, () => 0);
+    let maxGroups = 0;
+    let position = 0;
+    const send = (ref: number, t: number, v: number): void => {
+      agg.observe(Uint32Array.of(ref), Float64Array.of(t), Float64Array.of(v), 1, { segment: 1, offset: position++ }, info(labels));
+    };
+    for (let t = 1_000_000, i = 0; t < 1_000_000 + 200 * 20_000; t += 1000, i++) {
+      send(0, t, i);
+      const churned = 1 + Math.floor((t - 1_000_000) / 20_000);
+      send(churned, t, i % 20);
+      agg.closeDue(0);
+      maxGroups = Math.max(maxGroups, agg.states[0]!.groups.length);
+    }
+    // The kept route, the current one, and those still within staleness (20 s) plus the interval and lag.
+    expect(maxGroups).toBeLessThanOrEqual(6);
+    expect(agg.states[0]!.groups.map((g) => g.labels[0]![1])).toContain('kept');
+    // Route r0 comes back: its total starts from 0 again, while "kept" carried on.
+    const end = 1_000_000 + 200 * 20_000;
+    for (let k = 0; k < 10; k++) {
+      send(1, end + k * 1000, 100 + k);
+      send(0, end + k * 1000, 5000 + k);
+    }
+    const out = agg.closeDue(1e12);
+    // (Its first sample, on an interval's end, closes an interval of its own: no increase yet.)
+    expect(totals(out, 'r0')).toEqual([0, 9]);
+    expect(totals(out, 'kept').at(-1)).toBeGreaterThan(3999);
+  });
+
+  it('a snapshot keeps each group\'s last sample time: a restart forgets no group early', () => {
+    const labels: LabelPairs[] = [route('a'), route('b')];
+    const agg = new StreamAggregator([rule], null, () => 0);
+    let position = 0;
+    for (let t = 1_000_000; t < 1_060_000; t += 1000) {
+      agg.observe(Uint32Array.of(0, 1), Float64Array.of(t, t), Float64Array.of(t / 1000, t / 1000), 2, { segment: 1, offset: position++ }, info(labels));
+    }
+    agg.closeDue(0);
+    const restored = new StreamAggregator([rule], JSON.parse(JSON.stringify(agg.snapshot({ segment: 1, offset: position }))), () => 0);
+    restored.closeDue(0);
+    expect(restored.states[0]!.groups).toHaveLength(2);
+    // Route a goes on, b stops: b is forgotten 20 s (its staleness) after its last sample, not before.
+    for (let t = 1_060_000; t < 1_100_000; t += 1000) {
+      restored.observe(Uint32Array.of(0), Float64Array.of(t), Float64Array.of(t / 1000), 1, { segment: 1, offset: position++ }, info(labels));
+      restored.closeDue(0);
+      if (t < 1_060_000 + 20_000) expect(restored.states[0]!.groups).toHaveLength(2);
+    }
+    expect(restored.states[0]!.groups).toHaveLength(1);
+  });
+});
