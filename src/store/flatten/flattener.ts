@@ -1,5 +1,8 @@
 import type { BatchColumns, SeriesDefinition } from '../../model/index.js';
-import { HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../../model/index.js';
+import { EXP_HISTOGRAM_HEADER, HISTOGRAM_HEADER, PointFlag, SUMMARY_HEADER } from '../../model/index.js';
+import type { ClassicBuckets } from './exp-buckets.js';
+import { classicBuckets } from './exp-buckets.js';
+import { formatLabelFloat } from './label-float.js';
 import { prometheusName } from './prometheus-names.js';
 import type { SampleSink } from './sample-columns.js';
 import type { PromLabels } from './series-labels.js';
@@ -31,7 +34,7 @@ interface FlatSeries {
 /**
  * Turns batches of OTel points into Prometheus float samples: gauges and sums one series
  * each, histograms `_bucket{le}` (cumulative) + `_sum` + `_count`, exponential histograms
- * `_sum` + `_count`, summaries `{quantile}` + `_sum` + `_count`, and one `target_info`
+ * the same with their buckets at scale 3 at most (exp-buckets.ts), summaries `{quantile}` + `_sum` + `_count`, and one `target_info`
  * sample (value 1) per resource and batch. NO_RECORDED_VALUE points become stale markers.
  */
 export class Flattener {
@@ -57,6 +60,7 @@ export class Flattener {
   #newest = new Float64Array(16).fill(-Infinity);
 
   readonly #maxBuckets: number;
+  readonly #classic: ClassicBuckets = { bounds: new Float64Array(64), cumulative: new Float64Array(64), length: 0 };
   /** 1 for float series of delta sums (streaming aggregation sums them instead of differencing). */
   #delta = new Uint8Array(0);
   /** Compound points the last `flatten` dropped for having more buckets than the limit. */
@@ -237,6 +241,11 @@ export class Flattener {
       }
       // `+Inf` is the point's count, as in Prometheus, whatever the buckets add up to.
       sink.push(refs[buckets - 1]!, t, count, p);
+    } else if (flat.def.kind === 'exponential_histogram') {
+      const classic = classicBuckets(x, at, this.#classic);
+      const refs = this.#bucketRefs(flat, classic.bounds.subarray(0, classic.length));
+      for (let i = 0; i < classic.length; i++) sink.push(refs[i]!, t, classic.cumulative[i]!, p);
+      sink.push(refs[classic.length]!, t, count, p);
     } else if (flat.def.kind === 'summary') {
       const n = x[at + 2]!;
       for (let i = 0; i < n; i++) {
@@ -284,27 +293,12 @@ function compoundWidth(kind: SeriesDefinition['kind'], b: BatchColumns, p: numbe
   const at = b.extraOffset[p]!;
   if (kind === 'histogram') return b.extra[at + 4]!;
   if (kind === 'summary') return b.extra[at + 2]!;
+  if (kind === 'exponential_histogram') {
+    const positive = b.extra[at + EXP_HISTOGRAM_HEADER + 1]!;
+    return positive + b.extra[at + EXP_HISTOGRAM_HEADER + 3 + positive]!;
+  }
   return 0;
 }
 /** Markers in the per-reference float series column. */
 const SIMPLE_NONE = -1;
 const SIMPLE_COMPOUND = -2;
-
-/**
- * `le` and `quantile` values as Prometheus writes them (Go's FormatFloat 'f', -1): the
- * shortest digits that round-trip, never an exponent (`1e-7` → `0.0000001`), `+Inf`.
- */
-export function formatLabelFloat(v: number): string {
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const sign = s.startsWith('-') ? '-' : '';
-  const mantissa = s.slice(sign.length, e).replace('.', '');
-  const exponent = Number(s.slice(e + 1));
-  const point = (s.slice(sign.length, e).indexOf('.') + 1 || s.slice(sign.length, e).length + 1) - 1 + exponent;
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${mantissa}`;
-  if (point >= mantissa.length) return `${sign}${mantissa}${'0'.repeat(point - mantissa.length)}`;
-  return `${sign}${mantissa.slice(0, point)}.${mantissa.slice(point)}`;
-}

@@ -1,4 +1,5 @@
-export { Flattener, STALE_NAN, formatLabelFloat } from './flattener.js';
+export { Flattener, STALE_NAN } from './flattener.js';
+export { formatLabelFloat } from './label-float.js';
 export type { RefResolver } from './flattener.js';
 export { SampleColumns } from './sample-columns.js';
 export type { SampleSink } from './sample-columns.js';

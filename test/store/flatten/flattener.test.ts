@@ -121,10 +121,15 @@ describe('Flattener: compound kinds', () => {
     expect(buckets[1]!.ref).toBe(buckets[4]!.ref);
   });
 
-  it('stores an exponential histogram as _sum and _count only', () => {
+  it('turns an exponential histogram into cumulative _bucket{le} (negative side, zero bucket, positive side), _sum and _count', () => {
     const { flatten } = setup();
+    // Scale 2: negative bucket 0 holds 2 (values in [-2^0.25, -1)), zero bucket 1, positive
+    // buckets -1 and 0 hold 3 and 4 ((2^-0.25, 1] and (1, 2^0.25]).
     const { rows } = flatten(buildBatch([sizes], [{ series: 0, t: 100, extra: expHistogramExtra(12, 340) }]));
-    expect(rows).toEqual(sortRows([['msg_size_bytes_count{job="other"}', 100, 12], ['msg_size_bytes_sum{job="other"}', 100, 340], [INFO_B, 100, 1]]));
+    const bucket = (le: string, v: number): [string, number, number] => [`msg_size_bytes_bucket{job="other",le="${le}"}`, 100, v];
+    expect(rows).toEqual(
+      sortRows([bucket('-1', 2), bucket('0', 3), bucket('1', 6), bucket('1.189207115002721', 10), bucket('+Inf', 12), ['msg_size_bytes_count{job="other"}', 100, 12], ['msg_size_bytes_sum{job="other"}', 100, 340], [INFO_B, 100, 1]]),
+    );
   });
 
   it('turns a summary into {quantile}, _sum and _count', () => {
