@@ -51,9 +51,8 @@ function leftOut(def: SeriesDefinition, notExported: readonly Rule[], dropInputs
 function flatNames(kind: SeriesDefinition['kind'], name: string): string[] {
   switch (kind) {
     case 'histogram':
-      return [`${name}_bucket`, `${name}_sum`, `${name}_count`];
     case 'exponential_histogram':
-      return [`${name}_sum`, `${name}_count`];
+      return [`${name}_bucket`, `${name}_sum`, `${name}_count`];
     case 'summary':
       return [name, `${name}_sum`, `${name}_count`];
     default:
