@@ -35,8 +35,9 @@ export const startVm = async (dir) => {
   await waitHttp(`http://127.0.0.1:${VM_PORT}/health`);
   return vm;
 };
-export const vmMetric = async (name) => {
-  const text = await (await fetch(`http://127.0.0.1:${VM_PORT}/metrics`)).text();
+/** Sum of the samples of `name` in the /metrics of VictoriaMetrics (or of vmagent, with its port). */
+export const vmMetric = async (name, port = VM_PORT) => {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
   return sum;
@@ -64,10 +65,16 @@ export const procCpu = (pid) => {
 };
 export const procHwmMiB = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-/** The agent under test: how to send it a request, read its backlog, and its process. */
-export async function startTarget(kind, dirs, exporterYaml) {
+/** The vmagent binary the benchmarks run (VMAGENT_BIN replaces the packaged one). */
+export const VMAGENT_BIN = process.env.VMAGENT_BIN ?? '/usr/bin/vmagent';
+
+/**
+ * The agent under test: how to send it a request, read its backlog, and its process.
+ * `vmagentArgs` are added to vmagent's flags.
+ */
+export async function startTarget(kind, dirs, exporterYaml, vmagentArgs = []) {
   if (kind === 'vmagent') {
-    const child = startProcess('/usr/bin/vmagent', [`-httpListenAddr=127.0.0.1:${VMAGENT_PORT}`, `-remoteWrite.url=http://127.0.0.1:${VM_PORT}/api/v1/write`, `-remoteWrite.tmpDataPath=${dirs.data}`, '-remoteWrite.maxDiskUsagePerURL=1GB', '-loggerLevel=ERROR']);
+    const child = startProcess(VMAGENT_BIN, [`-httpListenAddr=127.0.0.1:${VMAGENT_PORT}`, `-remoteWrite.url=http://127.0.0.1:${VM_PORT}/api/v1/write`, `-remoteWrite.tmpDataPath=${dirs.data}`, '-remoteWrite.maxDiskUsagePerURL=1GB', '-loggerLevel=ERROR', ...vmagentArgs]);
     await waitHttp(`http://127.0.0.1:${VMAGENT_PORT}/health`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     return {

@@ -84,6 +84,26 @@ export function exporter(address) {
   return { send, close: () => client.close() };
 }
 
+/** Sends `requests` with `inFlight` at once; a refused request (the store catching up) is sent again. */
+export async function sendRound(send, requests, inFlight = 4) {
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const r = requests[next++];
+      for (let tries = 0; ; tries++) {
+        try {
+          await send(r);
+          break;
+        } catch (err) {
+          if (tries > 1000) throw err; // refused while the store catches up: retry
+          await new Promise((res) => setTimeout(res, 100));
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
 /**
  * Sends rounds until the ring deletes its first datafile (the store reached its budget), with
  * `inFlight` requests at once; data time ends near now. Returns what was sent.

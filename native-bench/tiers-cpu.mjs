@@ -6,7 +6,7 @@
 // close as data time passes. Usage (after npm run build):
 //   node native-bench/tiers-cpu.mjs [--runs 3] [--rounds 24] [--variants raw,rollups,aggr]
 import { benchDir, startAgent } from './agent-process.mjs';
-import { createFill, exporter } from './store-fill.mjs';
+import { createFill, exporter, sendRound } from './store-fill.mjs';
 
 const arg = (k, d) => (process.argv.includes(`--${k}`) ? process.argv[process.argv.indexOf(`--${k}`) + 1] : d);
 const RUNS = Number(arg('runs', 3));
@@ -27,25 +27,6 @@ const VARIANTS = {
 const chosen = arg('variants', 'raw,rollups,aggr').split(',');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function sendRound(send, requests, inFlight = 4) {
-  let next = 0;
-  const worker = async () => {
-    while (next < requests.length) {
-      const r = requests[next++];
-      for (let tries = 0; ; tries++) {
-        try {
-          await send(r);
-          break;
-        } catch (err) {
-          if (tries > 1000) throw err; // refused while the store catches up: retry
-          await sleep(100);
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-}
 
 async function run(variant) {
   const bench = benchDir();
