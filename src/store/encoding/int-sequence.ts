@@ -3,7 +3,7 @@ import type { BitWriter } from './bit-writer.js';
 import type { IntPacker } from './int-packer.js';
 import { MAX_CODE_BITS } from './int-packer.js';
 import { blockPacker } from './block-packer.js';
-import { ricePacker } from './rice-packer.js';
+import { ricePacker, writeRiceQuick } from './rice-packer.js';
 import { sparsePacker } from './sparse-packer.js';
 import { MAX_RESIDUAL, MAX_SEQUENCE_VALUE, TWO_POW_32, bitLength, gcd, unzigzag, zigzag } from './int-math.js';
 import { Scratch } from './scratch.js';
@@ -106,7 +106,8 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   writer.writeLengthPrefixed(divisor - 1);
   writer.writeBits(sign, 2);
   writer.writeBits(bestPacker.id, 2);
-  bestPacker.write(writer, codes, codeCount);
+  if (quick) writeRiceQuick(writer, codes, codeCount);
+  else bestPacker.write(writer, codes, codeCount);
   return true;
 }
 
