@@ -16,7 +16,7 @@ import { prometheusText, Registry } from '../telemetry/index.js';
 import { registerWorkerMetrics } from './worker-gauges.js';
 import type { DecodeWorkerData, WorkerPool } from '../workers/index.js';
 import { createWorkerPool, decodeWorkerScript } from '../workers/index.js';
-import { createPageEncoder, createRollupPageEncoder, createRollupRunner, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
+import { createPageEncoder, createRollupRunner, createStoreCompressor, decompressExtentBytes } from './store-compression.js';
 import type { LocalSources } from '../sources/index.js';
 import { startLocalSources } from '../sources/index.js';
 import { registerProcessMetrics } from './process-gauges.js';
@@ -80,7 +80,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           encodePages: createPageEncoder(pool),
           rollups: config.rollups,
           rollup: createRollupRunner(pool),
-          encodeWithRollups: createRollupPageEncoder(pool),
           ...(config.aggregation.length > 0 ? { stream: aggregation.stream } : {}),
           maxBucketsPerPoint: config.limits.max_buckets_per_point,
           logger,

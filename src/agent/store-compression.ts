@@ -1,5 +1,5 @@
-import type { PageEncoder, RollupPageEncoder, RollupRunner } from '../store/index.js';
-import { encodePagesHere, encodeWithRollupsHere } from '../store/index.js';
+import type { PageEncoder, RollupRunner } from '../store/index.js';
+import { encodePagesHere } from '../store/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import { compressExtent, decompressExtent } from '../store/encoding/index.js';
 
@@ -29,19 +29,10 @@ export function decompressExtentBytes(bytes: Uint8Array, rawLength: number): Uin
   return decompressExtent(bytes, rawLength);
 }
 
-/** Page encoding for the store, in the worker pool: the head's compressed chunks are copied over (the head keeps serving them until written). */
+/** Page encoding for the store, in the worker pool unless small: the head's compressed chunks are copied over (the head keeps serving them until written). */
 export function createPageEncoder(pool: WorkerPool): PageEncoder {
-  const encode = createRollupPageEncoder(pool);
   return async (pages) => {
     if (pages.reduce((n, p) => n + p.count, 0) <= SMALL_PAGES_SAMPLES) return encodePagesHere(pages);
-    return (await encode(pages, undefined)).pages;
-  };
-}
-
-/** Page encoding with tier 1's rows from the same decoded samples (rollup tiers), in the worker pool unless small. */
-export function createRollupPageEncoder(pool: WorkerPool): RollupPageEncoder & ((pages: Parameters<RollupPageEncoder>[0], rollup: Parameters<RollupPageEncoder>[1] | undefined) => ReturnType<RollupPageEncoder>) {
-  return async (pages, rollup) => {
-    if (rollup !== undefined && pages.reduce((n, p) => n + p.count, 0) <= SMALL_PAGES_SAMPLES) return encodeWithRollupsHere(pages, rollup);
     const total = pages.reduce((n, p) => n + p.chunk.length, 0);
     const chunks = new Uint8Array(total);
     const offsets = new Uint32Array(pages.length);
@@ -56,15 +47,13 @@ export function createRollupPageEncoder(pool: WorkerPool): RollupPageEncoder & (
       counts[i] = p.count;
       at += chunk.length;
     });
-    const request = rollup === undefined ? { chunks, offsets, bits, counts } : { chunks, offsets, bits, counts, rollup };
-    const reply = await pool.run('encode-pages', request, [chunks.buffer, offsets.buffer, bits.buffer, counts.buffer]);
+    const reply = await pool.run('encode-pages', { chunks, offsets, bits, counts }, [chunks.buffer, offsets.buffer, bits.buffer, counts.buffer]);
     if (reply.status !== 'ok') throw new Error(reply.message);
-    const rollups = reply.rollupBytes !== undefined && reply.rollupLengths !== undefined ? unpack(reply.rollupBytes, reply.rollupLengths) : [];
-    return { pages: unpack(reply.bytes, reply.lengths), rollups };
+    return unpack(reply.bytes, reply.lengths);
   };
 }
 
-/** Rollup jobs (catch-up, joining a tier's pending pages) in the worker pool. */
+/** Rollup jobs (a tier's pending pages, catch-up) in the worker pool. */
 export function createRollupRunner(pool: WorkerPool): RollupRunner {
   return async (job) => {
     const flat = job.groups.flat();

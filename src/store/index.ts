@@ -12,6 +12,6 @@ export type { PromLabels, RefResolver, SampleSink } from './flatten/index.js';
 export { walShareBytes } from './disk/wal-share.js';
 export type { ChunkSource, CutPage, PageEncoder } from './head/index.js';
 export { encodePagesHere } from './head/index.js';
-export type { RollupPageEncoder, RollupRunner } from './tiers/index.js';
-export { encodeWithRollupsHere, validateRollups, rawShareBytes } from './tiers/index.js';
+export type { RollupRunner } from './tiers/index.js';
+export { validateRollups, rawShareBytes } from './tiers/index.js';
 export type { FloatSeriesInfo, StoreStream, StreamPosition } from './stream-hook.js';

@@ -3,7 +3,6 @@ import { RequestDecoder } from './decode/request-decoder.js';
 import { SharedRegions } from './memory-regions.js';
 import type { CompressReply, CompressRequest, DecodeWorkerData, EncodePagesReply, EncodePagesRequest, WorkerMessage } from './messages.js';
 import { packPages, rollup } from './rollup-ops.js';
-import { rollupPageSamples } from '../store/rollup/index.js';
 import { compressExtent, encodePage } from '../store/encoding/index.js';
 import { decodeChunk } from '../store/head/index.js';
 
@@ -34,7 +33,7 @@ port.on('message', (req: WorkerMessage) => {
       return;
     case 'encode-pages': {
       const out = encodePages(req);
-      const transfer = out.status === 'ok' ? [out.bytes, out.lengths, out.rollupBytes, out.rollupLengths].flatMap((a) => (a === undefined ? [] : [a.buffer as ArrayBuffer])) : [];
+      const transfer = out.status === 'ok' ? [out.bytes.buffer as ArrayBuffer, out.lengths.buffer as ArrayBuffer] : [];
       port.postMessage(out, transfer);
       return;
     }
@@ -69,19 +68,15 @@ function compress(req: CompressRequest & { id: number }): CompressReply {
 function encodePages(req: EncodePagesRequest & { id: number }): EncodePagesReply {
   try {
     const pages: Uint8Array[] = [];
-    const rollups: Uint8Array[] = [];
     const max = req.counts.reduce((m, n) => Math.max(m, n), 0);
     const timestamps = new Float64Array(max);
     const values = new Float64Array(max);
     req.counts.forEach((n, i) => {
       decodeChunk(req.chunks, req.offsets[i]!, req.bits[i]!, n, timestamps, values);
       pages.push(encodePage(timestamps, values, n));
-      if (req.rollup !== undefined) rollups.push(rollupPageSamples(timestamps, values, n, req.rollup.sketch[i] === 1, req.rollup));
     });
     const { bytes, lengths } = packPages(pages);
-    if (req.rollup === undefined) return { id: req.id, status: 'ok', bytes, lengths };
-    const packed = packPages(rollups);
-    return { id: req.id, status: 'ok', bytes, lengths, rollupBytes: packed.bytes, rollupLengths: packed.lengths };
+    return { id: req.id, status: 'ok', bytes, lengths };
   } catch (err) {
     return { id: req.id, status: 'internal', message: `page encoding failed: ${(err as Error).message}` };
   }

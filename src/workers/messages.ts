@@ -82,8 +82,6 @@ export interface EncodePagesRequest {
   readonly offsets: Uint32Array;
   readonly bits: Uint32Array;
   readonly counts: Uint32Array;
-  /** Also roll each page up into tier 1's rows (rollup-page.md), from the same decoded samples. */
-  readonly rollup?: RollupSpec & { readonly sketch: Uint8Array };
 }
 
 /** How rows are rolled up: the tier's resolution and the t-digest compression of sketched series. */
@@ -93,15 +91,15 @@ export interface RollupSpec {
 }
 
 export type EncodePagesReply =
-  | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array; readonly rollupBytes?: Uint8Array; readonly rollupLengths?: Uint32Array }
+  | { readonly id: number; readonly status: 'ok'; readonly bytes: Uint8Array; readonly lengths: Uint32Array }
   | { readonly id: number; readonly status: 'internal'; readonly message: string };
 
 /**
- * Roll pages of several series up (catch-up, rebuilds, joining a tier's pending pages): `pages`
- * concatenated (`lengths`), `groups[g]` consecutive pages per series, each group's pages in time
- * order. `source` raw: raw pages (page.md) → one rollup page per group at `resolutionMs`, with
- * sketches where `sketch[g]` is 1. `source` rollup: rollup pages → one joined page per group and,
- * when `nextResolutionMs` > 0, a second page of the same rows at that resolution.
+ * Roll pages of several series up (a tier's pending pages, catch-up): `pages` concatenated
+ * (`lengths`), `groups[g]` consecutive pages per series, each group's pages in time order.
+ * `source` raw: raw pages (page.md) → one rollup page per group at `resolutionMs`, with
+ * sketches where `sketch[g]` is 1. `source` rollup: rollup pages → one joined page per group.
+ * With `nextResolutionMs` > 0, each group's page is followed by its rows at that resolution.
  */
 export interface RollupRequest extends RollupSpec {
   readonly source: 'raw' | 'rollup';

@@ -1,4 +1,4 @@
-import { joinRollupPages, rollupRawPages } from '../store/rollup/index.js';
+import { rollupGroup } from '../store/rollup/index.js';
 import type { RollupReply, RollupRequest } from './messages.js';
 
 /** Concatenates encoded pages into one transferable buffer with their lengths. */
@@ -26,13 +26,7 @@ export function rollup(req: RollupRequest & { id: number }): RollupReply {
         pages.push(req.pages.subarray(at, at + req.lengths[page]!));
         at += req.lengths[page]!;
       }
-      if (req.source === 'raw') {
-        out.push(rollupRawPages(pages, req.sketch[g] === 1, req));
-        return;
-      }
-      const joined = joinRollupPages(pages, req, req.nextResolutionMs);
-      out.push(joined.page);
-      if (joined.next !== null) out.push(joined.next);
+      out.push(...rollupGroup(req.source, pages, req.sketch[g] === 1, req, req.nextResolutionMs));
     });
     const { bytes, lengths } = packPages(out);
     return { id: req.id, status: 'ok', bytes, lengths };

@@ -49,8 +49,7 @@ export class PageWriter {
         samples += page.count;
       }
       try {
-        // With rollup tiers, the same pass over the samples also gives tier 1's rows.
-        const { pages: encoded, rollups } = tiers !== null ? await tiers.encode(group) : { pages: await encode(group), rollups: [] };
+        const encoded = await encode(group);
         const raw = encoded.reduce((n, b) => n + b.length, 0);
         // The series references these pages use must be on disk before the pages are.
         index.sync();
@@ -58,7 +57,8 @@ export class PageWriter {
         const pages = group.map((p, k) => ({ meta: { seriesRef: p.ref, minT: p.minT, maxT: p.maxT, count: p.count }, bytes: encoded[k]! }));
         // The ring indexes the pages it appends (ring.pages).
         await ring.appendExtent(pages);
-        tiers?.acceptRaw(group, rollups);
+        // Tier 1 keeps the pages themselves until it rolls them up into a page of its own.
+        tiers?.acceptRaw(group, encoded);
         head.release(group);
       } catch (err) {
         head.requeue([...group, ...cut.slice(i)]);

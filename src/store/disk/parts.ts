@@ -8,7 +8,7 @@ import type { SeriesIndex } from '../series/index.js';
 import type { SegmentPoints } from '../tail/index.js';
 import type { Wal } from '../wal/index.js';
 import type { StoreStream } from '../stream-hook.js';
-import type { RollupPageEncoder, RollupRunner, TierSet } from '../tiers/index.js';
+import type { RollupRunner, TierSet } from '../tiers/index.js';
 
 export interface DiskStoreOptions {
   readonly config: Config['store'];
@@ -24,9 +24,8 @@ export interface DiskStoreOptions {
   readonly now?: () => number;
   /** Rollup tiers (docs/tiers.md); none when absent. */
   readonly rollups?: RollupsConfig;
-  /** Rollup work and page encoding with tier 1's rows, in the worker pool (the agent's); here when absent. */
+  /** Rollup work in the worker pool (the agent's); here when absent. */
   readonly rollup?: RollupRunner;
-  readonly encodeWithRollups?: RollupPageEncoder;
   /** Streaming aggregation: sees every flattened sample first, persisted with head checkpoints. */
   readonly stream?: StoreStream;
 }

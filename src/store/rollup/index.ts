@@ -7,5 +7,5 @@ export { rollupSamples } from './rollup-samples.js';
 export { RowMerger } from './row-merger.js';
 export { SketchBuilder } from './sketch.js';
 export { KahanAccumulator } from './kahan.js';
-export { joinRollupPages, rollupPageSamples, rollupRawPages } from './rollup-jobs.js';
-export type { RollupOptions } from './rollup-jobs.js';
+export { joinRollupPages, rawPageRows, rollupGroup, rollupRawPages } from './rollup-jobs.js';
+export type { RolledUp, RollupOptions } from './rollup-jobs.js';

@@ -4,19 +4,17 @@ import { RowMerger } from './row-merger.js';
 import { SketchBuilder } from './sketch.js';
 
 /**
- * The rollup work the worker pool does, as pure functions over bytes (docs/tiers.md):
- * samples → a rollup page of one raw page's rows (as pages are cut), raw pages read back →
- * one rollup page (catch-up and rebuilds), rollup pages of one series → one page (joining
- * the pending pages of a tier) and, with a coarser resolution, that tier's rows too. One set
- * of scratch rows per thread.
+ * The rollup work the worker pool does, as pure functions over bytes (docs/tiers.md): the raw
+ * pages tier 1 keeps pending → one tier 1 page and its rows at tier 2's resolution; the rollup
+ * pages tier 2 keeps pending → one tier 2 page. One set of scratch rows per thread.
  */
 const pageRows = new RollupRows(1024);
 const joined = new RollupRows(1024);
 const coarse = new RollupRows(256);
 const merger = new RowMerger();
 /**
- * Rows a tier keeps pending (the rows of one lower page) are joined and encoded again before
- * they are written: they are encoded quickly; the pages written are encoded to the smallest.
+ * Rows handed to the next tier wait there and are joined and encoded again before they are
+ * written: they are encoded quickly; the pages written are encoded to the smallest.
  */
 const PENDING = true;
 
@@ -26,14 +24,18 @@ export interface RollupOptions {
   readonly sketchDelta: number;
 }
 
-/** The rows of one raw page's samples, encoded; `sketch`: the series gets sketches. */
-export function rollupPageSamples(timestamps: Float64Array, values: Float64Array, count: number, sketch: boolean, o: RollupOptions): Uint8Array {
-  rollupSamples(timestamps, values, count, o.resolutionMs, pageRows, sketch ? new SketchBuilder(o.sketchDelta) : null);
-  return encodeRollupPage(pageRows, o.resolutionMs, PENDING);
+/** What one group of pages of one series becomes: the page to write, and its rows at the next resolution (null without one). */
+export interface RolledUp {
+  readonly page: Uint8Array;
+  readonly next: Uint8Array | null;
 }
 
-/** Raw pages of one series, in time order, rolled up into one rollup page. */
-export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o: RollupOptions): Uint8Array {
+/**
+ * Raw pages of one series (docs/format/page.md), in time order, rolled up into one rollup page
+ * at `o.resolutionMs` (`sketch`: rows get t-digest sketches) and, with `nextResolutionMs`, those
+ * rows merged to the coarser resolution.
+ */
+export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o: RollupOptions, nextResolutionMs = 0): RolledUp {
   const builder = sketch ? new SketchBuilder(o.sketchDelta) : null;
   merger.begin(joined, o.resolutionMs, builder);
   for (const bytes of pages) {
@@ -42,7 +44,7 @@ export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o:
     for (let i = 0; i < pageRows.length; i++) merger.add(pageRows, i);
   }
   merger.finish();
-  return encodeRollupPage(joined, o.resolutionMs, PENDING);
+  return withNext(builder, o, nextResolutionMs);
 }
 
 /**
@@ -50,7 +52,7 @@ export function rollupRawPages(pages: readonly Uint8Array[], sketch: boolean, o:
  * split between two pages becomes one row); with `nextResolutionMs`, also those rows merged to
  * the coarser resolution, for the next tier.
  */
-export function joinRollupPages(pages: readonly Uint8Array[], o: RollupOptions, nextResolutionMs: number): { page: Uint8Array; next: Uint8Array | null } {
+export function joinRollupPages(pages: readonly Uint8Array[], o: RollupOptions, nextResolutionMs: number): RolledUp {
   const sketch = pages.some(hasSketches) ? new SketchBuilder(o.sketchDelta) : null;
   merger.begin(joined, o.resolutionMs, sketch);
   for (const bytes of pages) {
@@ -58,6 +60,25 @@ export function joinRollupPages(pages: readonly Uint8Array[], o: RollupOptions, 
     for (let i = 0; i < rows.length; i++) merger.add(rows, i);
   }
   merger.finish();
+  return withNext(sketch, o, nextResolutionMs);
+}
+
+/** The rows of one raw page at `o.resolutionMs`, in rows of their own (a query reading rows a tier has pending). */
+export function rawPageRows(bytes: Uint8Array, sketch: boolean, o: RollupOptions): RollupRows {
+  const page = decodePage(bytes);
+  const rows = new RollupRows(64);
+  rollupSamples(page.timestamps, page.values, page.count, o.resolutionMs, rows, sketch ? new SketchBuilder(o.sketchDelta) : null);
+  return rows;
+}
+
+/** One group of a rollup job (the worker pool's, or here): raw pages rolled up, or rollup pages joined; its page, then its next rows if any. */
+export function rollupGroup(source: 'raw' | 'rollup', pages: readonly Uint8Array[], sketch: boolean, o: RollupOptions, nextResolutionMs: number): Uint8Array[] {
+  const out = source === 'raw' ? rollupRawPages(pages, sketch, o, nextResolutionMs) : joinRollupPages(pages, o, nextResolutionMs);
+  return out.next === null ? [out.page] : [out.page, out.next];
+}
+
+/** The page of the rows in `joined`, and their rows at the next resolution. */
+function withNext(sketch: SketchBuilder | null, o: RollupOptions, nextResolutionMs: number): RolledUp {
   const page = encodeRollupPage(joined, o.resolutionMs);
   if (nextResolutionMs <= 0) return { page, next: null };
   merger.begin(coarse, nextResolutionMs, sketch);

@@ -3,7 +3,7 @@ import { decodePage, decodeRollupPage } from '../encoding/index.js';
 import type { PageLocation } from '../ring/index.js';
 import type { RollupRunner } from './rollup-runner.js';
 import type { Tier } from './tier.js';
-import { rowCount } from './tier.js';
+import { rowCount, rowsSpanned } from './tier.js';
 import type { TierSet } from './tier-set.js';
 
 /** The raw ring as catch-up reads it. */
@@ -63,15 +63,16 @@ async function catchUpTiers(set: TierSet, raw: RawPages, run: RollupRunner, logg
   pages += await rollUp(rawRefs, set, null, tier1, run, set.sketchDelta, async (ref) => {
     if (set.closing) return { entries: [], bytes: [] };
     return newerPages(raw.overlapping(ref, tier1.coveredMaxT(ref) + 1, Infinity), tier1.coveredMaxT(ref), (l) => raw.read(l), rawPageTimes);
-  }, (ref) => set.sketchFor(ref), (ref) => set.release(ref));
+  }, (ref) => set.release(ref));
   if (pages > 0) logger.info('rollup tiers caught up', { component: 'store', pages, series: rawRefs.length, ms: Date.now() - started });
   return pages;
 }
 
 /**
- * Rolls the lower pages of each series up into `into`: from raw pages (`from` null) at `into`'s
- * resolution, or from `from`'s rollup pages, joined and merged to `into`'s resolution. Groups
- * stay under `into`'s page_rows, and pending rows are written as they fill.
+ * Hands the lower pages of each series to `into`: raw pages (`from` null) as they are, for
+ * tier 1 to roll up when it writes; or `from`'s rollup pages, joined and merged to `into`'s
+ * resolution in the worker pool, groups under `into`'s page_rows. Pending rows are written as
+ * they fill.
  */
 async function rollUp(
   refs: readonly number[],
@@ -81,7 +82,6 @@ async function rollUp(
   run: RollupRunner,
   sketchDelta: number,
   lower: (ref: number) => Promise<{ entries: LowerPage[]; bytes: Uint8Array[] }>,
-  sketch: (ref: number) => boolean = () => true,
   done: (ref: number) => void = () => undefined,
 ): Promise<number> {
   let read = 0;
@@ -90,27 +90,26 @@ async function rollUp(
     const batch = refs.slice(i, i + SERIES_PER_JOB);
     const groups: Uint8Array[][] = [];
     const meta: { ref: number; minT: number; maxT: number; points: number }[] = [];
+    const now = Date.now();
     for (const ref of batch) {
       const { entries, bytes } = await lower(ref);
       read += entries.length;
-      // Consecutive pages up to a page's worth of time per group, cut where the next tier's
-      // coverage ends (tier.ts hands on only the groups past it).
-      const nextCovered = into.next?.coveredMaxT(ref) ?? Infinity;
+      if (from === null) {
+        entries.forEach((e, k) => into.accept(ref, bytes[k]!, e.minT, e.maxT, rowsSpanned(e.minT, e.maxT, into.resolutionMs), e.count, now));
+        continue;
+      }
+      // Consecutive pages up to a page's worth of time per group.
       for (let k = 0; k < entries.length; ) {
         const start = k;
-        const before = entries[start]!.maxT <= nextCovered;
-        while (k < entries.length && (k === start || (entries[k]!.maxT - entries[start]!.minT < span && entries[k]!.maxT <= nextCovered === before))) k++;
+        while (k < entries.length && (k === start || entries[k]!.maxT - entries[start]!.minT < span)) k++;
         groups.push(bytes.slice(start, k));
         meta.push({ ref, minT: entries[start]!.minT, maxT: entries[k - 1]!.maxT, points: entries.slice(start, k).reduce((n, e) => n + e.count, 0) });
       }
     }
-    if (groups.length > 0) {
-      const source = from === null ? 'raw' : 'rollup';
-      const out = await run({ source, groups, sketch: meta.map((m) => sketch(m.ref)), resolutionMs: from === null ? into.resolutionMs : from.resolutionMs, nextResolutionMs: from === null ? 0 : into.resolutionMs, sketchDelta });
-      const stride = from === null ? 1 : 2;
-      const now = Date.now();
+    if (from !== null && groups.length > 0) {
+      const out = await run({ source: 'rollup', groups, sketch: meta.map(() => true), resolutionMs: from.resolutionMs, nextResolutionMs: into.resolutionMs, sketchDelta });
       meta.forEach((m, g) => {
-        const page = out[g * stride + stride - 1]!;
+        const page = out[g * 2 + 1]!;
         into.accept(m.ref, page, m.minT, m.maxT, rowCount(page), m.points, now);
       });
     }

@@ -16,7 +16,6 @@ export function openTiers(options: DiskStoreOptions, index: SeriesIndex, now: ()
       compress: options.compress,
       decompress: options.decompress,
       ...(options.rollup !== undefined ? { rollup: options.rollup } : {}),
-      ...(options.encodeWithRollups !== undefined ? { encodeWithRollups: options.encodeWithRollups } : {}),
       now,
     },
     keepShare,

@@ -1,14 +1,18 @@
-/** One lower page's rows at a tier's resolution, encoded, with the raw sample times they cover. */
+/**
+ * One lower page, encoded — a raw page for tier 1, a rollup page of rows at its resolution for
+ * tier 2 — with the raw sample times it covers.
+ */
 export interface PendingPart {
   readonly bytes: Uint8Array;
   readonly minT: number;
   readonly maxT: number;
+  /** Its rows at the tier's resolution (for a raw page, a bound: the buckets its span crosses). */
   readonly rows: number;
   /** Lower-tier points (raw samples, or rows) these rows were made of. */
   readonly pointsIn: number;
 }
 
-/** Rollup pages of one series waiting to be joined into pages of a tier, oldest first. */
+/** Lower pages of one series waiting to become pages of a tier, oldest first. */
 export interface Pending {
   readonly parts: PendingPart[];
   rows: number;
@@ -18,10 +22,10 @@ export interface Pending {
 }
 
 /**
- * Per series, the rollup pages a tier has not written yet (each the rows of one lower page,
- * encoded: a few bytes a row). They are joined into pages of about `page_rows` rows, so the
- * ring's per-page costs (56 bytes of descriptor and journal) are spread over many rows. Queries
- * read them like written pages.
+ * Per series, the lower pages a tier has not rolled up and written yet (about a byte per raw
+ * sample, or a few bytes per row). They become pages of about `page_rows` rows, so the ring's
+ * per-page costs (56 bytes of descriptor and journal) are spread over many rows. Queries read
+ * them like written pages.
  */
 export class PendingPages {
   readonly #bySeries = new Map<number, Pending>();

@@ -1,10 +1,9 @@
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
-import type { ChunkSource } from '../head/index.js';
 import type { SeriesIndex } from '../series/index.js';
-import type { RollupPageEncoder, RollupRunner } from './rollup-runner.js';
-import { encodeWithRollupsHere, rollupHere } from './rollup-runner.js';
-import { Tier } from './tier.js';
+import type { RollupRunner } from './rollup-runner.js';
+import { rollupHere } from './rollup-runner.js';
+import { rowsSpanned, Tier } from './tier.js';
 import { TierRing } from './tier-ring.js';
 import { tierSettings } from './tier-settings.js';
 
@@ -16,7 +15,6 @@ export interface TierSetOptions {
   readonly decompress: (bytes: Uint8Array, rawLength: number) => Uint8Array | Promise<Uint8Array>;
   /** Rollup work in the worker pool (the agent's); here when absent. */
   readonly rollup?: RollupRunner;
-  readonly encodeWithRollups?: RollupPageEncoder;
   readonly now: () => number;
 }
 
@@ -34,9 +32,9 @@ const SKETCH_NO = 1;
 const SKETCH_YES = 2;
 
 /**
- * The rollup tiers of a store (docs/tiers.md): tier 1 gets the rows of every raw page as it is
- * written (computed in the worker pool from the samples the page encoder has just decoded),
- * tier 2 the rows of every tier 1 page. Each keeps its own ring, share of the disk budget and
+ * The rollup tiers of a store (docs/tiers.md): tier 1 keeps every raw page as it is written
+ * and rolls them up in the worker pool when it writes its own page, tier 2 gets the rows of
+ * every tier 1 page. Each keeps its own ring, share of the disk budget and
  * max_age. After a restart, `catchUp` (catch-up.ts) rolls up what the lower tier holds beyond a
  * tier's newest rows: rows that were only pending when the agent stopped, or a tier whose files
  * were lost.
@@ -54,6 +52,7 @@ export class TierSet {
     this.#o = o;
     this.tiers = tiers;
     this.#sketchDelta = 1 / o.config.rollups.sketch_compression;
+    this.first.sketchFor = (ref) => this.sketchFor(ref);
   }
 
   static async open(o: TierSetOptions, makeRoom: (tier: Tier, incoming: number) => Promise<void>): Promise<TierSet | null> {
@@ -69,7 +68,7 @@ export class TierSet {
     let next: Tier | null = null;
     const tiers: Tier[] = [];
     for (let i = rings.length - 1; i >= 0; i--) {
-      next = new Tier({ ring: rings[i]!, next, run, sketchDelta: delta, logger: o.logger, makeRoom });
+      next = new Tier({ ring: rings[i]!, next, source: i === 0 ? 'raw' : 'rollup', run, sketchDelta: delta, logger: o.logger, makeRoom });
       tiers.unshift(next);
     }
     return new TierSet(o, tiers);
@@ -98,20 +97,15 @@ export class TierSet {
     return this.#sketchOf[ref] === SKETCH_YES;
   }
 
-  /** Encodes cut pages (docs/format/page.md) and their tier 1 rows in one pass over the samples. */
-  encode(chunks: readonly (ChunkSource & { readonly ref: number })[]): Promise<{ pages: Uint8Array[]; rollups: Uint8Array[] }> {
-    const sketch = new Uint8Array(chunks.length);
-    chunks.forEach((c, i) => (sketch[i] = this.sketchFor(c.ref) ? 1 : 0));
-    const encode = this.#o.encodeWithRollups ?? encodeWithRollupsHere;
-    return encode(chunks, { resolutionMs: this.first.resolutionMs, sketchDelta: this.#sketchDelta, sketch });
-  }
-
-  /** Tier 1's rows of pages just written to the raw ring. */
-  acceptRaw(pages: readonly { readonly ref: number; readonly minT: number; readonly maxT: number; readonly count: number }[], rollups: readonly Uint8Array[]): void {
+  /** Raw pages just written to the raw ring (docs/format/page.md), for tier 1. */
+  acceptRaw(pages: readonly { readonly ref: number; readonly minT: number; readonly maxT: number; readonly count: number }[], encoded: readonly Uint8Array[]): void {
     const now = this.#o.now();
+    const res = this.first.resolutionMs;
     pages.forEach((p, k) => {
-      const bytes = rollups[k]!;
-      const rows = (bytes[2]! | (bytes[3]! << 8)) + 1;
+      // A page of its own, not a view that would keep the worker's whole reply alive.
+      const view = encoded[k]!;
+      const bytes = view.byteLength === view.buffer.byteLength ? view : view.slice();
+      const rows = rowsSpanned(p.minT, p.maxT, res);
       const held = this.#holding ? this.#held.get(p.ref) : undefined;
       if (held !== undefined) held.push({ bytes, minT: p.minT, maxT: p.maxT, rows, points: p.count });
       else this.first.accept(p.ref, bytes, p.minT, p.maxT, rows, p.count, now);

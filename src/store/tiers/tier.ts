@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/index.js';
 import type { RollupRows } from '../encoding/index.js';
 import { decodeRollupPage } from '../encoding/index.js';
+import { rawPageRows } from '../rollup/index.js';
 import { PendingPages } from './pending-pages.js';
 import type { RollupRunner } from './rollup-runner.js';
 import type { TierGroup } from './tier-groups.js';
@@ -29,14 +30,19 @@ export interface TierCounters {
 }
 
 /**
- * One rollup tier: its ring, and the pages waiting to be joined into pages of `page_rows` rows.
- * Pages arrive per series in time order (`accept`); `flush` joins the due ones in the worker
+ * One rollup tier: its ring, and the lower pages waiting to become its pages of `page_rows`
+ * rows — raw pages for tier 1 (`source` raw), rollup pages of the lower tier's rows for tier 2.
+ * Pages arrive per series in time order (`accept`); `flush` rolls the due ones up in the worker
  * pool, writes them and hands their rows at the next tier's resolution to that tier. A write
  * that fails puts its pages back, to be retried at the next flush.
  */
 export class Tier {
   readonly ring: TierRing;
   readonly next: Tier | null;
+  /** What its pending pages are: raw pages (tier 1), or rollup pages (tier 2). */
+  readonly source: 'raw' | 'rollup';
+  /** Whether the rows of raw series `ref` get sketches (rollups.gauge_sketches); set by the tier set. */
+  sketchFor: (ref: number) => boolean = () => false;
   readonly pending = new PendingPages();
   readonly counters: TierCounters = { rowsWritten: 0, pointsIn: 0, newestWritten: -Infinity, firstIn: -Infinity, newestIn: -Infinity };
   readonly #run: RollupRunner;
@@ -46,9 +52,10 @@ export class Tier {
   readonly #makeRoom: (tier: Tier, incoming: number) => Promise<void>;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(o: { ring: TierRing; next: Tier | null; run: RollupRunner; sketchDelta: number; logger: Logger; makeRoom: (tier: Tier, incoming: number) => Promise<void> }) {
+  constructor(o: { ring: TierRing; next: Tier | null; source: 'raw' | 'rollup'; run: RollupRunner; sketchDelta: number; logger: Logger; makeRoom: (tier: Tier, incoming: number) => Promise<void> }) {
     this.ring = o.ring;
     this.next = o.next;
+    this.source = o.source;
     this.#run = o.run;
     this.#sketchDelta = o.sketchDelta;
     this.#logger = o.logger;
@@ -63,7 +70,10 @@ export class Tier {
     return this.ring.settings.resolutionMs;
   }
 
-  /** A rollup page of `ref` at this tier's resolution, newer than everything accepted before for it. */
+  /**
+   * A lower page of `ref` (raw, or rollup rows at this tier's resolution), newer than everything
+   * accepted before for it; `rows`: its rows at this resolution, or a bound on them.
+   */
   accept(ref: number, bytes: Uint8Array, minT: number, maxT: number, rows: number, pointsIn: number, now: number): void {
     this.pending.add(ref, { bytes, minT, maxT, rows, pointsIn }, now);
     const c = this.counters;
@@ -113,7 +123,7 @@ export class Tier {
     const nextRes = this.next?.resolutionMs ?? 0;
     let written = 0;
     try {
-      const out = await this.#run({ source: 'rollup', groups: groups.map((g) => g.parts.map((p) => p.bytes)), sketch: groups.map(() => true), resolutionMs: this.resolutionMs, nextResolutionMs: nextRes, sketchDelta: this.#sketchDelta });
+      const out = await this.#run({ source: this.source, groups: groups.map((g) => g.parts.map((p) => p.bytes)), sketch: groups.map((g) => this.source === 'rollup' || this.sketchFor(g.ref)), resolutionMs: this.resolutionMs, nextResolutionMs: nextRes, sketchDelta: this.#sketchDelta });
       const stride = nextRes > 0 ? 2 : 1;
       const pages = groups.map((g, k) => {
         const bytes = out[k * stride]!;
@@ -160,7 +170,9 @@ export class Tier {
       }
     }
     const p = this.pending.get(ref);
-    if (p !== undefined && this.pending.maxT(ref) >= minT - this.resolutionMs) for (const part of p.parts) out.push(decodeRollupPage(part.bytes).rows);
+    if (p === undefined || this.pending.maxT(ref) < minT - this.resolutionMs) return out;
+    const o = { resolutionMs: this.resolutionMs, sketchDelta: this.#sketchDelta };
+    for (const part of p.parts) out.push(this.source === 'raw' ? rawPageRows(part.bytes, this.sketchFor(ref), o) : decodeRollupPage(part.bytes).rows);
     return out;
   }
 
@@ -168,6 +180,11 @@ export class Tier {
   coveredMaxT(ref: number): number {
     return Math.max(this.ring.writtenMaxT(ref), this.pending.maxT(ref));
   }
+}
+
+/** Buckets of `resolutionMs` that samples in [minT, maxT] may fall in: a bound on a raw page's rows. */
+export function rowsSpanned(minT: number, maxT: number, resolutionMs: number): number {
+  return Math.ceil(maxT / resolutionMs) - Math.ceil(minT / resolutionMs) + 1;
 }
 
 /** Rows in an encoded rollup page (its header, docs/format/rollup-page.md). */
