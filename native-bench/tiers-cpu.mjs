@@ -3,14 +3,16 @@
 // each run a fresh agent and store. Workload: store-fill.mjs' 10,000 series (half gauges with
 // two decimals, half counters) at 10 s in simulated time, 60 points per series per request
 // (10 min of data per round), so raw pages are cut at page_max_age (1 h of data) and tier rows
-// close as data time passes. Usage (after npm run build):
-//   node native-bench/tiers-cpu.mjs [--runs 3] [--rounds 24] [--variants raw,rollups,aggr]
+// close as data time passes. Tier 1 writes a series every 4 h of data (240 rows): a run needs
+// several times that for its writes to be inside the measured window (48 rounds = 8 h).
+// Usage (after npm run build):
+//   node native-bench/tiers-cpu.mjs [--runs 3] [--rounds 48] [--variants raw,rollups,aggr]
 import { benchDir, startAgent } from './agent-process.mjs';
 import { createFill, exporter, sendRound } from './store-fill.mjs';
 
 const arg = (k, d) => (process.argv.includes(`--${k}`) ? process.argv[process.argv.indexOf(`--${k}`) + 1] : d);
 const RUNS = Number(arg('runs', 3));
-const ROUNDS = Number(arg('rounds', 24));
+const ROUNDS = Number(arg('rounds', 48));
 const RULE = `aggregation:
   - match: '{__name__=~"fill_.*"}'
     interval: 1m
