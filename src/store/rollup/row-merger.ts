@@ -18,9 +18,13 @@ export class RowMerger {
   #sketch: SketchBuilder | null = null;
   #row = -1;
   #parts = 0;
-  /** The first part of the open row, kept until a second part shows its centroids must merge. */
-  #firstRows: RollupRows | null = null;
-  #firstIndex = 0;
+  /**
+   * The first part's centroids of the open row, kept until a second part shows they must merge
+   * (copied: callers refill the rows they hand in, one page after another).
+   */
+  #firstMeans = new Float64Array(64);
+  #firstWeights = new Float64Array(64);
+  #firstCentroids = 0;
 
   /** Starts merging into `out` (emptied) at `resolutionMs`; with `sketch`, the rows carry sketches. */
   begin(out: RollupRows, resolutionMs: number, sketch: SketchBuilder | null): void {
@@ -64,8 +68,17 @@ export class RowMerger {
     out.endsStale[j] = rows.endsStale[i]!;
     this.#kahan.reset(rows.sum[i]!);
     this.#parts = 1;
-    this.#firstRows = rows;
-    this.#firstIndex = i;
+    this.#firstCentroids = 0;
+    if (!rows.hasSketch || this.#sketch === null) return;
+    const from = rows.sketchStart[i]!;
+    const n = rows.sketchStart[i + 1]! - from;
+    if (n > this.#firstMeans.length) {
+      this.#firstMeans = new Float64Array(n * 2);
+      this.#firstWeights = new Float64Array(n * 2);
+    }
+    this.#firstMeans.set(rows.means.subarray(from, from + n));
+    this.#firstWeights.set(rows.weights.subarray(from, from + n));
+    this.#firstCentroids = n;
   }
 
   #merge(rows: RollupRows, i: number): void {
@@ -75,7 +88,7 @@ export class RowMerger {
     if (sketch !== null && rows.hasSketch) {
       if (this.#parts === 1) {
         sketch.begin();
-        if (this.#firstRows!.hasSketch) sketch.addRow(this.#firstRows!, this.#firstIndex);
+        for (let c = 0; c < this.#firstCentroids; c++) sketch.add(this.#firstMeans[c]!, this.#firstWeights[c]!);
       }
       sketch.addRow(rows, i);
     }
@@ -113,9 +126,6 @@ export class RowMerger {
     if (out.count[j]! > 0) out.sum[j] = this.#kahan.value;
     if (this.#sketch === null) return;
     if (this.#parts > 1) this.#sketch.finish(out);
-    else if (this.#firstRows!.hasSketch) {
-      const from = this.#firstRows!;
-      for (let c = from.sketchStart[this.#firstIndex]!; c < from.sketchStart[this.#firstIndex + 1]!; c++) out.addCentroid(from.means[c]!, from.weights[c]!);
-    }
+    else for (let c = 0; c < this.#firstCentroids; c++) out.addCentroid(this.#firstMeans[c]!, this.#firstWeights[c]!);
   }
 }
