@@ -1,3 +1,5 @@
+import { ValueSet } from './value-set.js';
+
 const COLUMNS = ['count', 'sum', 'min', 'max', 'last', 'lastT', 'mean', 'm2', 'increase'] as const;
 
 /**
@@ -18,7 +20,7 @@ export class IntervalAccumulator {
   /** Sum of the inputs' increases (counters differenced, delta sums as they are). */
   increase = new Float64Array(8);
   /** Per group, the values (quantiles) and the input series seen (count_series), when asked for. */
-  values: (number[] | undefined)[] = [];
+  values: (ValueSet | undefined)[] = [];
   series: (Set<number> | undefined)[] = [];
 
   add(g: number, t: number, v: number, increase: number, ref: number, keepValues: boolean, keepSeries: boolean): void {
@@ -46,7 +48,7 @@ export class IntervalAccumulator {
       this.m2[g]! += delta * (v - this.mean[g]!);
     }
     if (!Number.isNaN(increase)) this.increase[g]! += increase;
-    if (keepValues) (this.values[g] ??= []).push(v);
+    if (keepValues) (this.values[g] ??= new ValueSet()).add(v);
     if (keepSeries) (this.series[g] ??= new Set()).add(ref);
   }
 

@@ -7,7 +7,8 @@ import { emitInterval } from './emit.js';
 import type { Rule } from './rule.js';
 import { compileRule, groupLabels, matches, outputIndex } from './rule.js';
 import type { AggregationSnapshot } from './snapshot.js';
-import { packF64, restoreInterval, snapshotInterval, unpackF64 } from './snapshot.js';
+import { packF64, unpackF64 } from './f64-pack.js';
+import { restoreInterval, snapshotInterval } from './snapshot.js';
 import { RuleState } from './rule-state.js';
 
 const UNKNOWN = -2;

@@ -1,5 +1,4 @@
 import type { LabelPairs } from '../query/index.js';
-import { quantile } from '../query/index.js';
 import type { IntervalAccumulator } from './accumulator.js';
 import type { Rule } from './rule.js';
 import type { RuleState } from './rule-state.js';
@@ -60,7 +59,7 @@ export function emitInterval(rule: Rule, state: RuleState, end: number, acc: Int
           push(o.kind, acc.series[g]?.size ?? 0);
           break;
         case 'quantiles':
-          for (const phi of o.phis) push(o.kind, quantile(phi, [...(acc.values[g] ?? [])]), ['quantile', String(phi)]);
+          for (const phi of o.phis) push(o.kind, acc.values[g]?.quantile(phi) ?? NaN, ['quantile', String(phi)]);
           break;
       }
     }

@@ -1,17 +1,8 @@
 import type { LabelPairs } from '../query/index.js';
 import { IntervalAccumulator } from './accumulator.js';
-
-/** Float64 columns as base64 of their bytes: exact bits (NaN, ±Infinity, -0) through JSON. */
-export function packF64(a: Float64Array, n: number): string {
-  return Buffer.from(a.buffer, a.byteOffset, n * 8).toString('base64');
-}
-
-export function unpackF64(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
-  const out = new Float64Array(bytes.length / 8);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
+import { packF64, unpackF64 } from './f64-pack.js';
+import type { ValueSetSnapshot } from './value-set.js';
+import { ValueSet } from './value-set.js';
 
 const COLUMNS = ['count', 'sum', 'min', 'max', 'last', 'lastT', 'mean', 'm2', 'increase'] as const;
 
@@ -19,8 +10,11 @@ export interface IntervalSnapshot {
   readonly end: number;
   readonly groups: number;
   readonly columns: Record<string, string>;
-  /** Per group, its values as f64b64 (exact NaN and ±Infinity); a state written before as a number array is still read. */
-  readonly values: (string | (number | null)[] | null)[];
+  /**
+   * Per group, its values (value-set.ts): f64b64 of the exact values (NaN and ±Infinity kept),
+   * or the t-digest's centroids; a state written before as a number array is still read.
+   */
+  readonly values: (ValueSetSnapshot | (number | null)[] | null)[];
   readonly series: (number[] | null)[];
 }
 
@@ -54,7 +48,7 @@ export interface AggregationSnapshot {
 export function snapshotInterval(end: number, a: IntervalAccumulator): IntervalSnapshot {
   const columns: Record<string, string> = {};
   for (const k of COLUMNS) columns[k] = packF64(a[k], a.groups);
-  return { end, groups: a.groups, columns, values: Array.from({ length: a.groups }, (_, g) => (a.values[g] === undefined ? null : packF64(Float64Array.from(a.values[g]!), a.values[g]!.length))), series: Array.from({ length: a.groups }, (_, g) => (a.series[g] === undefined ? null : [...a.series[g]!])) };
+  return { end, groups: a.groups, columns, values: Array.from({ length: a.groups }, (_, g) => a.values[g]?.snapshot() ?? null), series: Array.from({ length: a.groups }, (_, g) => (a.series[g] === undefined ? null : [...a.series[g]!])) };
 }
 
 export function restoreInterval(s: IntervalSnapshot): IntervalAccumulator {
@@ -66,7 +60,7 @@ export function restoreInterval(s: IntervalSnapshot): IntervalAccumulator {
     sized.set(col);
     a[k] = sized;
   }
-  a.values = s.values.map((v) => (v === null ? undefined : typeof v === 'string' ? Array.from(unpackF64(v)) : v.map((x) => x ?? NaN)));
+  a.values = s.values.map((v) => (v === null ? undefined : ValueSet.restore(v)));
   a.series = s.series.map((v) => (v === null ? undefined : new Set(v)));
   return a;
 }
