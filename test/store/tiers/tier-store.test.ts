@@ -62,14 +62,34 @@ async function openCaughtUp(dir: string): Promise<DiskStore> {
   return store;
 }
 
+/** A fixture's series appended to a store on a fresh directory, and the store shut down (every pending row written). */
+async function filledAndStopped(): Promise<ReturnType<typeof fixture>> {
+  const f = fixture();
+  const { store } = await startTierStore(f.dir);
+  await appendSeries(store, f.series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
+  await store.shutdown(0);
+  return f;
+}
+
+/** Read with each of `tiers` preferred, every series' rows come from that tier and hold each raw sample once, in time order. */
+async function expectEverySampleOnce(store: DiskStore, series: readonly (RawSeries & { name: string })[], tiers: readonly number[]): Promise<void> {
+  for (const s of series) {
+    const live = referenceRows(s, MINUTE).reduce((n, r) => n + r.count, 0);
+    for (const tier of tiers) {
+      const { rows, tiers: from } = await rowsOf(store, s.name, tier);
+      expect(from & (1 << tier)).toBe(1 << tier);
+      let n = 0;
+      for (let i = 0; i < rows.length; i++) n += rows.count[i]!;
+      expect(n, `${s.name} tier ${tier}`).toBe(live);
+      for (let i = 1; i < rows.length; i++) expect(rows.end[i]!).toBeGreaterThan(rows.end[i - 1]!);
+    }
+  }
+}
+
 describe('rollup tiers in the store', () => {
   it('tier 1 and tier 2 rows equal the raw computation; a lost tier is rebuilt from the lower one', async () => {
-    const { dir, series } = fixture();
-    let { store } = await startTierStore(dir);
-    await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
-    await store.shutdown(0);
-
-    store = await openCaughtUp(dir);
+    const { dir, series } = await filledAndStopped();
+    let store = await openCaughtUp(dir);
     for (const s of series) {
       const exact = s.kind !== 'gauge';
       const t1 = await rowsOf(store, s.name, 1);
@@ -96,44 +116,20 @@ describe('rollup tiers in the store', () => {
   });
 
   it('a tier 1 rebuilt beneath an intact tier 2 hands on only what tier 2 lacks: no sample counted twice', async () => {
-    const { dir, series } = fixture();
-    let { store } = await startTierStore(dir);
-    await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
-    await store.shutdown(0);
+    const { dir, series } = await filledAndStopped();
     rmSync(join(dir, 'tier1'), { recursive: true });
-    store = await openCaughtUp(dir);
+    let store = await openCaughtUp(dir);
     await store.shutdown(0);
     store = await openCaughtUp(dir);
-    for (const s of series) {
-      const live = referenceRows(s, MINUTE).reduce((n, r) => n + r.count, 0);
-      for (const tier of [1, 2]) {
-        const { rows, tiers } = await rowsOf(store, s.name, tier);
-        expect(tiers & (1 << tier)).toBe(1 << tier);
-        let n = 0;
-        for (let i = 0; i < rows.length; i++) n += rows.count[i]!;
-        expect(n, `${s.name} tier ${tier}`).toBe(live);
-      }
-      expect(expectTierRows((await rowsOf(store, s.name, 2)).rows, s, HOUR, s.kind !== 'gauge')).toBeGreaterThan(8);
-    }
+    await expectEverySampleOnce(store, series, [1, 2]);
+    for (const s of series) expect(expectTierRows((await rowsOf(store, s.name, 2)).rows, s, HOUR, s.kind !== 'gauge')).toBeGreaterThan(8);
     await store.shutdown(0);
   });
 
   it('stitched rows have every sample once: counts add up to the raw sample count', async () => {
-    const { dir, series } = fixture();
-    let { store } = await startTierStore(dir);
-    await appendSeries(store, series.map((s) => ({ def: gaugeDefinition(s.name, { k: 'v' }), timestamps: s.timestamps, values: s.values })));
-    await store.shutdown(0);
-    store = await openCaughtUp(dir);
-    for (const s of series) {
-      const live = referenceRows(s, MINUTE).reduce((n, r) => n + r.count, 0);
-      for (const tier of [0, 1, 2]) {
-        const { rows } = await rowsOf(store, s.name, tier);
-        let n = 0;
-        for (let i = 0; i < rows.length; i++) n += rows.count[i]!;
-        expect(n).toBe(live);
-        for (let i = 1; i < rows.length; i++) expect(rows.end[i]!).toBeGreaterThan(rows.end[i - 1]!);
-      }
-    }
+    const { dir, series } = await filledAndStopped();
+    const store = await openCaughtUp(dir);
+    await expectEverySampleOnce(store, series, [0, 1, 2]);
     await store.shutdown(0);
   });
 });
