@@ -22,7 +22,7 @@ export const decimalCodec: ValueCodec = {
   id: 3,
   name: 'decimal',
 
-  encode(writer, values, count, _limitBits, quick = false) {
+  encode(writer, values, count) {
     // The page's k is the largest needed by any value that has one at all. One pass: values
     // scaled before the last raise of k are redone at the end (k settles within a few values).
     const integers = integerScratch.get(count);
@@ -69,7 +69,7 @@ export const decimalCodec: ValueCodec = {
       writer.writeWord64(words[2 * i + HI]!, words[2 * i + LO]!, 64);
       last = i;
     }
-    return encodeIntSequence(writer, integers, count, quick);
+    return encodeIntSequence(writer, integers, count);
   },
 
   decode(reader, out, count) {

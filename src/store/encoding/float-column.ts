@@ -10,23 +10,17 @@ export const VALUE_CODECS: readonly ValueCodec[] = [constantCodec, decimalCodec,
 let bestWriter = new BitWriter();
 let candidateWriter = new BitWriter();
 
-/** Bits per value under which `quick` keeps a decimal encoding without trying Gorilla. */
-const QUICK_DECIMAL_BITS = 32;
-
 /**
  * Encodes values[0, count) with each value codec and keeps the smallest: the chosen codec and a
  * writer holding its byte-aligned bits, valid until the next call (one set of writers per thread).
  * Shared by pages (docs/format/page.md) and the float columns of rollup pages (rollup-page.md).
- * `quick`: a decimal encoding of under 4 bytes a value is kept without trying Gorilla, and the
- * decimal codec's integers are packed quickly (int-sequence.ts).
  */
-export function encodeFloatColumn(values: Float64Array, count: number, quick = false): { codec: ValueCodec; writer: BitWriter } {
+export function encodeFloatColumn(values: Float64Array, count: number): { codec: ValueCodec; writer: BitWriter } {
   let best: ValueCodec | undefined;
   for (const codec of VALUE_CODECS) {
-    if (quick && best === decimalCodec && bestWriter.byteLength * 8 < QUICK_DECIMAL_BITS * count) break;
     candidateWriter.reset();
     const limitBits = best === undefined ? Infinity : bestWriter.byteLength * 8;
-    if (!codec.encode(candidateWriter, values, count, limitBits, quick)) continue;
+    if (!codec.encode(candidateWriter, values, count, limitBits)) continue;
     candidateWriter.alignToByte();
     if (best === undefined || candidateWriter.byteLength < bestWriter.byteLength) {
       best = codec;

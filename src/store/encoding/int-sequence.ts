@@ -3,7 +3,7 @@ import type { BitWriter } from './bit-writer.js';
 import type { IntPacker } from './int-packer.js';
 import { MAX_CODE_BITS } from './int-packer.js';
 import { blockPacker } from './block-packer.js';
-import { ricePacker, writeRiceQuick } from './rice-packer.js';
+import { ricePacker } from './rice-packer.js';
 import { sparsePacker } from './sparse-packer.js';
 import { MAX_RESIDUAL, MAX_SEQUENCE_VALUE, TWO_POW_32, bitLength, gcd, unzigzag, zigzag } from './int-math.js';
 import { Scratch } from './scratch.js';
@@ -44,11 +44,9 @@ interface Prediction {
 
 /**
  * Writes xs[0, n) (safe integers, |x| <= MAX_SEQUENCE_VALUE). Returns false when no predictor
- * keeps its residuals within bounds (the caller then picks another codec). `quick`: the delta
- * predictor and Rice packing without comparing the others (the same format, a few per cent
- * larger; for bytes that are decoded again soon, such as a rollup tier's pending rows).
+ * keeps its residuals within bounds (the caller then picks another codec).
  */
-export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number, quick = false): boolean {
+export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (!(Math.abs(xs[i]!) <= MAX_SEQUENCE_VALUE)) return false;
   const x0 = xs[0]!;
   if (n === 1) {
@@ -69,8 +67,8 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   // benchmark, for three times the packing work. Steady steps (bucket ends, constant counts)
   // leave no residual under the grid, or else the delta predictor: the search would pick the
   // same one, so it is skipped.
-  let best: Prediction | undefined = quick ? predict(MODE_DELTA, xs, deltas, n, deltaCentre) : undefined;
-  if (best === undefined && steady) best = predict(MODE_GRID, xs, deltas, n, deltaCentre) ?? predict(MODE_DELTA, xs, deltas, n, deltaCentre);
+  let best: Prediction | undefined;
+  if (steady) best = predict(MODE_GRID, xs, deltas, n, deltaCentre) ?? predict(MODE_DELTA, xs, deltas, n, deltaCentre);
   if (best === undefined) for (const mode of MODES) {
     const prediction = predict(mode, xs, deltas, n, deltaCentre);
     if (prediction !== undefined && (best === undefined || prediction.estimate < best.estimate)) best = prediction;
@@ -96,8 +94,8 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   }
 
   let bestPacker = ricePacker;
-  let bestBits = quick ? 0 : ricePacker.cost(codes, codeCount);
-  if (!quick) for (const packer of PACKERS) {
+  let bestBits = ricePacker.cost(codes, codeCount);
+  for (const packer of PACKERS) {
     // A sparse run pays at least two bits per non-zero code; Rice pays one per code.
     if (packer === ricePacker || (packer === sparsePacker && nonZero * 2 > codeCount)) continue;
     const bits = packer.cost(codes, codeCount);
@@ -114,8 +112,7 @@ export function encodeIntSequence(writer: BitWriter, xs: Float64Array, n: number
   writer.writeLengthPrefixed(divisor - 1);
   writer.writeBits(sign, 2);
   writer.writeBits(bestPacker.id, 2);
-  if (quick) writeRiceQuick(writer, codes, codeCount);
-  else bestPacker.write(writer, codes, codeCount);
+  bestPacker.write(writer, codes, codeCount);
   return true;
 }
 

@@ -2,8 +2,6 @@ import type { IntPacker } from './int-packer.js';
 import { MAX_CODE_BITS } from './int-packer.js';
 import { type RiceChoice, bestRice, readRice, writeRice } from './rice-code.js';
 import { pageCorrupt } from './page-corrupt.js';
-import type { BitWriter } from './bit-writer.js';
-import { bitLength } from './int-math.js';
 
 /** Codes per block; each block starts with a zero-flag bit and its 6-bit k. */
 export const RICE_BLOCK = 64;
@@ -95,22 +93,6 @@ export const ricePacker: IntPacker = {
     }
   },
 };
-
-/**
- * Rice coding as `ricePacker.write` lays it out, each block's k taken from its mean code
- * (about log2 of it) without costing others or zero-flagging: for bytes decoded again soon.
- */
-export function writeRiceQuick(writer: BitWriter, codes: Float64Array, length: number): void {
-  for (let start = 0; start < length; start += RICE_BLOCK) {
-    const end = Math.min(length, start + RICE_BLOCK);
-    let sum = 0;
-    for (let i = start; i < end; i++) sum += codes[i]!;
-    const k = Math.min(MAX_CODE_BITS - 1, Math.max(0, bitLength(Math.floor(sum / (end - start))) - 1));
-    writer.writeBits(0, 1);
-    writer.writeBits(k, 6);
-    for (let i = start; i < end; i++) writeRice(writer, codes[i]!, k);
-  }
-}
 
 /** The cheaper of plain and zero-flagged coding for one block (a shared result object). */
 function choose(codes: Float64Array, start: number, end: number): RiceChoice {

@@ -14,29 +14,28 @@ const sections: Uint8Array[] = [];
  * (docs/format/rollup-page.md). Row ends must be strictly increasing multiples of the
  * resolution, times within their bucket; fields of rows with count 0 other than `end` and
  * `endsStale` are not stored (they read back as the previous row's). Throws RangeError on rows
- * outside that contract (a caller bug, not data). `quick`: less searching for the smallest
- * encoding (float-column.ts), for pages a tier keeps pending and joins again before writing.
+ * outside that contract (a caller bug, not data).
  */
-export function encodeRollupPage(rows: RollupRows, resolutionMs: number, quick = false): Uint8Array {
+export function encodeRollupPage(rows: RollupRows, resolutionMs: number): Uint8Array {
   const n = rows.length;
   check(rows, resolutionMs);
   const xs = column.get(n);
   const w = intWriter;
   w.reset();
   for (let i = 0; i < n; i++) xs[i] = rows.end[i]! / resolutionMs;
-  encodeInts(w, quick, xs, n);
-  encodeInts(w, quick, rows.count, n);
+  encodeInts(w, xs, n);
+  encodeInts(w, rows.count, n);
   for (let i = 0; i < n; i++) xs[i] = rows.endsStale[i]!;
-  encodeInts(w, quick, xs, n);
+  encodeInts(w, xs, n);
   // Offsets inside the bucket: first in [1, res], last in [0, res − 1]; empty rows repeat the previous one.
   fillHeld(rows, xs, (i) => rows.firstT[i]! - (rows.end[i]! - resolutionMs), 1);
-  encodeInts(w, quick, xs, n);
+  encodeInts(w, xs, n);
   fillHeld(rows, xs, (i) => rows.end[i]! - rows.lastT[i]!, 0);
-  encodeInts(w, quick, xs, n);
+  encodeInts(w, xs, n);
   const sketch = rows.hasSketch;
   if (sketch) {
     for (let i = 0; i < n; i++) xs[i] = rows.sketchStart[i + 1]! - rows.sketchStart[i]!;
-    encodeInts(w, quick, xs, n);
+    encodeInts(w, xs, n);
   }
   w.alignToByte();
   const ints = w.finish();
@@ -46,16 +45,16 @@ export function encodeRollupPage(rows: RollupRows, resolutionMs: number, quick =
   FLOAT_COLUMNS.forEach((name, c) => {
     const values = rows[name];
     fillHeld(rows, xs, (i) => values[i]!, 0);
-    const { codec, writer } = encodeFloatColumn(xs, n, quick);
+    const { codec, writer } = encodeFloatColumn(xs, n);
     codecs |= codec.id << (2 * c);
     sections.push(writer.finish());
   });
   if (sketch && rows.centroids > 0) {
-    const { codec, writer } = encodeFloatColumn(rows.means, rows.centroids, quick);
+    const { codec, writer } = encodeFloatColumn(rows.means, rows.centroids);
     codecs |= codec.id << (2 * FLOAT_COLUMNS.length);
     sections.push(writer.finish());
     w.reset();
-    encodeInts(w, quick, rows.weights, rows.centroids);
+    encodeInts(w, rows.weights, rows.centroids);
     sections.push(w.finish());
   }
 
@@ -77,8 +76,8 @@ export function encodeRollupPage(rows: RollupRows, resolutionMs: number, quick =
   return page;
 }
 
-function encodeInts(w: BitWriter, quick: boolean, xs: Float64Array, n: number): void {
-  if (!encodeIntSequence(w, xs, n, quick)) throw new RangeError('rollup page integer column out of range');
+function encodeInts(w: BitWriter, xs: Float64Array, n: number): void {
+  if (!encodeIntSequence(w, xs, n)) throw new RangeError('rollup page integer column out of range');
 }
 
 /** Column values for the page: rows with count 0 take the previous stored value (the first such takes `initial`). */

@@ -9,10 +9,9 @@ export interface ValueCodec {
   /**
    * Writes values[0, count) and returns true, or returns false when the codec does not apply.
    * It may also give up (false) once the writer holds more than `limitBits`: the page already
-   * has a smaller encoding. `quick`: spend less time looking for the smallest form (the
-   * bytes stay readable by `decode`; float-column.ts).
+   * has a smaller encoding.
    */
-  encode(writer: BitWriter, values: Float64Array, count: number, limitBits: number, quick?: boolean): boolean;
+  encode(writer: BitWriter, values: Float64Array, count: number, limitBits: number): boolean;
   /** Fills out[0, count); throws PAGE_CORRUPT on bad input. */
   decode(reader: BitReader, out: Float64Array, count: number): void;
 }

@@ -12,11 +12,6 @@ const pageRows = new RollupRows(1024);
 const joined = new RollupRows(1024);
 const coarse = new RollupRows(256);
 const merger = new RowMerger();
-/**
- * Rows handed to the next tier wait there and are joined and encoded again before they are
- * written: they are encoded quickly; the pages written are encoded to the smallest.
- */
-const PENDING = true;
 
 export interface RollupOptions {
   readonly resolutionMs: number;
@@ -84,5 +79,5 @@ function withNext(sketch: SketchBuilder | null, o: RollupOptions, nextResolution
   merger.begin(coarse, nextResolutionMs, sketch);
   for (let i = 0; i < joined.length; i++) merger.add(joined, i);
   merger.finish();
-  return { page, next: encodeRollupPage(coarse, nextResolutionMs, PENDING) };
+  return { page, next: encodeRollupPage(coarse, nextResolutionMs) };
 }
